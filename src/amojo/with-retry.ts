@@ -1,0 +1,59 @@
+import { AmojoError } from './amojo-error';
+
+export interface RetryPolicy {
+  /** Total attempts including the first. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
+
+export interface RetryRuntime {
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** [0, 1); injected so tests can pin the jitter. */
+  random: () => number;
+}
+
+/** Full-jitter exponential backoff; a `Retry-After` from amojo is a floor, never shortened. */
+export function retryDelayMs(policy: RetryPolicy, attempt: number, random: number, retryAfterMs?: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  const jittered = Math.floor(random * ceiling);
+  return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-retryable error, or the policy is used up.
+ * Each attempt is a fresh call, so each is signed with a fresh Date.
+ */
+export async function withRetry<T>(
+  attempt: (n: number) => Promise<T>,
+  policy: RetryPolicy,
+  runtime: RetryRuntime,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!(error instanceof AmojoError) || !error.retryable || n >= policy.maxAttempts || signal?.aborted) throw error;
+      await runtime.sleep(retryDelayMs(policy, n, runtime.random(), error.retryAfterMs), signal);
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

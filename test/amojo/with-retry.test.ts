@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { AmojoError } from '../../src/amojo/amojo-error';
+import { call } from '../../src/amojo/call';
+import { retryDelayMs, withRetry } from '../../src/amojo/with-retry';
+
+const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
+const fail = (code: ConstructorParameters<typeof AmojoError>[0], retryAfterMs?: number) =>
+  new AmojoError(
+    code,
+    code,
+    retryAfterMs === undefined ? { endpoint: 'typing' } : { endpoint: 'typing', retryAfterMs },
+  );
+
+function recorder() {
+  const slept: number[] = [];
+  return { slept, runtime: { sleep: async (ms: number) => void slept.push(ms), random: () => 0.5 } };
+}
+
+describe('retryDelayMs', () => {
+  it('grows exponentially with full jitter up to the cap', () => {
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(policy, n, 0.999))).toEqual([99, 199, 399, 799, 999]);
+    expect(retryDelayMs(policy, 3, 0)).toBe(0);
+  });
+
+  it('never waits less than Retry-After', () => {
+    expect(retryDelayMs(policy, 1, 0.5, 5000)).toBe(5000);
+    expect(retryDelayMs(policy, 4, 0.999, 10)).toBe(799);
+  });
+});
+
+describe('withRetry', () => {
+  it.each(['network_error', 'timeout', 'rate_limited', 'upstream_error'] as const)('retries %s', async (code) => {
+    const { slept, runtime } = recorder();
+    let n = 0;
+    const result = await withRetry(
+      async () => {
+        if (++n < 3) throw fail(code);
+        return 'ok';
+      },
+      policy,
+      runtime,
+    );
+    expect(result).toBe('ok');
+    expect(n).toBe(3);
+    expect(slept).toEqual([50, 100]);
+  });
+
+  it.each(['forbidden', 'invalid_request', 'not_found', 'aborted', 'invalid_response'] as const)(
+    'does not retry %s',
+    async (code) => {
+      const { slept, runtime } = recorder();
+      let n = 0;
+      const attempt = async () => {
+        n++;
+        throw fail(code);
+      };
+      await expect(withRetry(attempt, policy, runtime)).rejects.toMatchObject({ code });
+      expect(n).toBe(1);
+      expect(slept).toEqual([]);
+    },
+  );
+
+  it('stops after maxAttempts with the last error, honouring Retry-After', async () => {
+    const { slept, runtime } = recorder();
+    let n = 0;
+    const attempt = async () => {
+      n++;
+      throw fail('rate_limited', 2000);
+    };
+    await expect(withRetry(attempt, policy, runtime)).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(n).toBe(4);
+    expect(slept).toEqual([2000, 2000, 2000]);
+  });
+
+  it('signs every attempt with a fresh Date', async () => {
+    let clock = Date.parse('2026-11-29T12:00:00Z');
+    const dates: string[] = [];
+    const transport = {
+      baseUrl: 'http://amojo.test',
+      secret: 's',
+      now: () => new Date(clock),
+      timeoutMs: 1000,
+      fetch: (async (_url: string, init: RequestInit) => {
+        dates.push(new Headers(init.headers).get('date')!);
+        return dates.length < 3 ? new Response('', { status: 503 }) : new Response(null, { status: 204 });
+      }) as unknown as typeof fetch,
+    };
+    const runtime = {
+      sleep: async (ms: number) => {
+        clock += ms + 60_000;
+      },
+      random: () => 0.5,
+    };
+    await withRetry(() => call(transport, { endpoint: 'typing', method: 'POST', path: '/p' }), policy, runtime);
+    expect(dates).toEqual([
+      'Sun, 29 Nov 2026 12:00:00 +0000',
+      'Sun, 29 Nov 2026 12:01:00 +0000',
+      'Sun, 29 Nov 2026 12:02:00 +0000',
+    ]);
+  });
+});
