@@ -73,7 +73,7 @@ export async function call(transport: AmojoTransport, request: AmojoRequest): Pr
   try {
     response = await transport.fetch(url, {
       method,
-      headers: { ...headers },
+      headers,
       ...(method === 'GET' ? {} : { body }),
       signal,
     });

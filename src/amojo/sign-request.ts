@@ -15,12 +15,13 @@ export interface SignRequestInput {
   date: Date;
 }
 
-export interface SignedRequestHeaders {
+// A type alias, not an interface, so it is assignable to HeadersInit.
+export type SignedRequestHeaders = {
   Date: string;
   'Content-Type': typeof AMOJO_CONTENT_TYPE;
   'Content-MD5': string;
   'X-Signature': string;
-}
+};
 
 /** Headers for one amojo call. Pure: callers inject the clock and must re-sign every attempt. */
 export function signRequest(input: SignRequestInput): SignedRequestHeaders {

@@ -1,0 +1,53 @@
+import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { signBridgeDelivery } from '../../src/bridge/sign-bridge-delivery';
+import { verifyBridgeDelivery } from '../../src/bridge/verify-bridge-delivery';
+
+const body = Buffer.from('{"type":"message","text":"Olá"}');
+const secret = 'whsec_test';
+
+describe('bridge delivery signature', () => {
+  it('is HMAC-SHA256 over "<timestamp>." and the body', () => {
+    const headers = signBridgeDelivery({ secret, timestamp: 1_700_000_000, body });
+    const expected = createHmac('sha256', secret).update(`1700000000.${body.toString()}`).digest('hex');
+    expect(headers).toEqual({ 'X-Channel-Timestamp': '1700000000', 'X-Channel-Signature': `sha256=${expected}` });
+  });
+
+  it('verifies within five minutes, with a rotated secret, and refuses stale, missing and forged ones', () => {
+    const h = signBridgeDelivery({ secret, timestamp: 1000, body });
+    const check = (over: Partial<Parameters<typeof verifyBridgeDelivery>[0]>) =>
+      verifyBridgeDelivery({
+        secrets: [secret],
+        timestamp: h['X-Channel-Timestamp'],
+        signature: h['X-Channel-Signature'],
+        body,
+        now: 1000,
+        ...over,
+      });
+    expect(check({})).toBe('ok');
+    expect(check({ now: 1300 })).toBe('ok');
+    expect(check({ secrets: ['new', secret] })).toBe('ok');
+    expect(check({ now: 1301 })).toBe('stale');
+    expect(check({ timestamp: undefined })).toBe('missing');
+    expect(check({ timestamp: '999' })).toBe('mismatch');
+    expect(check({ secrets: ['other'] })).toBe('mismatch');
+    expect(check({ body: Buffer.from(`${body.toString()} `) })).toBe('mismatch');
+  });
+
+  it('round-trips any body (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array(), fc.string({ minLength: 1 }), fc.nat(2 ** 31), (bytes, key, ts) => {
+        const h = signBridgeDelivery({ secret: key, timestamp: ts, body: bytes });
+        const verdict = verifyBridgeDelivery({
+          secrets: [key],
+          timestamp: h['X-Channel-Timestamp'],
+          signature: h['X-Channel-Signature'],
+          body: bytes,
+          now: ts,
+        });
+        expect(verdict).toBe('ok');
+      }),
+    );
+  });
+});
