@@ -1,0 +1,133 @@
+import { buildReactionHook } from './build-reaction-hook';
+import { buildTypingHook } from './build-typing-hook';
+import { ControlError } from './ControlError';
+import {
+  type MisbehaveInput,
+  misbehaveInput,
+  type ReactInput,
+  reactInput,
+  type SendMessageInput,
+  sendMessageInput,
+  type TypingInput,
+  typingInput,
+  type WriteFirstInput,
+  writeFirstInput,
+} from './control-schemas';
+import type { EmulatorContext } from './emulator-context';
+import type { ChatRecord, HookDelivery, MessageRecord } from './emulator-types';
+import type { FaultInjector } from './FaultInjector';
+import { parseControlInput } from './parse-control-input';
+import { amoUser, type SentMessage, sendManagerMessage } from './send-manager-message';
+import { setReaction } from './set-reaction';
+import { startWriteFirstChat } from './start-write-first-chat';
+
+/** amojo sends a typing hook at most every 5 s per manager and chat. */
+const TYPING_HOOK_INTERVAL_MS = 5000;
+
+/** Results are copies: changing them never changes the emulator's state. */
+export interface ControlApi {
+  /** A manager (or the bot) writes to a chat from amoCRM: emits a message hook. */
+  sendMessage(input: SendMessageInput): Promise<SentMessage>;
+  /** "Write first" by phone: a chat amojo creates itself, announced without our conversation or client id. */
+  startWriteFirst(input: WriteFirstInput): Promise<SentMessage & { readonly chat: ChatRecord }>;
+  /** A manager types: emits a typing hook unless one went out for the same chat and user less than 5 s ago. */
+  typing(input: TypingInput): Promise<{ readonly hook: HookDelivery | null }>;
+  /** A manager reacts or takes the reaction back: emits a reaction hook. */
+  react(input: ReactInput): Promise<{ readonly message: MessageRecord; readonly hook: HookDelivery }>;
+  /** Answer a status (or stall) for the next `count` amojo API requests. */
+  misbehave(input: MisbehaveInput): void;
+  clearMisbehaviour(): void;
+}
+
+export function createControlApi(ctx: EmulatorContext, faults: FaultInjector): ControlApi {
+  const { store } = ctx;
+  const chatOf = (chatId: string): ChatRecord => {
+    const chat = store.chats.get(chatId);
+    if (!chat) throw new ControlError(404, `no chat ${chatId}`);
+    return chat;
+  };
+
+  return {
+    async sendMessage(raw) {
+      const input = parseControlInput(sendMessageInput, raw);
+      const sent = await sendManagerMessage(ctx, {
+        chat: chatOf(input.chatId),
+        senderId: input.senderId,
+        message: input.message,
+        replyToId: input.replyTo?.messageId,
+        forwardId: input.forwards?.messageId,
+        postId: input.postId,
+      });
+      return structuredClone(sent);
+    },
+
+    async startWriteFirst(raw) {
+      const input = parseControlInput(writeFirstInput, raw);
+      const chat = startWriteFirstChat(ctx, input);
+      const sent = await sendManagerMessage(ctx, { chat, senderId: input.senderId, message: input.message });
+      return structuredClone({ ...sent, chat });
+    },
+
+    async typing(raw) {
+      const input = parseControlInput(typingInput, raw);
+      const chat = chatOf(input.chatId);
+      const user = amoUser(ctx, input.userId);
+      const now = ctx.now();
+      const previous = store.typing.findLast(
+        (t) => t.by === 'amocrm' && t.hookSent === true && t.chatId === chat.id && t.userId === user.id,
+      );
+      const throttled = previous !== undefined && now.getTime() - previous.at < TYPING_HOOK_INTERVAL_MS;
+      store.typing.push({
+        scopeId: chat.scopeId,
+        chatId: chat.id,
+        by: 'amocrm',
+        userId: user.id,
+        durationMs: TYPING_HOOK_INTERVAL_MS,
+        at: now.getTime(),
+        hookSent: !throttled,
+      });
+      if (throttled) return { hook: null };
+      const connection = store.connections.get(chat.scopeId)!;
+      const postId = input.postId === undefined ? {} : { postId: input.postId };
+      const body = buildTypingHook({ connection, chat, userId: user.id, now, ...postId });
+      return { hook: structuredClone(await ctx.hooks.emit('typing', connection, body)) };
+    },
+
+    async react(raw) {
+      const input = parseControlInput(reactInput, raw);
+      const message = store.messages.get(input.messageId);
+      if (!message) throw new ControlError(404, `no message ${input.messageId}`);
+      const chat = chatOf(message.chatId);
+      const user = amoUser(ctx, input.userId);
+      const now = ctx.now();
+      setReaction(message, {
+        userId: user.id,
+        by: 'amocrm',
+        type: input.type,
+        ...(input.emoji === undefined ? {} : { emoji: input.emoji }),
+        at: now.getTime(),
+      });
+      const connection = store.connections.get(chat.scopeId)!;
+      const body = buildReactionHook({
+        connection,
+        chat,
+        message,
+        userId: user.id,
+        type: input.type,
+        ...(input.emoji === undefined ? {} : { emoji: input.emoji }),
+        format: input.format ?? ctx.reactionHookFormat,
+        now,
+      });
+      const hook = await ctx.hooks.emit('reaction', connection, body);
+      return structuredClone({ message, hook });
+    },
+
+    misbehave(raw) {
+      faults.add(parseControlInput(misbehaveInput, raw));
+    },
+
+    clearMisbehaviour() {
+      faults.clear();
+    },
+  };
+}
