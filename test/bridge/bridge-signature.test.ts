@@ -14,6 +14,18 @@ describe('bridge delivery signature', () => {
     expect(headers).toEqual({ 'X-Channel-Timestamp': '1700000000', 'X-Channel-Signature': `sha256=${expected}` });
   });
 
+  // Vectors computed outside this codebase (Python's hmac module) from the rule HMAC-SHA256(secret, "<ts>.<body>").
+  it('matches independently computed vectors over UTF-8 secret and body', () => {
+    const sign = (secret: string, body: string) =>
+      signBridgeDelivery({ secret, timestamp: 1700000000, body: Buffer.from(body) })['X-Channel-Signature'];
+    expect(sign('cs_test_secret', '{"type":"test"}')).toBe(
+      'sha256=49a8d2136b8439cf5a3806959d9296582647ae537591011d679d75f8f97b0a2a',
+    );
+    expect(sign('cs_ключ', '{"text":"привет"}')).toBe(
+      'sha256=18ad443118614078184405891b73df9f6c5cc7ae2775683b2a7417a724eac842',
+    );
+  });
+
   it('verifies within five minutes, with a rotated secret, and refuses stale, missing and forged ones', () => {
     const h = signBridgeDelivery({ secret, timestamp: 1000, body });
     const check = (over: Partial<Parameters<typeof verifyBridgeDelivery>[0]>) =>

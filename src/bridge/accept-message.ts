@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { BridgeAccepted, BridgeMessageRequest } from '../contracts/bridge';
+import { conversationOrderingKey } from '../relay/relay-jobs';
+import { touchInbound } from '../store/conversations-repo';
+import { recordMessage } from '../store/messages-repo';
+import type { Database } from '../store/schema';
+import type { AmojoMessageRef } from './amojo-message-ref';
+import type { BridgeLink } from './authenticate-bridge';
+import { bodyFingerprint } from './body-fingerprint';
+import type { BridgeDeps } from './bridge-deps';
+import { alreadyAccepted, enqueueBridgeJob } from './bridge-job';
+import { bridgeJobKeys } from './bridge-job-keys';
+import { bridgeMsgid } from './bridge-msgid';
+import { ensureBridgeConversation } from './ensure-bridge-conversation';
+import { amojoRefOf, findReferencedMessage } from './resolve-message-ref';
+import { toAmojoMessage } from './to-amojo-message';
+
+/**
+ * The quoted and forwarded messages, as amojo can find them. A quote must be in the same conversation; a reference
+ * we cannot resolve is dropped (the message still goes, without the quote) rather than failing at amojo later.
+ */
+async function resolveRefs(
+  db: Kysely<Database>,
+  link: BridgeLink,
+  body: BridgeMessageRequest,
+  conversationRowId?: string,
+) {
+  let replyTo: AmojoMessageRef | undefined;
+  if (body.reply_to !== undefined) {
+    const row = await findReferencedMessage(db, link.id, body.reply_to);
+    if (row && (conversationRowId === undefined || row.conversationRowId === conversationRowId))
+      replyTo = amojoRefOf(row);
+  }
+  let forward: { ref: AmojoMessageRef; conversationId?: string } | undefined;
+  if (body.forward !== undefined && !('sender_name' in body.forward)) {
+    const row = await findReferencedMessage(db, link.id, body.forward);
+    const ref = row === undefined ? undefined : amojoRefOf(row);
+    if (ref !== undefined) {
+      forward = {
+        ref,
+        ...(body.forward.conversation_id === undefined ? {} : { conversationId: body.forward.conversation_id }),
+      };
+    }
+  }
+  return { replyTo, forward };
+}
+
+/** POST /bridge/v1/messages after auth and validation: durably queue one client message for amojo. */
+export async function acceptMessage(
+  deps: BridgeDeps,
+  link: BridgeLink,
+  body: BridgeMessageRequest,
+): Promise<BridgeAccepted> {
+  const fingerprint = bodyFingerprint(body);
+  const key = bridgeJobKeys.message(link.id, body.id);
+  const answer = (duplicate: boolean): BridgeAccepted => ({ accepted: true, id: body.id, duplicate });
+  if (await alreadyAccepted(deps.db, key, fingerprint)) return answer(true);
+
+  const now = deps.now();
+  const newId = deps.ids ?? randomUUID;
+  const created = await deps.db.transaction().execute(async (trx) => {
+    const conversation = await ensureBridgeConversation(
+      trx,
+      {
+        linkId: link.id,
+        conversationId: body.conversation.id,
+        phone: body.conversation.phone,
+        source: body.source,
+        client: body.sender,
+      },
+      now,
+      newId,
+    );
+    const { message, created: fresh } = await recordMessage(
+      trx,
+      { linkId: link.id, conversationRowId: conversation.id, direction: 'in', ourMsgid: bridgeMsgid(link.id, body.id) },
+      now,
+      newId,
+    );
+    if (!fresh) {
+      // A concurrent twin won the race (same body: duplicate; other body: 409), or a history import carried it.
+      await alreadyAccepted(trx, key, fingerprint);
+      return false;
+    }
+    const refs = await resolveRefs(trx, link, body, conversation.id);
+    const request = toAmojoMessage(body, { linkId: link.id, now, ...definedRefs(refs) });
+    const queued = await enqueueBridgeJob(
+      trx,
+      {
+        idempotencyKey: key,
+        job: { kind: 'amojo.new_message', linkId: link.id, messageRowId: message.id, request },
+        orderingKey: conversationOrderingKey(link.id, conversation.id),
+        fingerprint,
+      },
+      now,
+    );
+    await touchInbound(trx, conversation.id, now);
+    return queued;
+  });
+  deps.logger.debug({ linkId: link.id, created }, 'bridge message accepted');
+  return answer(!created);
+}
+
+function definedRefs(refs: {
+  replyTo: AmojoMessageRef | undefined;
+  forward: { ref: AmojoMessageRef; conversationId?: string } | undefined;
+}) {
+  return {
+    ...(refs.replyTo === undefined ? {} : { replyTo: refs.replyTo }),
+    ...(refs.forward === undefined ? {} : { forward: refs.forward }),
+  };
+}

@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../server/app-error';
+import { hashApiKey, verifyApiKey } from '../store/api-key-hash';
+import { findLinkByKeyHash, type Link } from '../store/links-repo';
+import type { Database } from '../store/schema';
+
+/** A live link, as the bridge API key names it. */
+export type BridgeLink = Link & { scopeId: string };
+
+const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
+
+/**
+ * `Authorization: Bearer <api key>` to the link it belongs to. The key's SHA-256 is the lookup key (keys are long
+ * and random, see api-key-hash.ts) and the match is re-checked in constant time. A rotated-away key no longer
+ * matches any link; a key whose link was unlinked (no scope) is 404 not_linked.
+ */
+export async function authenticateBridge(db: Kysely<Database>, authorization: string | undefined): Promise<BridgeLink> {
+  if (authorization === undefined || authorization.trim() === '') {
+    throw new AppError('auth_missing', 'Send the link API key as Authorization: Bearer <api key>.');
+  }
+  const key = BEARER.exec(authorization)?.[1];
+  if (key === undefined) throw new AppError('auth_invalid', 'The Authorization header must be Bearer <api key>.');
+  const link = await findLinkByKeyHash(db, hashApiKey(key));
+  if (!link || link.bridgeKeyHash === null || !verifyApiKey(key, link.bridgeKeyHash)) {
+    throw new AppError('auth_invalid', 'The API key is not valid (it may have been rotated).');
+  }
+  if (link.scopeId === null) throw new AppError('not_linked', 'This API key belongs to an account that is not linked.');
+  return { ...link, scopeId: link.scopeId };
+}

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod/mini';
+import { formatIssues } from '../contracts/amojo';
+import { type RelayJob, relayJob } from '../relay/relay-jobs';
+import { AppError } from '../server/app-error';
+import { enqueue, findJobByKey, type NewOutboxJob } from '../store/outbox-repo';
+import type { Database } from '../store/schema';
+
+export interface BridgeJob {
+  idempotencyKey: string;
+  job: RelayJob;
+  orderingKey: string | null;
+  /** bodyFingerprint of the request that caused the job; stored beside it to tell a retry from a conflict. */
+  fingerprint: string;
+}
+
+/**
+ * The outbox row for a job. The fingerprint rides in the payload as `bodySha256`, an extra key the relay's
+ * (non-strict) relayJob schema ignores. The job is checked against relayJob first, so nothing the relay would
+ * refuse later is ever answered 202; a mismatch is a 400 naming the amojo field.
+ */
+export function toOutboxJob(spec: BridgeJob): NewOutboxJob {
+  const checked = z.safeParse(relayJob, spec.job);
+  if (!checked.success) {
+    throw new AppError('invalid_request', 'The message cannot be passed to amoCRM as it is; see issues.', {
+      issues: formatIssues(checked.error, spec.job).map((issue) => ({ ...issue, path: `amojo.${issue.path}` })),
+    });
+  }
+  return {
+    idempotencyKey: spec.idempotencyKey,
+    kind: spec.job.kind,
+    linkId: spec.job.linkId,
+    orderingKey: spec.orderingKey,
+    payload: JSON.stringify({ ...spec.job, bodySha256: spec.fingerprint }),
+  };
+}
+
+function storedFingerprint(payload: string): string | undefined {
+  try {
+    const value = (JSON.parse(payload) as { bodySha256?: unknown }).bodySha256;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const conflict = () =>
+  new AppError('idempotency_conflict', 'This id was already used with a different body; use a new id for new content.');
+
+/**
+ * Whether a job with this key exists: false when new, true when the same request was accepted before.
+ * A different body under the same key is a 409.
+ */
+export async function alreadyAccepted(db: Kysely<Database>, key: string, fingerprint: string): Promise<boolean> {
+  const existing = await findJobByKey(db, key);
+  if (!existing) return false;
+  if (storedFingerprint(existing.payload) !== fingerprint) throw conflict();
+  return true;
+}
+
+/** Enqueues inside the caller's transaction; a concurrent twin that won the race is a duplicate (or a conflict). */
+export async function enqueueBridgeJob(trx: Kysely<Database>, spec: BridgeJob, now: number): Promise<boolean> {
+  const { job, created } = await enqueue(trx, toOutboxJob(spec), now);
+  if (!created && storedFingerprint(job.payload) !== spec.fingerprint) throw conflict();
+  return created;
+}

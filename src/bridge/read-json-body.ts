@@ -1,0 +1,69 @@
+import { z } from 'zod/mini';
+import { formatIssues } from '../contracts/amojo';
+import { AppError } from '../server/app-error';
+
+function isJson(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json' || (type !== undefined && /^application\/[\w.+-]+\+json$/.test(type));
+}
+
+const tooLarge = (limit: number) =>
+  new AppError(
+    'payload_too_large',
+    `The body is larger than the ${Math.floor(limit / 1024)} KB this endpoint accepts.`,
+  );
+
+/** Reads at most `limit` bytes, stopping (and cancelling the upload) at the first byte over. */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (request.body === null) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/**
+ * The request body checked in the order the bridge promises: content type (415), size (413), JSON (400), then the
+ * schema (400 with `issues` naming every bad field). Messages never echo the body: it may hold client text.
+ */
+export async function readJsonBody<S extends z.core.$ZodType>(
+  request: Request,
+  schema: S,
+  limit: number,
+): Promise<{ body: z.infer<S>; raw: unknown }> {
+  if (!isJson(request.headers.get('content-type') ?? undefined)) {
+    throw new AppError('unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
+  }
+  const bytes = await readLimited(request, limit);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new AppError('invalid_request', 'The body is not valid UTF-8 JSON.');
+  }
+  const result = z.safeParse(schema, raw);
+  if (!result.success) {
+    throw new AppError('invalid_request', 'The body does not match the bridge contract; see issues.', {
+      issues: formatIssues(result.error, raw),
+    });
+  }
+  return { body: result.data as z.infer<S>, raw };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod/mini';
+import {
+  deliveryStatusRequest,
+  editMessageRequest,
+  newMessageRequest,
+  reactRequest,
+  typingRequest,
+} from '../contracts/amojo';
+
+/**
+ * The outbox's job kinds: the contract between producers (bridge routes, hook ingress, workers)
+ * and the relay worker. `payload` is stored as JSON and parsed with these schemas before running, so a
+ * job written by an older release fails loudly instead of half-running.
+ *
+ * amojo jobs carry the exact request body; the scope and region are looked up from the link when the
+ * job runs, so a relink (new scope) applies to jobs still queued.
+ */
+export const relayJob = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('amojo.new_message'),
+    linkId: z.string(),
+    /** Row in `messages` that gets amojo's id once sent. */
+    messageRowId: z.string(),
+    request: newMessageRequest,
+  }),
+  z.object({ kind: z.literal('amojo.edit_message'), linkId: z.string(), request: editMessageRequest }),
+  z.object({ kind: z.literal('amojo.typing'), linkId: z.string(), request: typingRequest }),
+  z.object({ kind: z.literal('amojo.react'), linkId: z.string(), request: reactRequest }),
+  z.object({
+    kind: z.literal('amojo.delivery_status'),
+    linkId: z.string(),
+    amojoMsgId: z.string(),
+    request: deliveryStatusRequest,
+  }),
+  z.object({
+    kind: z.literal('bridge.deliver'),
+    linkId: z.string(),
+    /** The inbox row (hook) this delivery comes from; its parsed hook is the source of truth. */
+    dedupeKey: z.string(),
+  }),
+]);
+
+export type RelayJob = z.infer<typeof relayJob>;
+export type RelayJobKind = RelayJob['kind'];
+
+/** Jobs of one conversation run one at a time, oldest first. */
+export function conversationOrderingKey(linkId: string, conversationId: string): string {
+  return `conv:${linkId}:${conversationId}`;
+}

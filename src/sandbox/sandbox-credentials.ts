@@ -1,0 +1,45 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod/mini';
+
+/** What amoCRM support and the marketplace would hand over; generated once so a restart keeps every link. */
+const sandboxCredentials = z.object({
+  AMOJO_CHANNEL_ID: z.string(),
+  AMOJO_CHANNEL_CODE: z.string(),
+  AMOJO_CHANNEL_SECRET: z.string().check(z.regex(/^[0-9a-f]{40}$/)),
+  AMOJO_BOT_ID: z.string(),
+  AMOJO_BOT_NAME: z.string(),
+  AMOCRM_CLIENT_ID: z.string(),
+  AMOCRM_CLIENT_SECRET: z.string(),
+  DATA_ENCRYPTION_KEY: z.string(),
+});
+
+export type SandboxCredentials = z.infer<typeof sandboxCredentials>;
+
+export function generateSandboxCredentials(): SandboxCredentials {
+  return {
+    AMOJO_CHANNEL_ID: randomUUID(),
+    AMOJO_CHANNEL_CODE: 'amo.ext.sandbox_channel',
+    AMOJO_CHANNEL_SECRET: randomBytes(20).toString('hex'),
+    AMOJO_BOT_ID: randomUUID(),
+    AMOJO_BOT_NAME: 'Sandbox Bot',
+    AMOCRM_CLIENT_ID: randomUUID(),
+    AMOCRM_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  };
+}
+
+/** Reads the sandbox's credentials file, creating it (owner-only) on first start. */
+export function loadSandboxCredentials(path: string): SandboxCredentials {
+  if (existsSync(path)) {
+    const parsed = z.safeParse(sandboxCredentials, JSON.parse(readFileSync(path, 'utf8')));
+    if (parsed.success) return parsed.data;
+    throw new Error(`${path} is not a sandbox credentials file; delete it to generate a new one`);
+  }
+  const created = generateSandboxCredentials();
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return created;
+}

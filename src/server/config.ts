@@ -1,0 +1,145 @@
+import { z } from 'zod/mini';
+import { parseEncryptionKey } from '../store/secret-box';
+
+const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));
+const url = (protocols: RegExp) =>
+  z
+    .url({ protocol: protocols, error: 'must be an absolute URL' })
+    .check(z.refine((u) => !u.includes('#'), 'must not contain a fragment'));
+
+const base64Key = z.string().check(
+  z.refine((value) => {
+    try {
+      return parseEncryptionKey(value).length === 32;
+    } catch {
+      return false;
+    }
+  }, 'must be exactly 32 bytes in standard base64 (openssl rand -base64 32)'),
+);
+
+/**
+ * Every setting of design.md §4, read once at start-up. Sandbox mode is the default when no channel
+ * secret is set; outside it, everything a real channel needs is required.
+ */
+const envSchema = z
+  .object({
+    PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 8080),
+    PUBLIC_URL: z.optional(url(/^https?$/)),
+    DATABASE_URL: z._default(
+      z.string().check(z.regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…')),
+      'sqlite:./data/channel.db',
+    ),
+    AMOJO_CHANNEL_ID: optionalText,
+    AMOJO_CHANNEL_CODE: optionalText,
+    AMOJO_CHANNEL_SECRET: z.optional(z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex channel secret'))),
+    AMOJO_CHANNEL_SECRET_PREVIOUS: z.optional(
+      z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex previous channel secret')),
+    ),
+    AMOJO_BOT_ID: optionalText,
+    AMOJO_BOT_NAME: optionalText,
+    AMOJO_BASE_URL: z.optional(url(/^https?$/)),
+    AMOCRM_CLIENT_ID: optionalText,
+    AMOCRM_CLIENT_SECRET: optionalText,
+    AMOCRM_REDIRECT_URI: z.optional(url(/^https?$/)),
+    DATA_ENCRYPTION_KEY: z.optional(base64Key),
+    SANDBOX: z.optional(z.enum(['0', '1'], { error: 'must be 0 or 1' })),
+  })
+  .check(
+    z.superRefine((env, ctx) => {
+      if (isSandbox(env)) return;
+      const required = [
+        'PUBLIC_URL',
+        'AMOJO_CHANNEL_ID',
+        'AMOJO_CHANNEL_SECRET',
+        'AMOJO_BOT_ID',
+        'AMOCRM_CLIENT_ID',
+        'AMOCRM_CLIENT_SECRET',
+        'DATA_ENCRYPTION_KEY',
+      ] as const;
+      for (const name of required) {
+        if (env[name] === undefined)
+          ctx.issues.push({
+            code: 'custom',
+            path: [name],
+            message: 'is required outside sandbox mode',
+            input: undefined,
+          });
+      }
+      if (env.PUBLIC_URL?.startsWith('http:')) {
+        ctx.issues.push({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: 'must be https outside sandbox mode',
+          input: env.PUBLIC_URL,
+        });
+      }
+    }),
+  );
+
+type Env = z.infer<typeof envSchema>;
+
+function isSandbox(env: Pick<Env, 'SANDBOX' | 'AMOJO_CHANNEL_SECRET'>): boolean {
+  return env.SANDBOX === '1' || (env.SANDBOX === undefined && env.AMOJO_CHANNEL_SECRET === undefined);
+}
+
+export interface Config {
+  sandbox: boolean;
+  port: number;
+  publicUrl: string | undefined;
+  databaseUrl: string;
+  channel: {
+    id: string | undefined;
+    code: string | undefined;
+    /** Current secret first, then the previous one during a rotation. */
+    secrets: string[];
+    botId: string | undefined;
+    botName: string | undefined;
+  };
+  amojoBaseUrl: string | undefined;
+  amocrm: { clientId: string | undefined; clientSecret: string | undefined; redirectUri: string | undefined };
+  /** Standard base64 of 32 bytes, as `createSecretBox` takes it. */
+  dataEncryptionKey: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment or throws a ConfigError listing every problem; values never appear in the list. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const blanksAsUnset = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = z.safeParse(envSchema, blanksAsUnset);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  return {
+    sandbox: isSandbox(env),
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    databaseUrl: env.DATABASE_URL,
+    channel: {
+      id: env.AMOJO_CHANNEL_ID,
+      code: env.AMOJO_CHANNEL_CODE,
+      secrets: [env.AMOJO_CHANNEL_SECRET, env.AMOJO_CHANNEL_SECRET_PREVIOUS].filter(
+        (s): s is string => s !== undefined,
+      ),
+      botId: env.AMOJO_BOT_ID,
+      botName: env.AMOJO_BOT_NAME,
+    },
+    amojoBaseUrl: env.AMOJO_BASE_URL,
+    amocrm: {
+      clientId: env.AMOCRM_CLIENT_ID,
+      clientSecret: env.AMOCRM_CLIENT_SECRET,
+      redirectUri: env.AMOCRM_REDIRECT_URI,
+    },
+    dataEncryptionKey: env.DATA_ENCRYPTION_KEY,
+  };
+}

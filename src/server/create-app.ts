@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { AppError } from './app-error';
+import type { Logger } from './create-logger';
+import type { Metrics } from './create-metrics';
+import { errorResponse } from './error-response';
+
+export interface Readiness {
+  ok: boolean;
+  checks: Record<string, boolean>;
+}
+
+export interface AppOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Database reachable, workers running; answered on /readyz. */
+  readiness: () => Promise<Readiness>;
+  /** Route groups mounted at the root, in order (widget link API, amojo webhook, bridge, …). */
+  routes?: Hono[];
+  openapi?: () => unknown;
+}
+
+/** The HTTP edge: health, metrics and the mounted route groups, with one error mapping for all of them. */
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    const res = errorResponse(error);
+    if (!(error instanceof AppError)) options.logger.error({ err: error, path: c.req.path }, 'unhandled error');
+    return c.json(res.body, res.status as 500, res.headers);
+  });
+  app.notFound((c) => {
+    const res = errorResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`));
+    return c.json(res.body, 404);
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const readiness = await options.readiness().catch(() => ({ ok: false, checks: {} }));
+    return c.json({ status: readiness.ok ? 'ready' : 'not_ready', checks: readiness.checks }, readiness.ok ? 200 : 503);
+  });
+  app.get('/metrics', async (c) =>
+    c.body(await options.metrics.registry.metrics(), 200, { 'Content-Type': options.metrics.registry.contentType }),
+  );
+  if (options.openapi) {
+    const openapi = options.openapi;
+    app.get('/openapi.json', (c) => c.json(openapi() as object));
+  }
+
+  for (const routes of options.routes ?? []) app.route('/', routes);
+  return app;
+}

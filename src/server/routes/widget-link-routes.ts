@@ -1,0 +1,93 @@
+import { type Context, Hono } from 'hono';
+import { linkActionRequestSchema, linkPaths, linkPutRequestSchema } from '../../contracts/link';
+import { findLinkByAccountId } from '../../store/links-repo';
+import { AppError } from '../app-error';
+import type { OneTimeTokenIdentity } from '../auth/verify-one-time-token';
+import { errorResponse } from '../error-response';
+import { authenticateWidgetRequest } from './widget-link/authenticate-widget-request';
+import {
+  createWidgetLinkContext,
+  type WidgetLinkContext,
+  type WidgetLinkDeps,
+} from './widget-link/create-widget-link-context';
+import { deleteLink } from './widget-link/delete-link';
+import { linkStatusOf } from './widget-link/link-status-of';
+import { putLink } from './widget-link/put-link';
+import { readJsonBody } from './widget-link/read-json-body';
+import { rotateLink } from './widget-link/rotate-link';
+import { testLink } from './widget-link/test-link';
+import { widgetLinkCors } from './widget-link/widget-link-cors';
+
+export type { WidgetLinkDeps } from './widget-link/create-widget-link-context';
+
+/**
+ * The widget link API (GET/PUT/DELETE /api/widget/link, POST .../rotate and .../test). Every request passes the
+ * same edge in the same order: content type (415), size (413), JSON (400), schema (400), then the one-time token
+ * (401), then the business rules. The account always comes from the token.
+ */
+export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
+  const ctx = createWidgetLinkContext(deps);
+  const app = new Hono();
+
+  // Mounted at the root, so middleware is scoped to the API's own paths, never to the rest of the app.
+  // `/*` also matches the bare path, so one registration covers all five routes.
+  app.use(`${linkPaths.link}/*`, widgetLinkCors({ sandbox: ctx.sandbox }));
+  app.onError((error, c) => {
+    const res = errorResponse(error);
+    if (!(error instanceof AppError)) ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
+    return c.json(res.body, res.status as 500, res.headers);
+  });
+
+  app.get(linkPaths.link, async (c) => {
+    const identity = await authenticate(ctx, c);
+    const link = await findLinkByAccountId(ctx.db, identity.accountId);
+    return c.json(linkStatusOf(ctx.secretBox, link, identity));
+  });
+
+  app.put(linkPaths.link, async (c) => {
+    const body = await readJsonBody(c.req.raw, linkPutRequestSchema, {
+      maxBytes: ctx.limits.maxBodyBytes,
+      optional: false,
+    });
+    const identity = await authenticate(ctx, c);
+    const result = await putLink(ctx, identity, body);
+    return c.json(result.body, result.httpStatus);
+  });
+
+  app.delete(linkPaths.link, async (c) => {
+    const identity = await authenticateAction(ctx, c);
+    return c.json(await deleteLink(ctx, identity));
+  });
+
+  app.post(linkPaths.rotate, async (c) => {
+    const identity = await authenticateAction(ctx, c);
+    return c.json(await rotateLink(ctx, identity));
+  });
+
+  app.post(linkPaths.test, async (c) => {
+    const identity = await authenticateAction(ctx, c);
+    return c.json(await testLink(ctx, identity));
+  });
+
+  for (const [path, allow] of [
+    [linkPaths.link, 'GET, PUT, DELETE'],
+    [linkPaths.rotate, 'POST'],
+    [linkPaths.test, 'POST'],
+  ] as const) {
+    app.all(path, (c) => {
+      const res = errorResponse(new AppError('method_not_allowed', `${c.req.method} is not allowed here.`));
+      return c.json(res.body, 405, { Allow: allow });
+    });
+  }
+  return app;
+}
+
+function authenticate(ctx: WidgetLinkContext, c: Context): Promise<OneTimeTokenIdentity> {
+  return authenticateWidgetRequest(ctx, c.req.header('x-auth-token'));
+}
+
+/** rotate, test and DELETE take no input; a body, when sent, must still be JSON `{}`. */
+async function authenticateAction(ctx: WidgetLinkContext, c: Context): Promise<OneTimeTokenIdentity> {
+  await readJsonBody(c.req.raw, linkActionRequestSchema, { maxBytes: ctx.limits.maxBodyBytes, optional: true });
+  return authenticate(ctx, c);
+}

@@ -1,0 +1,90 @@
+import { randomBytes as cryptoRandomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AmojoRegion } from '../../../amojo/amojo-hosts';
+import type { AmojoClient } from '../../../amojo/create-amojo-client';
+import type { Database } from '../../../store/schema';
+import type { SecretBox } from '../../../store/secret-box';
+import { DEFAULT_TOKEN_LEEWAY_SECONDS } from '../../auth/verify-one-time-token';
+import type { Config } from '../../config';
+import type { Logger } from '../../create-logger';
+import { createTestThrottle, type TestThrottle } from './create-test-throttle';
+
+/** What `widgetLinkRoutes` needs; the optional members default to the real clock, fetch and crypto. */
+export interface WidgetLinkDeps {
+  db: Kysely<Database>;
+  config: Pick<Config, 'sandbox' | 'publicUrl' | 'amocrm'>;
+  logger: Logger;
+  /** The amojo client of a region (`amojoBaseUrl(region, config.amojoBaseUrl)` with the channel id and secret). */
+  amojoFor: (region: AmojoRegion) => Pick<AmojoClient, 'connect' | 'disconnect'>;
+  /** Seals the signing secret at rest (DATA_ENCRYPTION_KEY). */
+  secretBox: SecretBox;
+  now?: () => Date;
+  /** Used only for the test event sent to the messenger's webhook URL. */
+  fetch?: typeof fetch;
+  randomBytes?: (size: number) => Uint8Array;
+  newId?: () => string;
+  limits?: Partial<WidgetLinkLimits>;
+}
+
+export interface WidgetLinkLimits {
+  maxBodyBytes: number;
+  tokenLeewaySeconds: number;
+  /** One attempt, no retries: the admin is waiting and the answer carries Retry-After instead. */
+  amojoTimeoutMs: number;
+  testTimeoutMs: number;
+  /** Test events per account in a burst, and how fast the allowance comes back. */
+  testBurst: number;
+  testRefillMs: number;
+}
+
+export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
+  maxBodyBytes: 16 * 1024,
+  tokenLeewaySeconds: DEFAULT_TOKEN_LEEWAY_SECONDS,
+  amojoTimeoutMs: 8000,
+  testTimeoutMs: 5000,
+  testBurst: 3,
+  testRefillMs: 20_000,
+};
+
+/** The dependencies with defaults filled in and the token settings checked once, at start-up. */
+export interface WidgetLinkContext {
+  db: Kysely<Database>;
+  logger: Logger;
+  amojoFor: WidgetLinkDeps['amojoFor'];
+  secretBox: SecretBox;
+  sandbox: boolean;
+  now: () => Date;
+  fetch: typeof fetch;
+  randomBytes: (size: number) => Uint8Array;
+  newId: () => string;
+  limits: WidgetLinkLimits;
+  token: { secret: string; clientId: string; audience: string };
+  testThrottle: TestThrottle;
+}
+
+export function createWidgetLinkContext(deps: WidgetLinkDeps): WidgetLinkContext {
+  const { clientId, clientSecret, redirectUri } = deps.config.amocrm;
+  // The docs derive aud from the integration's redirect_uri; PUBLIC_URL is the fallback when none is configured.
+  const audienceSource = redirectUri ?? deps.config.publicUrl;
+  if (!clientId || !clientSecret || !audienceSource) {
+    throw new Error(
+      'widget link API: AMOCRM_CLIENT_ID, AMOCRM_CLIENT_SECRET and AMOCRM_REDIRECT_URI (or PUBLIC_URL) are needed to verify X-Auth-Token',
+    );
+  }
+  const limits = { ...DEFAULT_WIDGET_LINK_LIMITS, ...deps.limits };
+  const now = deps.now ?? (() => new Date());
+  return {
+    db: deps.db,
+    logger: deps.logger,
+    amojoFor: deps.amojoFor,
+    secretBox: deps.secretBox,
+    sandbox: deps.config.sandbox,
+    now,
+    fetch: deps.fetch ?? globalThis.fetch,
+    randomBytes: deps.randomBytes ?? cryptoRandomBytes,
+    newId: deps.newId ?? randomUUID,
+    limits,
+    token: { secret: clientSecret, clientId, audience: new URL(audienceSource).origin },
+    testThrottle: createTestThrottle({ burst: limits.testBurst, refillMs: limits.testRefillMs, now }),
+  };
+}

@@ -1,0 +1,5 @@
+import { AppError } from '../../app-error';
+
+export function notLinked(): AppError {
+  return new AppError('not_linked', 'This account is not linked to the channel.');
+}

@@ -1,0 +1,21 @@
+import type { LinkRotateResponse } from '../../../contracts/link';
+import { rotateLinkCredentials } from '../../../store/links-repo';
+import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
+import type { WidgetLinkContext } from './create-widget-link-context';
+import { issueLinkCredentials } from './issue-link-credentials';
+import { linkedStatusOf } from './link-status-of';
+import { notLinked } from './not-linked';
+
+/** POST /api/widget/link/rotate: a new key and secret replace the old pair in one update, so the old key dies at once. */
+export async function rotateLink(ctx: WidgetLinkContext, identity: OneTimeTokenIdentity): Promise<LinkRotateResponse> {
+  const issued = issueLinkCredentials(ctx.randomBytes, ctx.secretBox, identity.accountId);
+  const link = await rotateLinkCredentials(
+    ctx.db,
+    identity.accountId,
+    { bridgeKeyHash: issued.bridgeKeyHash, signingSecretEnc: issued.signingSecretEnc },
+    ctx.now().getTime(),
+  );
+  if (!link) throw notLinked();
+  ctx.logger.info({ accountId: identity.accountId, linkId: link.id }, 'link credentials rotated');
+  return { status: linkedStatusOf(ctx.secretBox, link, identity), credentials: issued.credentials };
+}

@@ -1,0 +1,51 @@
+import { signBridgeDelivery } from '../../../bridge/sign-bridge-delivery';
+import type { LinkTestResponse } from '../../../contracts/link';
+
+export interface TestEventInput {
+  fetch: typeof fetch;
+  url: string;
+  signingSecret: string;
+  eventId: string;
+  now: Date;
+  timeoutMs: number;
+}
+
+/** Header naming the event, so the messenger can log it and tell tests from real deliveries without parsing. */
+export const BRIDGE_EVENT_ID_HEADER = 'X-Channel-Event-Id';
+
+/**
+ * Posts one signed `test` event to the messenger's webhook URL and reports what happened there. Redirects are not
+ * followed (a 3xx is an http_error), so a webhook cannot bounce the backend to an address the URL policy refused.
+ */
+export async function sendTestEvent(input: TestEventInput): Promise<LinkTestResponse> {
+  const body = JSON.stringify({ type: 'test', event_id: input.eventId, occurred_at: input.now.toISOString() });
+  const timestamp = Math.floor(input.now.getTime() / 1000);
+  const started = performance.now();
+  const elapsed = () => Math.max(0, Math.round(performance.now() - started));
+  const result = (outcome: LinkTestResponse['outcome'], status: number | null): LinkTestResponse => ({
+    outcome,
+    http_status: status,
+    duration_ms: elapsed(),
+    event_id: input.eventId,
+  });
+  const signal = AbortSignal.timeout(input.timeoutMs);
+  try {
+    const response = await input.fetch(input.url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...signBridgeDelivery({ secret: input.signingSecret, timestamp, body: Buffer.from(body) }),
+        [BRIDGE_EVENT_ID_HEADER]: input.eventId,
+      },
+      body,
+      redirect: 'manual',
+      signal,
+    });
+    // The answer's body is of no interest; dropping it frees the connection.
+    await response.body?.cancel().catch(() => {});
+    const status = response.status >= 100 && response.status <= 599 ? response.status : null;
+    return result(response.status >= 200 && response.status < 300 ? 'delivered' : 'http_error', status);
+  } catch {
+    return result(signal.aborted ? 'timeout' : 'unreachable', null);
+  }
+}

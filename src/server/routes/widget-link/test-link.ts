@@ -1,0 +1,34 @@
+import type { LinkTestResponse } from '../../../contracts/link';
+import { findLinkByAccountId } from '../../../store/links-repo';
+import { AppError } from '../../app-error';
+import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
+import type { WidgetLinkContext } from './create-widget-link-context';
+import { openLinkSecrets } from './link-secrets';
+import { notLinked } from './not-linked';
+import { sendTestEvent } from './send-test-event';
+
+/** POST /api/widget/link/test: one signed test event to the webhook URL, throttled per account. */
+export async function testLink(ctx: WidgetLinkContext, identity: OneTimeTokenIdentity): Promise<LinkTestResponse> {
+  const link = await findLinkByAccountId(ctx.db, identity.accountId);
+  if (!link?.scopeId || link.webhookUrl === null || link.signingSecretEnc === null) throw notLinked();
+  const waitMs = ctx.testThrottle.take(identity.accountId);
+  if (waitMs > 0) {
+    throw new AppError('rate_limited', 'Too many test events; wait a little before the next one.', {
+      retryAfter: Math.ceil(waitMs / 1000),
+    });
+  }
+  const { signingSecret } = openLinkSecrets(ctx.secretBox, {
+    accountId: link.accountId,
+    signingSecretEnc: link.signingSecretEnc,
+  });
+  const result = await sendTestEvent({
+    fetch: ctx.fetch,
+    url: link.webhookUrl,
+    signingSecret,
+    eventId: `test_${ctx.newId()}`,
+    now: ctx.now(),
+    timeoutMs: ctx.limits.testTimeoutMs,
+  });
+  ctx.logger.info({ accountId: identity.accountId, eventId: result.event_id, outcome: result.outcome }, 'test event');
+  return result;
+}

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Database, InboxRow, NewInboxRow } from './schema';
+
+/** Stores a received hook; false (not an exception) when its dedupe key was seen before. */
+export async function insertInboxEvent(db: Kysely<Database>, event: NewInboxRow): Promise<boolean> {
+  const inserted = await insertInboxEvents(db, [event]);
+  return inserted.has(event.dedupeKey);
+}
+
+// Rows per INSERT, well inside SQLite's 32766 and PostgreSQL's 65535 bound parameters.
+const INSERT_CHUNK = 500;
+
+/**
+ * Stores many hooks (one statement per 500) and returns the dedupe keys that were new. Keys repeated within the
+ * call are stored once.
+ */
+export async function insertInboxEvents(db: Kysely<Database>, events: readonly NewInboxRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let start = 0; start < events.length; start += INSERT_CHUNK) {
+    const rows = await db
+      .insertInto('inbox')
+      .values(events.slice(start, start + INSERT_CHUNK))
+      .onConflict((oc) => oc.column('dedupeKey').doNothing())
+      .returning('dedupeKey')
+      .execute();
+    for (const row of rows) inserted.add(row.dedupeKey);
+  }
+  return inserted;
+}
+
+export async function findInboxEvent(db: Kysely<Database>, dedupeKey: string): Promise<InboxRow | undefined> {
+  return db.selectFrom('inbox').selectAll().where('dedupeKey', '=', dedupeKey).executeTakeFirst();
+}
+
+/**
+ * Forgets hooks received before `before`. A redelivery older than the retention window would then be taken as new,
+ * so keep it well beyond any plausible redelivery delay (days, not minutes).
+ */
+export async function pruneInbox(db: Kysely<Database>, before: number): Promise<number> {
+  const result = await db.deleteFrom('inbox').where('receivedAt', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

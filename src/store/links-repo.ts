@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { isUniqueViolation } from './is-unique-violation';
+import type { Database } from './schema';
+
+export interface Link {
+  id: string;
+  accountId: number;
+  subdomain: string;
+  region: string;
+  amojoId: string;
+  scopeId: string | null;
+  title: string;
+  timeWindowDisabled: boolean;
+  webhookUrl: string | null;
+  bridgeKeyHash: string | null;
+  signingSecretEnc: string | null;
+  linkedAt: number | null;
+  unlinkedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface LinkInput {
+  /** From the verified one-time token, never from a request body. */
+  accountId: number;
+  subdomain: string;
+  region: string;
+  amojoId: string;
+  scopeId: string;
+  title: string;
+  timeWindowDisabled: boolean;
+  webhookUrl: string;
+  bridgeKeyHash: string;
+  signingSecretEnc: string;
+}
+
+export type UpsertLinkResult =
+  | { ok: true; link: Link; created: boolean }
+  /** amojo_id_taken: another account owns this amojo id; account_amojo_mismatch: this account has another one. */
+  | { ok: false; reason: 'amojo_id_taken' | 'account_amojo_mismatch' };
+
+/**
+ * Links (or re-links, after a reinstall) an account. An amojo id, once bound to an account, is never rebound to
+ * another. Starts its own transaction, so pass the root db, not a transaction.
+ */
+export async function upsertLink(
+  db: Kysely<Database>,
+  input: LinkInput,
+  now: number,
+  newId: () => string = randomUUID,
+): Promise<UpsertLinkResult> {
+  const attempt = () => db.transaction().execute((trx) => upsertInTransaction(trx, input, now, newId));
+  try {
+    return await attempt();
+  } catch (error) {
+    // A concurrent link of the same account or amojo id committed first; a second pass sees it and decides.
+    if (isUniqueViolation(error)) return attempt();
+    throw error;
+  }
+}
+
+async function upsertInTransaction(
+  trx: Kysely<Database>,
+  input: LinkInput,
+  now: number,
+  newId: () => string,
+): Promise<UpsertLinkResult> {
+  const byAmojo = await trx.selectFrom('accounts').selectAll().where('amojoId', '=', input.amojoId).executeTakeFirst();
+  if (byAmojo && byAmojo.accountId !== input.accountId) return { ok: false, reason: 'amojo_id_taken' };
+  const account =
+    byAmojo ??
+    (await trx.selectFrom('accounts').selectAll().where('accountId', '=', input.accountId).executeTakeFirst());
+  if (account && account.amojoId !== input.amojoId) return { ok: false, reason: 'account_amojo_mismatch' };
+
+  const { accountId, subdomain, region, amojoId } = input;
+  if (account) {
+    await trx
+      .updateTable('accounts')
+      .set({ subdomain, region, updatedAt: now })
+      .where('accountId', '=', accountId)
+      .execute();
+  } else {
+    await trx
+      .insertInto('accounts')
+      .values({ accountId, subdomain, region, amojoId, createdAt: now, updatedAt: now })
+      .execute();
+  }
+
+  const fields = {
+    scopeId: input.scopeId,
+    title: input.title,
+    timeWindowDisabled: input.timeWindowDisabled ? 1 : 0,
+    webhookUrl: input.webhookUrl,
+    bridgeKeyHash: input.bridgeKeyHash,
+    signingSecretEnc: input.signingSecretEnc,
+    linkedAt: now,
+    unlinkedAt: null,
+    updatedAt: now,
+  };
+  const existing = await trx.selectFrom('links').select('id').where('accountId', '=', accountId).executeTakeFirst();
+  if (existing) {
+    await trx.updateTable('links').set(fields).where('id', '=', existing.id).execute();
+  } else {
+    await trx
+      .insertInto('links')
+      .values({ id: newId(), accountId, createdAt: now, ...fields })
+      .execute();
+  }
+  const link = await findLinkByAccountId(trx, accountId);
+  if (!link) throw new Error('link vanished inside its own transaction');
+  return { ok: true, link, created: !existing };
+}
+
+export interface LinkSettings {
+  title?: string;
+  webhookUrl?: string;
+  timeWindowDisabled?: boolean;
+}
+
+/** Changes settings of a linked account; undefined when the account is not linked. */
+export async function updateLinkSettings(
+  db: Kysely<Database>,
+  accountId: number,
+  settings: LinkSettings,
+  now: number,
+): Promise<Link | undefined> {
+  const { title, webhookUrl, timeWindowDisabled } = settings;
+  const result = await db
+    .updateTable('links')
+    .set({
+      ...(title === undefined ? {} : { title }),
+      ...(webhookUrl === undefined ? {} : { webhookUrl }),
+      ...(timeWindowDisabled === undefined ? {} : { timeWindowDisabled: timeWindowDisabled ? 1 : 0 }),
+      updatedAt: now,
+    })
+    .where('accountId', '=', accountId)
+    .where('scopeId', 'is not', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
+}
+
+/** Replaces the bridge key and signing secret of a linked account; undefined when the account is not linked. */
+export async function rotateLinkCredentials(
+  db: Kysely<Database>,
+  accountId: number,
+  credentials: { bridgeKeyHash: string; signingSecretEnc: string },
+  now: number,
+): Promise<Link | undefined> {
+  const result = await db
+    .updateTable('links')
+    .set({ ...credentials, updatedAt: now })
+    .where('accountId', '=', accountId)
+    .where('scopeId', 'is not', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
+}
+
+/**
+ * Unlinks: forgets the scope and purges every credential and the webhook URL. The account keeps its amojo id
+ * binding and its conversations, so a later re-link continues where it stopped.
+ */
+export async function unlinkAccount(db: Kysely<Database>, accountId: number, now: number): Promise<Link | undefined> {
+  const result = await db
+    .updateTable('links')
+    .set({
+      scopeId: null,
+      webhookUrl: null,
+      bridgeKeyHash: null,
+      signingSecretEnc: null,
+      unlinkedAt: now,
+      updatedAt: now,
+    })
+    .where('accountId', '=', accountId)
+    .where('scopeId', 'is not', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
+}
+
+export const findLinkById = (db: Kysely<Database>, id: string) => findLinkWhere(db, 'links.id', id);
+export const findLinkByAccountId = (db: Kysely<Database>, accountId: number) =>
+  findLinkWhere(db, 'links.accountId', accountId);
+export const findLinkByAmojoId = (db: Kysely<Database>, amojoId: string) =>
+  findLinkWhere(db, 'accounts.amojoId', amojoId);
+/** Only linked accounts have a scope id, so this finds only live links. */
+export const findLinkByScopeId = (db: Kysely<Database>, scopeId: string) => findLinkWhere(db, 'links.scopeId', scopeId);
+/** The bridge key is high-entropy and random, so its hash is a safe lookup key; see secret-box.ts. */
+export const findLinkByKeyHash = (db: Kysely<Database>, bridgeKeyHash: string) =>
+  findLinkWhere(db, 'links.bridgeKeyHash', bridgeKeyHash);
+
+type LinkLookup = 'links.id' | 'links.accountId' | 'accounts.amojoId' | 'links.scopeId' | 'links.bridgeKeyHash';
+
+async function findLinkWhere(
+  db: Kysely<Database>,
+  column: LinkLookup,
+  value: string | number,
+): Promise<Link | undefined> {
+  const row = await db
+    .selectFrom('links')
+    .innerJoin('accounts', 'accounts.accountId', 'links.accountId')
+    .selectAll('links')
+    .select(['accounts.subdomain', 'accounts.region', 'accounts.amojoId'])
+    .where(column, '=', value)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { ...row, timeWindowDisabled: row.timeWindowDisabled === 1 };
+}

@@ -1,0 +1,143 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+// Names here are camelCase; Kysely's CamelCasePlugin maps them to the snake_case columns the migrations create.
+// Times are integer milliseconds since the epoch and flags are 0/1 integers, so the same SQL runs on SQLite and
+// PostgreSQL without type mapping.
+
+/** An amoCRM account as the one-time token names it, bound for good to the account's chat (amojo) id. */
+export interface AccountsTable {
+  accountId: number;
+  subdomain: string;
+  /** amojo host family the account lives on: `ru`, `com` or `kommo`. */
+  region: string;
+  amojoId: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The account's connection to the channel; one per account, kept (credentials purged) after unlinking. */
+export interface LinksTable {
+  id: string;
+  accountId: number;
+  /** amojo scope id; null while unlinked. */
+  scopeId: string | null;
+  title: string;
+  timeWindowDisabled: number;
+  /** Where manager messages are delivered to the messenger. */
+  webhookUrl: string | null;
+  /** SHA-256 of the bridge API key, hex; the key itself is shown once and never stored. */
+  bridgeKeyHash: string | null;
+  /** Secret that signs deliveries to the messenger, sealed with DATA_ENCRYPTION_KEY (see secret-box.ts). */
+  signingSecretEnc: string | null;
+  linkedAt: number | null;
+  unlinkedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  linkId: string;
+  /** Our `conversation_id` at amojo; null for a write-first chat until the messenger names it. */
+  conversationId: string | null;
+  /** amojo's chat id (`conversation.id` in hooks, `id` from create-chat). */
+  amojoChatId: string | null;
+  participantId: string | null;
+  /** Write-first: the phone the manager picked, and the source it was picked under. */
+  phone: string | null;
+  sourceExternalId: string | null;
+  /** 1 while the next client message must carry `conversation_ref_id` and `sender.ref_id` (write-first binding). */
+  refPending: number;
+  /** Last client message time; the time window is tracked here because amojo offers no query for it. */
+  lastInboundAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ParticipantsTable {
+  id: string;
+  linkId: string;
+  /** Our `sender.id` / `receiver.id` at amojo (amojo echoes it as `client_id`). */
+  clientId: string | null;
+  /** amojo's participant id (`ref_id`). */
+  amojoUserId: string | null;
+  name: string | null;
+  phone: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type MessageDirection = 'in' | 'out';
+
+export interface MessagesTable {
+  id: string;
+  linkId: string;
+  conversationRowId: string;
+  /** `in`: client to CRM; `out`: manager to client. */
+  direction: MessageDirection;
+  /** Our `msgid` at amojo (derived from the messenger's id for inbound messages). */
+  ourMsgid: string | null;
+  amojoMsgId: string | null;
+  /** amojo delivery status: 0 sent, 1 delivered, 2 read, -1 error; see messages-repo.ts for the order. */
+  status: number;
+  errorCode: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Every hook accepted at the door, kept for deduplication; work it causes goes to the outbox. */
+export interface InboxTable {
+  dedupeKey: string;
+  linkId: string | null;
+  kind: string;
+  payload: string;
+  receivedAt: number;
+}
+
+export type OutboxStatus = 'pending' | 'leased' | 'done' | 'dead';
+
+export interface OutboxTable {
+  /** Monotonic; it is also the order of jobs that share an ordering key. */
+  id: Generated<number>;
+  idempotencyKey: string;
+  kind: string;
+  linkId: string | null;
+  /** Jobs with the same key run one at a time, oldest first (one conversation's messages). */
+  orderingKey: string | null;
+  payload: string;
+  status: OutboxStatus;
+  attempts: number;
+  /** pending: earliest next attempt; leased: lease expiry, after which the job can be claimed again. */
+  availableAt: number;
+  leaseOwner: string | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  completedAt: number | null;
+}
+
+/** `jti` values of one-time tokens already used, kept until the token would have expired anyway. */
+export interface TokenIdsTable {
+  jti: string;
+  expiresAt: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  links: LinksTable;
+  conversations: ConversationsTable;
+  participants: ParticipantsTable;
+  messages: MessagesTable;
+  inbox: InboxTable;
+  outbox: OutboxTable;
+  tokenIds: TokenIdsTable;
+}
+
+export type AccountRow = Selectable<AccountsTable>;
+export type LinkRow = Selectable<LinksTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type ParticipantRow = Selectable<ParticipantsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type InboxRow = Selectable<InboxTable>;
+export type NewInboxRow = Insertable<InboxTable>;
+export type OutboxRow = Selectable<OutboxTable>;

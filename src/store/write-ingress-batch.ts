@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import { insertInboxEvents } from './inbox-repo';
+import { enqueueMany, type NewOutboxJob } from './outbox-repo';
+import type { Database, NewInboxRow } from './schema';
+
+/** A received hook and, optionally, the job it causes; the job is enqueued only if the hook is new. */
+export interface IngressRow {
+  event: NewInboxRow;
+  job?: NewOutboxJob;
+}
+
+export type IngressResult = 'new' | 'duplicate';
+
+/**
+ * The webhook ingress batch for createGroupCommit: inbox rows and their jobs in the same transaction, so a hook
+ * is never stored without its work or the other way round. Within a batch the first row with a dedupe key is the
+ * one that may be new; repeats are duplicates.
+ */
+export function writeIngressBatch(now: () => number = Date.now) {
+  return async (trx: Kysely<Database>, rows: readonly IngressRow[]): Promise<IngressResult[]> => {
+    const firstIndex = new Map<string, number>();
+    rows.forEach((row, i) => {
+      if (!firstIndex.has(row.event.dedupeKey)) firstIndex.set(row.event.dedupeKey, i);
+    });
+    const firsts = [...firstIndex.values()].map((i) => rows[i] as IngressRow);
+    const inserted = await insertInboxEvents(
+      trx,
+      firsts.map((row) => row.event),
+    );
+    const jobs = firsts.flatMap((row) => (row.job && inserted.has(row.event.dedupeKey) ? [row.job] : []));
+    await enqueueMany(trx, jobs, now());
+    return rows.map((row, i) =>
+      firstIndex.get(row.event.dedupeKey) === i && inserted.has(row.event.dedupeKey) ? 'new' : 'duplicate',
+    );
+  };
+}

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { BridgeDeps } from '../../../src/bridge/bridge-deps';
+import { bridgeRoutes } from '../../../src/bridge/bridge-routes';
+import { createApp } from '../../../src/server/create-app';
+import { createLogger } from '../../../src/server/create-logger';
+import { createMetrics } from '../../../src/server/create-metrics';
+import { hashApiKey } from '../../../src/store/api-key-hash';
+import { upsertLink } from '../../../src/store/links-repo';
+import { migrateToLatest } from '../../../src/store/migrations/migrate-to-latest';
+import { openDatabase } from '../../../src/store/open-database';
+import type { Database, OutboxRow } from '../../../src/store/schema';
+
+export interface SeededLink {
+  id: string;
+  accountId: number;
+  apiKey: string;
+}
+
+let accounts = 0;
+
+/** A linked account whose API key is known to the test. */
+export async function seedBridgeLink(db: Kysely<Database>, now: number): Promise<SeededLink> {
+  accounts += 1;
+  const amojoId = `00000000-0000-4000-8000-${String(accounts).padStart(12, '0')}`;
+  const apiKey = `bk_test_${accounts}_${'x'.repeat(40)}`;
+  const result = await upsertLink(
+    db,
+    {
+      accountId: 40_000_000 + accounts,
+      subdomain: `shop${accounts}`,
+      region: 'ru',
+      amojoId,
+      scopeId: `11111111-2222-4333-8444-555555555555_${amojoId}`,
+      title: `Shop ${accounts}`,
+      timeWindowDisabled: false,
+      webhookUrl: `https://messenger.example/hooks/${accounts}`,
+      bridgeKeyHash: hashApiKey(apiKey),
+      signingSecretEnc: 'v1.sealed',
+    },
+    now,
+  );
+  if (!result.ok) throw new Error(`seed refused: ${result.reason}`);
+  return { id: result.link.id, accountId: result.link.accountId, apiKey };
+}
+
+export interface BridgeHarness {
+  db: Kysely<Database>;
+  app: ReturnType<typeof createApp>;
+  clock: { now: number };
+  a: SeededLink;
+  b: SeededLink;
+  logs: string[];
+  post(path: string, body: unknown, key?: string | null, headers?: Record<string, string>): Promise<Response>;
+  get(path: string, key?: string): Promise<Response>;
+  jobs(kind?: string): Promise<(OutboxRow & { json: Record<string, unknown> })[]>;
+  close(): Promise<void>;
+}
+
+/** An in-memory SQLite store, two linked accounts, and the bridge routes mounted in the real app. */
+export async function createBridgeHarness(overrides: Partial<BridgeDeps> = {}): Promise<BridgeHarness> {
+  const opened = openDatabase('sqlite::memory:');
+  await migrateToLatest(opened.db);
+  const clock = { now: 1_767_225_600_000 };
+  const a = await seedBridgeLink(opened.db, clock.now);
+  const b = await seedBridgeLink(opened.db, clock.now);
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+  let counter = 0;
+  const deps: BridgeDeps = {
+    db: opened.db,
+    now: () => clock.now,
+    logger,
+    ids: () => `row-${++counter}`,
+    bot: { id: 'bot-amojo-id', name: 'Shop bot' },
+    ...overrides,
+  };
+  const app = createApp({
+    logger,
+    metrics: createMetrics(),
+    readiness: async () => ({ ok: true, checks: {} }),
+    routes: [bridgeRoutes(deps)],
+  });
+  const post = async (
+    path: string,
+    body: unknown,
+    key: string | null = a.apiKey,
+    headers: Record<string, string> = {},
+  ) =>
+    app.request(path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+        ...headers,
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const get = async (path: string, key: string = a.apiKey) =>
+    app.request(path, { headers: { authorization: `Bearer ${key}` } });
+  const jobs = async (kind?: string) => {
+    const rows = await opened.db
+      .selectFrom('outbox')
+      .selectAll()
+      .$if(kind !== undefined, (q) => q.where('kind', '=', kind ?? ''))
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({ ...row, json: JSON.parse(row.payload) as Record<string, unknown> }));
+  };
+  return { db: opened.db, app, clock, a, b, logs, post, get, jobs, close: () => opened.close() };
+}
+
+/** A valid message body; override any part. */
+export function messageBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'm-1',
+    conversation: { id: 'conv-1' },
+    sender: { id: 'user-1', name: 'Ann Client' },
+    message: { type: 'text', text: 'Hello' },
+    ...overrides,
+  };
+}

@@ -1,0 +1,79 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/server/app-error';
+import { createApp } from '../../src/server/create-app';
+import { createLogger } from '../../src/server/create-logger';
+import { createMetrics } from '../../src/server/create-metrics';
+
+function build(ready = true) {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'error', destination: { write: (line: string) => void lines.push(line) } });
+  const routes = new Hono();
+  routes.get('/boom', () => {
+    throw new Error('secret internals at /var/db');
+  });
+  routes.get('/busy', () => {
+    throw new AppError('channel_unavailable', 'amojo is not answering; try again shortly.', { retryAfter: 2.2 });
+  });
+  routes.post('/bad', () => {
+    throw new AppError('invalid_request', 'The body does not match.', {
+      issues: [{ path: 'title', message: 'too long' }],
+    });
+  });
+  const app = createApp({
+    logger,
+    metrics: createMetrics(),
+    readiness: async () => ({ ok: ready, checks: { database: ready } }),
+    routes: [routes],
+  });
+  return { app, lines };
+}
+
+describe('createApp', () => {
+  it('answers health, readiness and metrics', async () => {
+    const { app } = build();
+    expect(await (await app.request('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await app.request('/readyz');
+    expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', checks: { database: true } }]);
+    const metrics = await app.request('/metrics');
+    expect(await metrics.text()).toContain('amojo_hook_ack_seconds');
+    const notReady = await build(false).app.request('/readyz');
+    expect(notReady.status).toBe(503);
+  });
+
+  it('renders coded errors with their status, issues and Retry-After', async () => {
+    const { app } = build();
+    const busy = await app.request('/busy');
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('retry-after')).toBe('3');
+    expect(await busy.json()).toEqual({
+      error: { code: 'channel_unavailable', message: 'amojo is not answering; try again shortly.' },
+    });
+    const bad = await app.request('/bad', { method: 'POST' });
+    expect([bad.status, await bad.json()]).toEqual([
+      400,
+      {
+        error: {
+          code: 'invalid_request',
+          message: 'The body does not match.',
+          issues: [{ path: 'title', message: 'too long' }],
+        },
+      },
+    ]);
+  });
+
+  it('hides unknown errors behind a generic 500 and logs them', async () => {
+    const { app, lines } = build();
+    const res = await app.request('/boom');
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain('/var/db');
+    expect(JSON.parse(text).error.code).toBe('internal_error');
+    expect(lines.join('')).toContain('unhandled error');
+  });
+
+  it('answers unknown routes with a coded 404', async () => {
+    const res = await build().app.request('/nope');
+    expect([res.status, (await res.json()).error.code]).toEqual([404, 'not_found']);
+  });
+});

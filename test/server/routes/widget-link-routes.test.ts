@@ -1,0 +1,268 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'zod/mini';
+import {
+  linkDeleteResponseSchema,
+  linkErrorBodySchema,
+  linkPutResponseSchema,
+  linkRotateResponseSchema,
+  linkStatusSchema,
+} from '../../../src/contracts/link';
+import { openLinkSecrets } from '../../../src/server/routes/widget-link/link-secrets';
+import { verifyApiKey } from '../../../src/store/api-key-hash';
+import { findLinkByAccountId } from '../../../src/store/links-repo';
+import {
+  ACCOUNT_A,
+  ACCOUNT_B,
+  CHANNEL_ID,
+  type Harness,
+  mintToken,
+  startHarness,
+  WEBHOOK_URL,
+} from './widget-link/harness';
+
+const LINK = '/api/widget/link';
+
+function expectError(result: { status: number; json: unknown }, status: number, code: string) {
+  expect(result.status).toBe(status);
+  expect(parse(linkErrorBodySchema, result.json).error.code).toBe(code);
+}
+
+describe('widget link routes', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(() => h.close());
+
+  it('reports an unknown account as unlinked, naming the account from the token', async () => {
+    const result = await h.call('GET', LINK);
+    expect(result.status).toBe(200);
+    expect(parse(linkStatusSchema, result.json)).toEqual({
+      state: 'unlinked',
+      account: { id: ACCOUNT_A.accountId, subdomain: ACCOUNT_A.subdomain },
+    });
+  });
+
+  it('links: connects at amojo with hook_api_version v2, stores the scope and shows credentials once', async () => {
+    const result = await h.link(ACCOUNT_A, { time_window_disabled: true });
+    expect(result.status).toBe(201);
+    const body = parse(linkPutResponseSchema, result.json);
+    if (!body.created) throw new Error('expected a new link');
+
+    expect(h.emulator.listConnections()).toEqual([
+      expect.objectContaining({
+        scopeId: `${CHANNEL_ID}_${ACCOUNT_A.amojoId}`,
+        accountId: ACCOUNT_A.amojoId,
+        title: 'shopa chat',
+        hookApiVersion: 'v2',
+        isTimeWindowDisabled: true,
+        connected: true,
+      }),
+    ]);
+    expect(h.amojoRegions).toEqual(['ru']);
+    expect(body.status).toMatchObject({
+      state: 'linked',
+      account: { id: ACCOUNT_A.accountId, subdomain: 'shopa' },
+      amojo_id: ACCOUNT_A.amojoId,
+      title: 'shopa chat',
+      webhook_url: WEBHOOK_URL,
+      time_window_disabled: true,
+      created_at: '2026-03-02T10:00:00.000Z',
+    });
+    expect(body.credentials.api_key.startsWith(body.status.api_key_hint)).toBe(true);
+    expect(body.status.api_key_hint.length).toBeLessThan(body.credentials.api_key.length / 3);
+
+    const stored = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
+    expect(stored?.scopeId).toBe(`${CHANNEL_ID}_${ACCOUNT_A.amojoId}`);
+    // The key is kept only as a hash and the signing secret only sealed.
+    expect(stored?.bridgeKeyHash).not.toContain(body.credentials.api_key);
+    expect(verifyApiKey(body.credentials.api_key, stored?.bridgeKeyHash ?? '')).toBe(true);
+    expect(stored?.signingSecretEnc).not.toContain(body.credentials.signing_secret);
+    expect(
+      openLinkSecrets(h.secretBox, { accountId: ACCOUNT_A.accountId, signingSecretEnc: stored?.signingSecretEnc ?? '' })
+        .signingSecret,
+    ).toBe(body.credentials.signing_secret);
+
+    const status = await h.call('GET', LINK);
+    expect(parse(linkStatusSchema, status.json)).toEqual(body.status);
+    expect(JSON.stringify(status.json)).not.toContain(body.credentials.api_key);
+  });
+
+  it('derives the amojo region from the token issuer', async () => {
+    const token = await mintToken(h.clock.now, { domain: 'kommo.com' });
+    const result = await h.call('PUT', LINK, { token, body: h.linkBody() });
+    expect(result.status).toBe(201);
+    expect(h.amojoRegions).toEqual(['kommo']);
+  });
+
+  it('updates an existing link without new credentials and reconnects with the new title and time window', async () => {
+    const first = parse(linkPutResponseSchema, (await h.link()).json);
+    if (!first.created) throw new Error('expected a new link');
+    h.clock.now = new Date(h.clock.now.getTime() + 60_000);
+    const result = await h.link(ACCOUNT_A, {
+      title: 'Renamed',
+      webhook_url: 'https://messenger.example.com/v2/hook',
+      time_window_disabled: true,
+    });
+    expect(result.status).toBe(200);
+    const body = parse(linkPutResponseSchema, result.json);
+    expect(body.created).toBe(false);
+    expect('credentials' in body).toBe(false);
+    expect(body.status).toMatchObject({
+      title: 'Renamed',
+      webhook_url: 'https://messenger.example.com/v2/hook',
+      time_window_disabled: true,
+      api_key_hint: first.status.api_key_hint,
+      created_at: '2026-03-02T10:00:00.000Z',
+      updated_at: '2026-03-02T10:01:00.000Z',
+    });
+    expect(h.emulator.listConnections()[0]).toMatchObject({ title: 'Renamed', isTimeWindowDisabled: true });
+    const stored = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
+    expect(verifyApiKey(first.credentials.api_key, stored?.bridgeKeyHash ?? '')).toBe(true);
+  });
+
+  it('unlinks: disconnects at amojo and purges credentials; repeating it is harmless', async () => {
+    await h.link();
+    const result = await h.call('DELETE', LINK);
+    expect(result.status).toBe(200);
+    expect(parse(linkDeleteResponseSchema, result.json)).toEqual({
+      status: { state: 'unlinked', account: { id: ACCOUNT_A.accountId, subdomain: 'shopa' } },
+    });
+    expect(h.emulator.listConnections()[0]?.connected).toBe(false);
+    const stored = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
+    expect(stored).toMatchObject({ scopeId: null, bridgeKeyHash: null, signingSecretEnc: null, webhookUrl: null });
+
+    const again = await h.call('DELETE', LINK);
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual(result.json);
+    expect((await h.call('GET', LINK)).json.state).toBe('unlinked');
+  });
+
+  it('re-links after unlinking with a fresh scope and fresh credentials; the old key is dead', async () => {
+    const first = parse(linkPutResponseSchema, (await h.link()).json);
+    if (!first.created) throw new Error('expected a new link');
+    await h.call('DELETE', LINK);
+    const again = await h.link();
+    expect(again.status).toBe(201);
+    const body = parse(linkPutResponseSchema, again.json);
+    if (!body.created) throw new Error('expected credentials on re-link');
+    expect(body.credentials.api_key).not.toBe(first.credentials.api_key);
+    expect(h.emulator.listConnections()[0]?.connected).toBe(true);
+    const stored = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
+    expect(stored?.scopeId).toBe(`${CHANNEL_ID}_${ACCOUNT_A.amojoId}`);
+    expect(verifyApiKey(first.credentials.api_key, stored?.bridgeKeyHash ?? '')).toBe(false);
+    expect(verifyApiKey(body.credentials.api_key, stored?.bridgeKeyHash ?? '')).toBe(true);
+  });
+
+  it('re-links after a reinstall that amojo saw (auto-disconnect) but the backend did not', async () => {
+    await h.link();
+    // Uninstalling the integration disconnects the channel at amojo (chats-api.md §1.2); the backend missed it.
+    await h.amojoClient().disconnect({ account_id: ACCOUNT_A.amojoId });
+    expect(h.emulator.listConnections()[0]?.connected).toBe(false);
+    const result = await h.link();
+    expect(result.status).toBe(200);
+    expect(h.emulator.listConnections()[0]?.connected).toBe(true);
+  });
+
+  it('rotates: new key and secret, the old key stops verifying at once', async () => {
+    const first = parse(linkPutResponseSchema, (await h.link()).json);
+    if (!first.created) throw new Error('expected a new link');
+    const result = await h.call('POST', `${LINK}/rotate`, { body: {} });
+    expect(result.status).toBe(200);
+    const rotated = parse(linkRotateResponseSchema, result.json);
+    expect(rotated.credentials.api_key).not.toBe(first.credentials.api_key);
+    expect(rotated.credentials.signing_secret).not.toBe(first.credentials.signing_secret);
+    expect(rotated.credentials.api_key.startsWith(rotated.status.api_key_hint)).toBe(true);
+    const stored = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
+    expect(verifyApiKey(first.credentials.api_key, stored?.bridgeKeyHash ?? '')).toBe(false);
+    expect(verifyApiKey(rotated.credentials.api_key, stored?.bridgeKeyHash ?? '')).toBe(true);
+  });
+
+  it('answers not_linked to rotate and test without a live link', async () => {
+    expectError(await h.call('POST', `${LINK}/rotate`, { body: {} }), 404, 'not_linked');
+    expectError(await h.call('POST', `${LINK}/test`, { body: {} }), 404, 'not_linked');
+    await h.link();
+    await h.call('DELETE', LINK);
+    expectError(await h.call('POST', `${LINK}/rotate`), 404, 'not_linked');
+  });
+
+  it('never shows or changes one account’s link to another account', async () => {
+    const a = parse(linkPutResponseSchema, (await h.link(ACCOUNT_A)).json);
+    if (!a.created) throw new Error('expected a new link');
+
+    const statusB = await h.call('GET', LINK, { account: ACCOUNT_B });
+    expect(statusB.json).toEqual({ state: 'unlinked', account: { id: ACCOUNT_B.accountId, subdomain: 'shopb' } });
+    expectError(await h.call('POST', `${LINK}/rotate`, { account: ACCOUNT_B }), 404, 'not_linked');
+    expectError(await h.call('POST', `${LINK}/test`, { account: ACCOUNT_B }), 404, 'not_linked');
+    expect((await h.call('DELETE', LINK, { account: ACCOUNT_B })).status).toBe(200);
+    // B naming A's amojo id is refused before amojo is called, and A's link is untouched.
+    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId }), 409, 'amojo_id_taken');
+
+    const stored = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
+    expect(stored?.scopeId).not.toBeNull();
+    expect(verifyApiKey(a.credentials.api_key, stored?.bridgeKeyHash ?? '')).toBe(true);
+    expect(h.emulator.listConnections()).toHaveLength(1);
+    expect(h.emulator.listConnections()[0]?.connected).toBe(true);
+    expect((await h.call('GET', LINK)).json).toEqual(a.status);
+  });
+
+  it('keeps an amojo id bound to its account even after that account unlinked', async () => {
+    await h.link(ACCOUNT_A);
+    await h.call('DELETE', LINK);
+    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId }), 409, 'amojo_id_taken');
+    expect(h.emulator.listConnections()[0]?.connected).toBe(false);
+  });
+
+  it('refuses to switch an account to another amojo id (amojo_id_mismatch) without calling amojo', async () => {
+    await h.link(ACCOUNT_A);
+    const result = await h.link(ACCOUNT_A, { amojo_id: ACCOUNT_B.amojoId });
+    expectError(result, 403, 'amojo_id_mismatch');
+    expect(h.emulator.listConnections().map((c) => c.accountId)).toEqual([ACCOUNT_A.amojoId]);
+  });
+
+  it('maps amojo 503 to channel_unavailable with Retry-After and stores nothing', async () => {
+    h.emulator.misbehave({ status: 503, retryAfter: 42, count: 1 });
+    const result = await h.link();
+    expectError(result, 503, 'channel_unavailable');
+    expect(result.headers.get('retry-after')).toBe('42');
+    expect(await findLinkByAccountId(h.db, ACCOUNT_A.accountId)).toBeUndefined();
+    // The next attempt goes through: the failure was not cached anywhere.
+    expect((await h.link()).status).toBe(201);
+  });
+
+  it('gives channel_unavailable a default Retry-After when amojo sent none', async () => {
+    h.emulator.misbehave({ status: 502, count: 1 });
+    const result = await h.link();
+    expectError(result, 503, 'channel_unavailable');
+    expect(Number(result.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('maps an amojo refusal (bad signature) to channel_rejected', async () => {
+    h.amojo.secret = '0000000000000000000000000000000000000000';
+    const result = await h.link();
+    expectError(result, 502, 'channel_rejected');
+    expect(result.headers.get('retry-after')).toBeNull();
+    expect(h.emulator.listConnections()).toEqual([]);
+    expect(await findLinkByAccountId(h.db, ACCOUNT_A.accountId)).toBeUndefined();
+  });
+
+  it('maps an unknown channel (amojo 404) to channel_rejected', async () => {
+    h.amojo.channelId = '11111111-2222-4333-8444-555555555555';
+    expectError(await h.link(), 502, 'channel_rejected');
+  });
+
+  it('keeps the link when amojo disconnect fails, so the admin can retry', async () => {
+    await h.link();
+    h.emulator.misbehave({ status: 500, count: 1 });
+    expectError(await h.call('DELETE', LINK), 503, 'channel_unavailable');
+    expect((await findLinkByAccountId(h.db, ACCOUNT_A.accountId))?.scopeId).not.toBeNull();
+    expect((await h.call('DELETE', LINK)).status).toBe(200);
+    expect((await findLinkByAccountId(h.db, ACCOUNT_A.accountId))?.scopeId).toBeNull();
+  });
+
+  it('answers 405 with Allow for a method a path does not take', async () => {
+    const result = await h.call('POST', LINK, { body: {} });
+    expect(result.status).toBe(405);
+    expect(result.headers.get('allow')).toBe('GET, PUT, DELETE');
+  });
+});
