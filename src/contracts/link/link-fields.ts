@@ -14,12 +14,10 @@ export const amojoIdSchema = z
 export const linkTitleMaxLength = 255;
 
 /** The channel's display name in this account; amojo connect takes it as `title`. Trimmed before the length check. */
-export const linkTitleSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.refine((title) => title.length >= 1 && title.length <= linkTitleMaxLength, 'must be 1 to 255 characters'),
-  );
+export const linkTitleSchema = z.string().check(
+  z.trim(),
+  z.refine((title) => title.length >= 1 && title.length <= linkTitleMaxLength, 'must be 1 to 255 characters'),
+);
 
 export const webhookUrlMaxLength = 2048;
 
@@ -37,15 +35,13 @@ export function isHttpUrl(value: string): boolean {
  * Where the backend posts manager messages for this link. Any absolute http(s) URL parses here; the backend's
  * policy (https outside the sandbox, no private addresses) answers `webhook_url_not_allowed`.
  */
-export const webhookUrlSchema = z
-  .string()
-  .check(
-    z.trim(),
-    z.refine(
-      (url) => url.length <= webhookUrlMaxLength && isHttpUrl(url),
-      'must be an absolute http(s) URL of at most 2048 characters',
-    ),
-  );
+export const webhookUrlSchema = z.string().check(
+  z.trim(),
+  z.refine(
+    (url) => url.length <= webhookUrlMaxLength && isHttpUrl(url),
+    'must be an absolute http(s) URL of at most 2048 characters',
+  ),
+);
 
 /** An ISO 8601 timestamp in UTC with a `Z` suffix, e.g. 2026-11-29T12:00:00.000Z. */
 export const timestampSchema = z
@@ -56,7 +52,9 @@ export const timestampSchema = z
 export function intSchema(min: number, max = Number.MAX_SAFE_INTEGER) {
   return z
     .number()
-    .check(z.refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, `must be an integer from ${min} to ${max}`));
+    .check(
+      z.refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, `must be an integer from ${min} to ${max}`),
+    );
 }
 
 /** A string of at least `min` characters. */

@@ -1,5 +1,12 @@
 import { z } from 'zod/mini';
-import { amojoIdSchema, intSchema, linkTitleSchema, minLengthString, timestampSchema, webhookUrlSchema } from './link-fields';
+import {
+  amojoIdSchema,
+  intSchema,
+  linkTitleSchema,
+  minLengthString,
+  timestampSchema,
+  webhookUrlSchema,
+} from './link-fields';
 
 /** The account as the backend knows it from the verified token (never from a request body). */
 export const linkAccountSchema = z.object({
