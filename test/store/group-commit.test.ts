@@ -129,11 +129,13 @@ describeEachDatabase('group commit', (t) => {
   });
 
   it('keeps callers waiting while their batch is open and sends later arrivals in the next batch', async () => {
+    const entered = gate();
     const hold = gate();
-    let calls = 0;
     const write: BatchWriter<string, string> = async (trx, rows) => {
-      calls += 1;
-      if (calls === 1) await hold.opened;
+      if (rows.includes('a')) {
+        entered.open();
+        await hold.opened;
+      }
       await trx
         .insertInto('tokenIds')
         .values(rows.map((jti) => ({ jti, expiresAt: T0 })))
@@ -143,7 +145,7 @@ describeEachDatabase('group commit', (t) => {
     const gc = createGroupCommit(t.db, write, { maxDelayMs: 1 });
     const resolved: string[] = [];
     const first = ['a', 'b'].map((r) => gc.append(r).then((x) => resolved.push(x)));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await entered.opened;
     const later = ['c', 'd', 'e'].map((r) => gc.append(r).then((x) => resolved.push(x)));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(resolved).toEqual([]);

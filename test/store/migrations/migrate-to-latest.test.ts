@@ -14,8 +14,11 @@ describeEachDatabase('migrateToLatest', (t) => {
     expect(rows).toEqual([{ jti: 'kept' }]);
   });
 
-  it('creates every table the store uses', async () => {
-    const tables = (await t.db.introspection.getTables()).map((table) => table.name);
+  it('creates every table the store uses, in the schema the URL chose', async () => {
+    const found = await t.db.introspection.getTables();
+    if (t.dialect === 'postgres') expect(found.map((table) => table.schema)).toContain(await currentSchema());
+    expect(found.map((table) => table.schema)).not.toContain('public');
+    const tables = found.map((table) => table.name);
     expect(tables).toEqual(
       expect.arrayContaining([
         'accounts',
