@@ -22,6 +22,8 @@ export interface BridgeDeps {
   /** The channel bot (AMOJO_BOT_ID, AMOJO_BOT_NAME): authors imported business messages with no manager named. */
   bot?: ChannelBot | undefined;
   limits?: Partial<BridgeLimits>;
+  /** Called after work was queued, e.g. to wake the relay worker of this process. */
+  onAccepted?: () => void;
 }
 
 export const defaultBridgeLimits: BridgeLimits = {

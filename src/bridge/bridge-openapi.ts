@@ -16,7 +16,7 @@ import {
 type JsonObject = Record<string, unknown>;
 
 /** JSON Schema (2020-12, which OpenAPI 3.1 uses) of a contract; refinements are described in prose instead. */
-function schemaOf(schema: z.core.$ZodType, io: 'input' | 'output' = 'input'): JsonObject {
+export function schemaOf(schema: z.core.$ZodType, io: 'input' | 'output' = 'input'): JsonObject {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'any', io }) as JsonObject;
   return rest;
 }

@@ -42,8 +42,12 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
   const throttle = createTypingThrottle(limits.typingIntervalMs);
   const app = new Hono();
   // Authentication comes before anything else about the request, the body included.
-  const authed = (handler: (c: Context, link: BridgeLink) => Promise<Response>) => async (c: Context) =>
-    handler(c, await authenticateBridge(deps.db, c.req.header('authorization')));
+  // After a 202 the work is on disk; waking the relay of this process saves it a poll interval.
+  const authed = (handler: (c: Context, link: BridgeLink) => Promise<Response>) => async (c: Context) => {
+    const response = await handler(c, await authenticateBridge(deps.db, c.req.header('authorization')));
+    if (response.status === 202) deps.onAccepted?.();
+    return response;
+  };
 
   app.post(
     bridgePaths.messages,

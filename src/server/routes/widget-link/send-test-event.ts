@@ -1,4 +1,5 @@
 import { signBridgeDelivery } from '../../../bridge/sign-bridge-delivery';
+import type { BridgeTestEvent } from '../../../contracts/bridge';
 import type { LinkTestResponse } from '../../../contracts/link';
 
 export interface TestEventInput {
@@ -18,7 +19,13 @@ export const BRIDGE_EVENT_ID_HEADER = 'X-Channel-Event-Id';
  * followed (a 3xx is an http_error), so a webhook cannot bounce the backend to an address the URL policy refused.
  */
 export async function sendTestEvent(input: TestEventInput): Promise<LinkTestResponse> {
-  const body = JSON.stringify({ type: 'test', event_id: input.eventId, occurred_at: input.now.toISOString() });
+  const event: BridgeTestEvent = {
+    id: input.eventId,
+    type: 'test',
+    created_at: input.now.toISOString(),
+    text: 'Test event from the amoCRM widget: the link to this messenger works.',
+  };
+  const body = JSON.stringify(event);
   const timestamp = Math.floor(input.now.getTime() / 1000);
   const started = performance.now();
   const elapsed = () => Math.max(0, Math.round(performance.now() - started));

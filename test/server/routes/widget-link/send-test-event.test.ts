@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'zod/mini';
+import { parse, z } from 'zod/mini';
+import { bridgeOutboundEvent } from '../../../../src/contracts/bridge';
 import {
   linkPutResponseSchema,
   linkRotateResponseSchema,
@@ -52,11 +53,10 @@ describe('widget link API: test event', () => {
     const signature = request.headers['x-channel-signature'] as string;
     expect(signatureValid(credentials.signing_secret, timestamp, request.raw, signature)).toBe(true);
     expect(signatureValid('another-secret', timestamp, request.raw, signature)).toBe(false);
-    expect(JSON.parse(request.raw.toString())).toEqual({
-      type: 'test',
-      event_id: outcome.event_id,
-      occurred_at: h.clock.now.toISOString(),
-    });
+    const event = JSON.parse(request.raw.toString());
+    // The event a messenger following docs/bridge.md parses: the contract's `test` shape.
+    expect(z.safeParse(bridgeOutboundEvent, event).success).toBe(true);
+    expect(event).toMatchObject({ id: outcome.event_id, type: 'test', created_at: h.clock.now.toISOString() });
   });
 
   it('signs with the new secret after a rotation', async () => {

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { checkArchive } from './widget-check/check-archive';
+import { scriptGzipBudget } from './widget-check/check-script';
+import { readZip } from './widget-check/read-zip';
+import { violation } from './widget-check/violation';
+
+/**
+ * Validates dist/widget.zip (or the path given) against the platform rules and prints each violation with its file
+ * and rule, then the script.js size against the budget. Exits 1 when anything is wrong.
+ * Run: npx tsx scripts/check-widget.ts [path/to/widget.zip]
+ */
+
+/** The class the panel's styles are scoped under (widget/mount-panel.tsx). */
+export const widgetCssScope = '.channel-link-widget';
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function main(): number {
+  const root = process.cwd();
+  const zipPath = process.argv[2] ?? join(root, 'dist', 'widget.zip');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  let zip: Uint8Array;
+  try {
+    zip = readFileSync(zipPath);
+  } catch {
+    process.stderr.write(`cannot read ${zipPath}; run the build first\n`);
+    return 1;
+  }
+  const report = checkArchive(readZip(zip), { expectedVersion: pkg.version, cssScope: widgetCssScope });
+  const violations = [...report.violations];
+  if (basename(zipPath) !== 'widget.zip') {
+    violations.unshift(violation(basename(zipPath), 'archive/name', 'the upload must be named widget.zip'));
+  }
+  for (const v of violations) process.stdout.write(`✗ ${v.file}: [${v.rule}] ${v.message}\n`);
+  if (report.script !== null) {
+    const { rawBytes, gzipBytes, vendorNotes } = report.script;
+    const share = ((gzipBytes / scriptGzipBudget) * 100).toFixed(0);
+    process.stdout.write(
+      `script.js: ${kb(rawBytes)} raw, ${kb(gzipBytes)} gzip (budget ${kb(scriptGzipBudget)} gzip, ${share}% used)\n`,
+    );
+    for (const note of vendorNotes) process.stdout.write(`note: vendor code contains eval-like code: ${note}\n`);
+  }
+  process.stdout.write(
+    violations.length === 0 ? `✓ ${zipPath} passes every check\n` : `${violations.length} violation(s) in ${zipPath}\n`,
+  );
+  return violations.length === 0 ? 0 : 1;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main();

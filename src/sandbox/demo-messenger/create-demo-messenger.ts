@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { apiRoutes } from './api-routes';
+import { createBridgeClient } from './create-bridge-client';
+import { createClientActions } from './create-client-actions';
+import { createSettingsStore, type SettingsPatch, secretHint } from './create-settings-store';
+import { createSseHub } from './create-sse-hub';
+import type { DemoSnapshot, PublicSettings } from './demo-messenger-types';
+import { handleWebhook } from './handle-webhook';
+import { MessengerState } from './MessengerState';
+import { pageRoutes } from './page-routes';
+import { renderSampleImages } from './render-sample-images';
+
+export interface DemoMessengerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Our backend's origin (e.g. `http://127.0.0.1:8080`); wins over the one saved in `dataFile`. */
+  bridgeUrl?: string;
+  /** JSON file that keeps the settings (bridge URL, API key, signing secret) across restarts. */
+  dataFile?: string;
+  /** Origin the backend and amoCRM reach this messenger at; `http://<host>:<port>` by default. */
+  publicUrl?: string;
+  /** Calls to the bridge API go through this. */
+  fetch?: typeof fetch;
+  /** Clock in Unix ms (signature freshness, timestamps). */
+  now?: () => number;
+  newId?: () => string;
+  /** Waits before repeating a read receipt or reaction the bridge answered 404 (see retry-not-found.ts). */
+  retryDelaysMs?: readonly number[];
+  bridgeTimeoutMs?: number;
+}
+
+export interface DemoMessenger {
+  /** The page, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** What the admin pastes into the widget panel: `<url>/webhook`. */
+  webhookUrl: string;
+  /** A deep copy of everything the page sees. */
+  state(): DemoSnapshot;
+  /** The same as `PUT /api/settings`. */
+  updateSettings(patch: SettingsPatch): PublicSettings;
+  /** Resolves with the first snapshot (now or after a change) that passes `predicate`; rejects after `timeoutMs`. */
+  waitFor(predicate: (snapshot: DemoSnapshot) => boolean, timeoutMs?: number): Promise<DemoSnapshot>;
+  close(): Promise<void>;
+}
+
+/** The sandbox's demo messenger: a small server and page that speak only the public bridge contract. */
+export async function createDemoMessenger(options: DemoMessengerOptions = {}): Promise<DemoMessenger> {
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomUUID;
+  const host = options.host ?? '127.0.0.1';
+  const settings = createSettingsStore({ dataFile: options.dataFile, bridgeUrl: options.bridgeUrl });
+  const state = new MessengerState(now);
+  const images = renderSampleImages();
+  // Known once the server listens; every route reads them lazily, so the app is complete before the first request.
+  let url = '';
+  let webhookUrl = '';
+  const samples = () => images.map((i) => ({ name: i.name, url: `${url}/media/${i.name}`, size: i.png.length }));
+
+  const publicSettings = (): PublicSettings => {
+    const current = settings.get();
+    return {
+      bridgeUrl: current.bridgeUrl ?? null,
+      apiKeyHint: secretHint(current.apiKey),
+      signingSecretHint: secretHint(current.signingSecret),
+      configured:
+        current.bridgeUrl !== undefined && current.apiKey !== undefined && current.signingSecret !== undefined,
+      webhookUrl,
+    };
+  };
+  const snapshot = () => state.snapshot(publicSettings(), samples());
+  const sse = createSseHub(snapshot);
+  state.onChange(() => sse.broadcast());
+  const updateSettings = (patch: SettingsPatch) => {
+    settings.update(patch);
+    state.changed();
+    return publicSettings();
+  };
+
+  const actions = createClientActions({
+    state,
+    bridge: createBridgeClient({
+      settings: settings.get,
+      fetch: options.fetch ?? fetch,
+      timeoutMs: options.bridgeTimeoutMs ?? 10_000,
+    }),
+    now,
+    newId,
+    sample: (name) => samples().find((s) => s.name === name),
+    retryDelaysMs: options.retryDelaysMs ?? [250, 1000, 3000],
+    sleep: (ms) => sleep(ms),
+  });
+
+  const app = new Hono();
+  app.post(
+    '/webhook',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: (c) => c.json({ error: { code: 'payload_too_large', message: 'The body is over 1 MiB.' } }, 413),
+    }),
+    async (c) => {
+      const result = handleWebhook(
+        { state, signingSecret: settings.get().signingSecret, now, newId },
+        {
+          body: new Uint8Array(await c.req.arrayBuffer()),
+          timestamp: c.req.header('x-channel-timestamp'),
+          signature: c.req.header('x-channel-signature'),
+          eventIdHeader: c.req.header('x-channel-event-id'),
+        },
+      );
+      return c.json(result.body, result.status as 200);
+    },
+  );
+  app.get('/events', () => sse.connect());
+  app.route('/', apiRoutes({ state, actions, snapshot, updateSettings }));
+  app.route('/', pageRoutes(images));
+
+  const server = createAdaptorServer({ fetch: app.fetch });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (error) {
+    sse.close();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  url = (options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  webhookUrl = `${url}/webhook`;
+
+  return {
+    url,
+    webhookUrl,
+    state: snapshot,
+    updateSettings,
+    waitFor(predicate, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const finish = (outcome: () => void) => {
+          clearTimeout(timer);
+          unsubscribe();
+          outcome();
+        };
+        const check = () => {
+          const current = snapshot();
+          if (predicate(current)) finish(() => resolve(current));
+        };
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`demo messenger: condition not met within ${timeoutMs} ms`))),
+          timeoutMs,
+        );
+        const unsubscribe = state.onChange(check);
+        check();
+      });
+    },
+    close() {
+      sse.close();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+    },
+  };
+}

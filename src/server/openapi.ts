@@ -1,0 +1,106 @@
+import { bridgeOpenApi, schemaOf } from '../bridge/bridge-openapi';
+import {
+  linkDeleteResponseSchema,
+  linkErrorBodySchema,
+  linkPutRequestSchema,
+  linkPutResponseSchema,
+  linkRotateResponseSchema,
+  linkStatusSchema,
+  linkTestResponseSchema,
+} from '../contracts/link';
+
+type JsonObject = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
+const linkErrors = {
+  '400': { description: 'Not JSON, or a field does not match; `issues` names it.', ...json('LinkError') },
+  '401': { description: 'auth_missing, auth_invalid, auth_expired or auth_replayed.', ...json('LinkError') },
+  '403': { description: 'amojo_id_mismatch.', ...json('LinkError') },
+  '409': { description: 'amojo_id_taken: the chat id is bound to another account.', ...json('LinkError') },
+  '413': { description: 'payload_too_large.', ...json('LinkError') },
+  '415': { description: 'unsupported_media_type.', ...json('LinkError') },
+  '502': { description: 'channel_rejected: amojo refused connect or disconnect.', ...json('LinkError') },
+  '503': { description: 'channel_unavailable: amojo did not answer; see Retry-After.', ...json('LinkError') },
+};
+const widget = (summary: string, response: string, status = '200', body?: string): JsonObject => ({
+  summary,
+  security: [{ amocrmOneTimeToken: [] }],
+  ...(body ? { requestBody: { required: true, ...json(body) } } : {}),
+  responses: { [status]: { description: 'OK', ...json(response) }, ...linkErrors },
+});
+
+/** /openapi.json: every route the backend serves, with bodies generated from the same zod contracts it validates with. */
+export function openApiDocument(version: string): JsonObject {
+  const bridge = bridgeOpenApi();
+  const bridgeComponents = bridge.components as { schemas?: JsonObject; securitySchemes?: JsonObject };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'amoCRM chat channel backend',
+      version,
+      description:
+        'Widget link API (called by the amoCRM widget with a one-time X-Auth-Token), the amojo webhook, the messenger bridge and operations endpoints.',
+    },
+    paths: {
+      '/api/widget/link': {
+        get: widget('Link status of the token’s account', 'LinkStatus'),
+        put: {
+          ...widget('Link the account to the channel, or update the link', 'LinkPutResponse', '200', 'LinkPutRequest'),
+          responses: {
+            '200': { description: 'Updated; no new credentials.', ...json('LinkPutResponse') },
+            '201': { description: 'Linked; credentials shown once.', ...json('LinkPutResponse') },
+            ...linkErrors,
+          },
+        },
+        delete: widget('Unlink: disconnect at amojo and purge credentials', 'LinkDeleteResponse'),
+      },
+      '/api/widget/link/rotate': {
+        post: widget('Issue a new bridge API key and signing secret', 'LinkRotateResponse'),
+      },
+      '/api/widget/link/test': { post: widget('Send one signed test event to the messenger', 'LinkTestResponse') },
+      '/amojo/webhook/{scopeId}': {
+        post: {
+          summary: 'amojo hooks (message v2, typing, reaction), signed with X-Signature over the raw body',
+          parameters: [{ name: 'scopeId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'Stored durably (or a harmless repeat).' },
+            '400': { description: 'Not JSON or not an amojo hook.' },
+            '401': { description: 'signature_invalid.' },
+            '403': { description: 'scope_mismatch: account_id is not the scope’s account.' },
+            '404': { description: 'unknown_scope.' },
+            '413': { description: 'payload_too_large.' },
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Up' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Database and workers ready',
+          responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } },
+        },
+      },
+      '/metrics': {
+        get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format' } } },
+      },
+      ...bridge.paths,
+    },
+    webhooks: bridge.webhooks,
+    components: {
+      securitySchemes: {
+        amocrmOneTimeToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+        ...bridgeComponents.securitySchemes,
+      },
+      schemas: {
+        LinkStatus: schemaOf(linkStatusSchema, 'output'),
+        LinkPutRequest: schemaOf(linkPutRequestSchema),
+        LinkPutResponse: schemaOf(linkPutResponseSchema, 'output'),
+        LinkRotateResponse: schemaOf(linkRotateResponseSchema, 'output'),
+        LinkDeleteResponse: schemaOf(linkDeleteResponseSchema, 'output'),
+        LinkTestResponse: schemaOf(linkTestResponseSchema, 'output'),
+        LinkError: schemaOf(linkErrorBodySchema, 'output'),
+        ...bridgeComponents.schemas,
+      },
+    },
+  };
+}

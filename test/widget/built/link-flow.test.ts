@@ -1,0 +1,223 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildWidget } from '../harness/built-widget';
+import { PanelSession } from '../harness/PanelSession';
+
+let session: PanelSession;
+
+beforeAll(() => {
+  buildWidget();
+}, 120_000);
+
+afterEach(() => session?.close());
+
+function credentialInputs(s: PanelSession) {
+  return { apiKey: s.input('credentials.api_key'), secret: s.input('credentials.signing_secret') };
+}
+
+describe('linking through the panel', () => {
+  it('links with a PUT through $authorizedAjax and shows the credentials exactly once', async () => {
+    session = await PanelSession.open();
+    const modal = session.openSettings();
+    await session.giveConsent();
+    session.type('form.title_label', '  Acme chat  ');
+    session.type('form.webhook_label', 'https://messenger.example.com/hooks/crm');
+    session.input('form.time_window_label').click();
+    const release = session.backend.hold();
+    session.button('form.submit_link').click();
+    await session.settle();
+    expect(session.panelText()).toContain(session.text('status.linking'));
+    expect(session.button('form.submitting').disabled).toBe(true);
+    release();
+    await session.settle();
+
+    const put = session.page.ajaxCalls.at(-1)!;
+    expect(put).toMatchObject({ method: 'PUT', type: 'PUT', contentType: 'application/json', dataType: 'text' });
+    expect(put.url).toBe('http://127.0.0.1:8080/api/widget/link');
+    expect(JSON.parse(put.data ?? '')).toEqual({
+      amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
+      title: 'Acme chat',
+      webhook_url: 'https://messenger.example.com/hooks/crm',
+      time_window_disabled: true,
+    });
+    expect(session.backend.requests.at(-1)?.headers['x-auth-token']).toMatch(/^fake\.31415926\./);
+
+    const stored = session.backend.links.get(31_415_926)!;
+    const { apiKey, secret } = credentialInputs(session);
+    expect(apiKey.value).toMatch(/^ak_test_/);
+    expect(stored.api_key_hint).toBe(apiKey.value.slice(0, 8));
+    expect(secret.value).toMatch(/^ss_test_/);
+    expect(session.panelText()).toContain(session.text('status.linked'));
+    expect(JSON.parse(modal.customInput.value).link).toBe('linked');
+    expect(modal.customInput.value).not.toContain(apiKey.value);
+
+    session.button('credentials.dismiss').click();
+    expect(session.panelText()).not.toContain(apiKey.value);
+    expect(session.window.document.body.innerHTML).not.toContain(secret.value);
+    session.widget.callbacks.destroy();
+    session.openSettings();
+    await session.giveConsent();
+    expect(session.panelText()).toContain(session.text('status.linked'));
+    expect(session.hasButton('credentials.dismiss')).toBe(false);
+    expect(session.window.document.body.innerHTML).not.toContain(secret.value);
+  });
+
+  it('copies a credential with the clipboard, or selects it when there is none', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    await session.link();
+    const { apiKey } = credentialInputs(session);
+    const copyButtons = () => [...session.panel()!.querySelectorAll('button')].filter((b) => b.textContent === 'Copy');
+    copyButtons()[0]!.click();
+    await session.settle();
+    expect(session.panelText()).toContain(session.text('credentials.copy_failed'));
+    expect([apiKey.selectionStart, apiKey.selectionEnd]).toEqual([0, apiKey.value.length]);
+
+    const written: string[] = [];
+    Object.defineProperty(session.window.navigator, 'clipboard', {
+      value: { writeText: async (text: string) => void written.push(text) },
+    });
+    session.widget.callbacks.destroy();
+    session.openSettings();
+    await session.giveConsent();
+    session.button('actions.rotate').click();
+    session.button('actions.rotate_yes').click();
+    await session.settle();
+    copyButtons()[1]!.click();
+    await session.settle();
+    expect(written).toEqual([session.input('credentials.signing_secret').value]);
+    expect(session.panelText()).toContain(session.text('credentials.copied'));
+  });
+
+  it('rotates only after confirmation; Escape cancels and gives focus back', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    await session.link();
+    const firstKey = credentialInputs(session).apiKey.value;
+    session.button('credentials.dismiss').click();
+
+    const rotate = session.button('actions.rotate');
+    rotate.click();
+    const dialog = session.panel()!.querySelector('[role="alertdialog"]')!;
+    expect(dialog.textContent).toContain(session.text('actions.rotate_confirm'));
+    expect(session.window.document.activeElement).toBe(session.button('actions.rotate_yes'));
+    dialog.dispatchEvent(new session.window.KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    expect(session.panel()!.querySelector('[role="alertdialog"]')).toBeNull();
+    expect(session.window.document.activeElement).toBe(session.button('actions.rotate'));
+    expect(session.backend.requests.filter((r) => r.path.endsWith('/rotate'))).toHaveLength(0);
+
+    session.button('actions.rotate').click();
+    session.button('actions.rotate_yes').click();
+    await session.settle();
+    const { apiKey } = credentialInputs(session);
+    expect(apiKey.value).not.toBe(firstKey);
+    expect(session.panelText()).toContain(session.text('credentials.active_key', { hint: apiKey.value.slice(0, 8) }));
+  });
+
+  it('sends a test event and reports each outcome with what to check', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    await session.link();
+    session.button('actions.test').click();
+    await session.settle();
+    expect(session.page.ajaxCalls.at(-1)).toMatchObject({ method: 'POST', data: '{}' });
+    expect(session.panelText()).toContain(session.text('test.delivered', { id: 'evt_3', status: 200, ms: 42 }));
+
+    session.backend.testOutcome = { outcome: 'timeout', http_status: null, duration_ms: 10_000 };
+    session.button('actions.test').click();
+    await session.settle();
+    expect(session.panelText()).toContain(session.text('test.timeout', { id: 'evt_4' }));
+  });
+
+  it('unlinks after confirmation and can link again', async () => {
+    session = await PanelSession.open();
+    const modal = session.openSettings();
+    await session.link();
+    session.button('actions.unlink').click();
+    session.button('actions.cancel').click();
+    expect(session.backend.links.size).toBe(1);
+    session.button('actions.unlink').click();
+    session.button('actions.unlink_yes').click();
+    await session.settle();
+    expect(session.page.ajaxCalls.at(-1)?.method).toBe('DELETE');
+    expect(session.backend.links.size).toBe(0);
+    expect(session.panelText()).toContain(session.text('actions.unlinked'));
+    expect(session.panelText()).toContain(session.text('status.unlinked'));
+    expect(session.hasButton('credentials.dismiss')).toBe(false);
+    expect(JSON.parse(modal.customInput.value).link).toBe('unlinked');
+    session.button('form.submit_link').click();
+    await session.settle();
+    expect(session.backend.links.size).toBe(1);
+  });
+
+  it('updates a linked channel without new credentials', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    await session.link();
+    session.button('credentials.dismiss').click();
+    expect(session.button('form.submit_update').disabled).toBe(true);
+    session.type('form.title_label', 'Renamed');
+    session.button('form.submit_update').click();
+    await session.settle();
+    expect(session.backend.links.get(31_415_926)?.title).toBe('Renamed');
+    expect(session.panelText()).toContain(session.text('form.saved'));
+    expect(session.hasButton('credentials.dismiss')).toBe(false);
+  });
+
+  it('submits on Enter in a field and keeps the key from reaching the modal', async () => {
+    session = await PanelSession.open();
+    const modal = session.openSettings();
+    let reachedModal = false;
+    modal.root.addEventListener('keydown', () => {
+      reachedModal = true;
+    });
+    await session.giveConsent();
+    session.type('form.webhook_label', 'https://messenger.example.com/hooks/crm');
+    const input = session.input('form.webhook_label');
+    input.dispatchEvent(new session.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await session.settle();
+    expect(reachedModal).toBe(false);
+    expect(session.backend.links.size).toBe(1);
+  });
+});
+
+describe('onSave', () => {
+  it('links pending changes and resolves with the backend answer', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    await session.giveConsent();
+    session.type('form.webhook_label', 'https://messenger.example.com/hooks/crm');
+    const outcome = await session.page.clickSave(session.widget);
+    expect(outcome.saved).toBe(true);
+    expect(outcome.result).toMatchObject({ created: true, status: { state: 'linked' } });
+    expect(JSON.parse(String(session.page.saved.channel_link)).link).toBe('linked');
+  });
+
+  it('rejects with the admin-facing message when the backend refuses', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    await session.giveConsent();
+    session.type('form.webhook_label', 'https://messenger.example.com/hooks/crm');
+    session.backend.injectError('channel_unavailable');
+    const outcome = await session.page.clickSave(session.widget);
+    expect(outcome).toMatchObject({ saved: false, reason: 'onSave_rejected' });
+    expect((outcome.error as Error).message).toBe(session.text('errors.channel_unavailable'));
+  });
+
+  it('resolves true without any request when nothing changed or the widget is being disabled', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    await session.giveConsent();
+    const requests = session.backend.requests.length;
+    expect(await session.widget.callbacks.onSave({ active: 'Y' })).toBe(true);
+    session.type('form.webhook_label', 'https://messenger.example.com/hooks/crm');
+    expect(await session.widget.callbacks.onSave({ active: 'N' })).toBe(true);
+    expect(session.backend.requests.length).toBe(requests);
+  });
+
+  it('returns a Promise even when no settings panel is open', async () => {
+    session = await PanelSession.open();
+    const result = session.widget.callbacks.onSave();
+    expect(result).toBeInstanceOf(session.window.Promise);
+    expect(await result).toBe(true);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { LinkedStatus, LinkStatus } from '../../../src/contracts/link';
+import type { ApiResult, BackendApi } from '../../../widget/api/backend-api';
+import { createLinkModel } from '../../../widget/models/create-link-model';
+
+const account = { id: 7, subdomain: 'acme' };
+const linked: LinkedStatus = {
+  state: 'linked',
+  account,
+  amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
+  title: 'Chat',
+  webhook_url: 'https://m.example/h',
+  time_window_disabled: false,
+  api_key_hint: 'ak_test_',
+  created_at: '2026-11-29T12:00:00.000Z',
+  updated_at: '2026-11-29T12:00:00.000Z',
+};
+const credentials = { api_key: 'k'.repeat(24), signing_secret: 's'.repeat(32) };
+
+/** A BackendApi whose answers the test releases one at a time. */
+function controlledApi() {
+  const pending: Array<(result: ApiResult<unknown>) => void> = [];
+  const call = () => new Promise<ApiResult<never>>((resolve) => pending.push(resolve as never));
+  const api: BackendApi = { getStatus: call, link: call, rotate: call, test: call, unlink: call };
+  return { api, answer: (result: ApiResult<unknown>) => pending.shift()?.(result) };
+}
+
+describe('createLinkModel', () => {
+  it('moves idle -> loading -> unlinked -> linking -> linked, keeping credentials from the link', async () => {
+    const { api, answer } = controlledApi();
+    const model = createLinkModel(api);
+    expect(model.view.value).toBe('idle');
+    const load = model.load();
+    expect(model.view.value).toBe('loading');
+    answer({ ok: true, value: { state: 'unlinked', account } satisfies LinkStatus });
+    await load;
+    expect(model.view.value).toBe('unlinked');
+    const link = model.link({
+      amojo_id: linked.amojo_id,
+      title: 'Chat',
+      webhook_url: linked.webhook_url,
+      time_window_disabled: false,
+    });
+    expect(model.view.value).toBe('linking');
+    answer({ ok: true, value: { created: true, status: linked, credentials } });
+    expect(await link).toMatchObject({ ok: true });
+    expect(model.view.value).toBe('linked');
+    expect(model.credentials.value).toEqual(credentials);
+    expect(model.lastSuccess.value).toBe('link');
+  });
+
+  it('runs one action at a time', async () => {
+    const { api, answer } = controlledApi();
+    const model = createLinkModel(api);
+    const first = model.load();
+    expect(await model.test()).toEqual({ ok: false, failure: { kind: 'busy' } });
+    answer({ ok: true, value: linked });
+    await first;
+    expect(model.busy.value).toBeNull();
+  });
+
+  it('shows a failed load as an error view and a not_linked answer as unlinked', async () => {
+    const { api, answer } = controlledApi();
+    const model = createLinkModel(api);
+    const load = model.load();
+    answer({ ok: false, failure: { kind: 'network' } });
+    await load;
+    expect(model.view.value).toBe('error');
+    expect(model.failure.value).toEqual({ action: 'load', failure: { kind: 'network' } });
+    const retry = model.load();
+    answer({ ok: true, value: linked });
+    await retry;
+    const rotate = model.rotate();
+    answer({ ok: false, failure: { kind: 'backend', status: 404, code: 'not_linked', message: '', issues: [] } });
+    await rotate;
+    expect(model.status.value).toEqual({ state: 'unlinked', account });
+  });
+
+  it('unlink purges the credentials; dispose drops late answers', async () => {
+    const { api, answer } = controlledApi();
+    const model = createLinkModel(api);
+    const rotate = model.rotate();
+    answer({ ok: true, value: { status: linked, credentials } });
+    await rotate;
+    const unlink = model.unlink();
+    answer({ ok: true, value: { status: { state: 'unlinked', account } } });
+    await unlink;
+    expect(model.credentials.value).toBeNull();
+    const late = model.load();
+    model.dispose();
+    answer({ ok: true, value: linked });
+    await late;
+    expect(model.status.value?.state).toBe('unlinked');
+  });
+});

@@ -1,0 +1,27 @@
+import { z } from 'zod/mini';
+import { linkErrorBodySchema } from '../../src/contracts/link';
+import type { HostResponse } from '../host/crm-host';
+import type { ApiResult } from './backend-api';
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns any HTTP answer into a typed result: a 2xx must match `schema`, anything else the shared error body. */
+export function decodeResponse<T>(response: HostResponse, schema: z.ZodMiniType<T>): ApiResult<T> {
+  const { status } = response;
+  if (status === 0) return { ok: false, failure: { kind: response.timedOut ? 'timeout' : 'network' } };
+  const json = parseJson(response.body);
+  if (status >= 200 && status < 300) {
+    const parsed = z.safeParse(schema, json);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, failure: { kind: 'bad_response', status } };
+  }
+  const error = z.safeParse(linkErrorBodySchema, json);
+  if (!error.success) return { ok: false, failure: { kind: 'bad_response', status } };
+  const { code, message, issues } = error.data.error;
+  return { ok: false, failure: { kind: 'backend', status, code, message, issues: issues ?? [] } };
+}

@@ -1,0 +1,53 @@
+import type { LinkTestResponse } from '../../src/contracts/link';
+import type { PanelContext } from '../context';
+import type { Translate } from '../i18n/create-translator';
+import { failureMessageKey } from '../models/panel-failure';
+
+export interface ActionFeedbackProps {
+  readonly ctx: PanelContext;
+}
+
+function testMessage(t: Translate, result: LinkTestResponse): string {
+  return t(`test.${result.outcome}`, {
+    id: result.event_id,
+    status: result.http_status ?? '-',
+    ms: result.duration_ms,
+  });
+}
+
+/** What the last action did: its failure and the next step, or a short confirmation. */
+export function ActionFeedback({ ctx }: ActionFeedbackProps) {
+  const { t, link } = ctx;
+  const failure = link.failure.value;
+  const success = link.lastSuccess.value;
+  const testResult = link.testResult.value;
+
+  if (failure !== null && failure.action !== 'load') {
+    return (
+      <div class="channel-link-widget__alert" role="alert">
+        <p>{t(failureMessageKey(failure.failure))}</p>
+        {failure.failure.kind !== 'invalid_form' && failure.failure.kind !== 'consent_required' && (
+          <p class="channel-link-widget__muted">{t('errors.support')}</p>
+        )}
+      </div>
+    );
+  }
+  let message: string | null = null;
+  if (testResult !== null) message = testMessage(t, testResult);
+  else if (success === 'link' && link.credentials.value === null) message = t('form.saved');
+  else if (success === 'unlink') message = t('actions.unlinked');
+  const warn = testResult !== null && testResult.outcome !== 'delivered';
+  return (
+    <div role="status" aria-live="polite">
+      {message !== null && (
+        <p
+          class={
+            warn ? 'channel-link-widget__notice channel-link-widget__notice--warning' : 'channel-link-widget__notice'
+          }
+        >
+          {message}
+        </p>
+      )}
+    </div>
+  );
+}

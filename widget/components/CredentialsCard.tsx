@@ -1,0 +1,55 @@
+import type { LinkCredentials } from '../../src/contracts/link';
+import type { Translate } from '../i18n/create-translator';
+import type { CopyModel } from '../models/create-copy-model';
+import { CopyButton } from './CopyButton';
+
+export interface CredentialsCardProps {
+  readonly t: Translate;
+  readonly credentials: LinkCredentials;
+  readonly idPrefix: string;
+  readonly copy: CopyModel;
+  readonly onDismiss: () => void;
+}
+
+/** The API key and signing secret, shown once after a link or rotation and never stored by the widget. */
+export function CredentialsCard({ t, credentials, idPrefix, copy, onDismiss }: CredentialsCardProps) {
+  const headingId = `${idPrefix}-credentials`;
+  const rows = [
+    { id: `${idPrefix}-api-key`, label: t('credentials.api_key'), value: credentials.api_key },
+    { id: `${idPrefix}-signing-secret`, label: t('credentials.signing_secret'), value: credentials.signing_secret },
+  ];
+  return (
+    <section class="channel-link-widget__section" aria-labelledby={headingId}>
+      <h3 class="channel-link-widget__heading" id={headingId}>
+        {t('credentials.heading')}
+      </h3>
+      <p class="channel-link-widget__notice channel-link-widget__notice--warning" role="alert">
+        {t('credentials.once')}
+      </p>
+      {rows.map((row) => (
+        <div class="channel-link-widget__field" key={row.id}>
+          <label class="channel-link-widget__label" for={row.id}>
+            {row.label}
+          </label>
+          <div class="channel-link-widget__row">
+            <input
+              id={row.id}
+              class="channel-link-widget__input"
+              type="text"
+              readOnly
+              value={row.value}
+              autoComplete="off"
+              spellcheck={false}
+            />
+            <CopyButton t={t} copy={copy} value={row.value} inputId={row.id} label={row.label} />
+          </div>
+        </div>
+      ))}
+      <div class="channel-link-widget__actions">
+        <button type="button" class="channel-link-widget__button" onClick={onDismiss}>
+          {t('credentials.dismiss')}
+        </button>
+      </div>
+    </section>
+  );
+}

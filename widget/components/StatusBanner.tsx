@@ -1,0 +1,45 @@
+import type { PanelContext } from '../context';
+import { failureMessageKey } from '../models/panel-failure';
+
+export interface StatusBannerProps {
+  readonly ctx: PanelContext;
+}
+
+/** The link state as the backend reports it, with the next step for each state and a retry when it is unknown. */
+export function StatusBanner({ ctx }: StatusBannerProps) {
+  const { t, link, idPrefix } = ctx;
+  const view = link.view.value;
+  const status = link.status.value;
+  const loadFailure = link.failure.value?.action === 'load' ? link.failure.value.failure : null;
+  const headingId = `${idPrefix}-status`;
+
+  let hint: string | null = null;
+  if (!ctx.canLink) hint = t('status.install_first');
+  else if (view === 'idle') hint = t('consent.hint');
+  else if (view === 'unlinked') hint = t('status.unlinked_hint');
+  else if (view === 'linked' && status?.state === 'linked')
+    hint = t('status.linked_hint', { date: new Date(status.created_at).toLocaleString() });
+
+  return (
+    <section class="channel-link-widget__section" aria-labelledby={headingId} aria-busy={view === 'loading'}>
+      <h3 class="channel-link-widget__heading" id={headingId}>
+        {t('status.heading')}
+      </h3>
+      <p aria-live="polite">
+        <span class={`channel-link-widget__badge channel-link-widget__badge--${view}`}>{t(`status.${view}`)}</span>
+      </p>
+      {hint !== null && <p class="channel-link-widget__muted">{hint}</p>}
+      {loadFailure !== null && (
+        <div class="channel-link-widget__alert" role="alert">
+          <p>{t(failureMessageKey(loadFailure))}</p>
+          <p class="channel-link-widget__muted">{t('errors.support')}</p>
+          <div class="channel-link-widget__actions">
+            <button type="button" class="channel-link-widget__button" onClick={() => void ctx.retry()}>
+              {t('status.retry')}
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,151 @@
+import { untracked } from '@preact/signals-core';
+import type { LinkPutResponse } from '../src/contracts/link';
+import type { BackendApi } from './api/backend-api';
+import type { CrmHost } from './host/crm-host';
+import type { SettingsField } from './host/settings-field';
+import { createTranslator } from './i18n/create-translator';
+import { createConfirmModel } from './models/create-confirm-model';
+import { createConsentModel } from './models/create-consent-model';
+import { type ClipboardWriter, createCopyModel } from './models/create-copy-model';
+import { createLinkFormModel } from './models/create-link-form-model';
+import { createLinkModel } from './models/create-link-model';
+import { createScope } from './models/create-scope';
+import { decodeFieldValue, encodeFieldValue } from './models/field-value';
+import { failureMessageKey, type PanelFailure, type PanelResult } from './models/panel-failure';
+
+/** The manifest's `custom` settings field: consent plus link state (see models/field-value.ts). */
+export const settingsFieldCode = 'channel_link';
+
+export interface PanelDeps {
+  readonly host: CrmHost;
+  readonly field: SettingsField;
+  /** Builds the API with the consent gate the context owns. */
+  readonly createApi: (hasConsent: () => boolean) => BackendApi;
+  readonly now: () => Date;
+  /** `navigator.clipboard` where the page has one. */
+  readonly clipboard: ClipboardWriter | undefined;
+  /** Prefix for element ids, unique per mounted panel. */
+  readonly idPrefix: string;
+}
+
+/** amoCRM passes `{active: 'N'}` (community-observed, undocumented) when onSave fires because the widget is disabled. */
+function isDisabling(info: unknown): boolean {
+  if (typeof info !== 'object' || info === null) return false;
+  const active = (info as { active?: unknown }).active;
+  return active === 'N' || active === false;
+}
+
+/** The composition root of one settings panel: builds the models from the adapters and tears them all down. */
+export function createPanelContext({ host, field, createApi, now, clipboard, idPrefix }: PanelDeps) {
+  const scope = createScope();
+  const t = createTranslator(host);
+  const account = host.account();
+  const installStatus = host.installStatus();
+  /** Before installation the backend holds no grant for the account, so linking waits until after Install. */
+  const canLink = installStatus === 'installed' || installStatus === 'unknown';
+  const saved = decodeFieldValue(field.read()) ?? decodeFieldValue(host.savedSetting(settingsFieldCode));
+
+  const consent = createConsentModel({ consentAt: saved?.consent_at ?? null, now });
+  const link = createLinkModel(createApi(() => consent.given.peek()));
+  const form = createLinkFormModel({ defaultTitle: t('form.title_default'), status: link.status });
+  const confirm = createConfirmModel();
+  const copy = createCopyModel(clipboard);
+
+  // consent and link state -> the hidden custom input, written only on a real change so opening the modal
+  // does not mark the form dirty
+  scope.effect(() => {
+    const consentAt = consent.consentAt.value;
+    const state = link.status.value?.state ?? saved?.link ?? 'unknown';
+    const current = decodeFieldValue(field.read());
+    if (consentAt === null) {
+      if (field.read() !== '') field.write('');
+    } else if (current?.consent_at !== consentAt || current.link !== state) {
+      field.write(encodeFieldValue({ consent_at: consentAt, link: state }));
+    }
+  });
+
+  // the first consent starts the first status request; nothing is sent before it
+  scope.effect(() => {
+    if (!consent.given.value || !canLink) return;
+    untracked(() => {
+      if (link.status.value === null && link.busy.value === null) void link.load();
+    });
+  });
+
+  // the backend's values fill the form whenever they change, and only then, so unsaved edits survive a rotation
+  let filledFrom = '';
+  scope.effect(() => {
+    const current = link.status.value;
+    if (current?.state !== 'linked') return;
+    const key = JSON.stringify([current.title, current.webhook_url, current.time_window_disabled]);
+    if (key === filledFrom) return;
+    filledFrom = key;
+    untracked(() => form.fill(current));
+  });
+
+  function refuse(failure: PanelFailure): PanelResult<never> {
+    if (failure.kind === 'consent_required') consent.warn();
+    link.reject('link', failure);
+    return { ok: false, failure };
+  }
+
+  async function submit(): Promise<PanelResult<LinkPutResponse>> {
+    if (!consent.given.peek()) return refuse({ kind: 'consent_required' });
+    if (account.amojoId === null) return refuse({ kind: 'amojo_missing' });
+    const request = form.toRequest(account.amojoId);
+    if (request === null) return refuse({ kind: 'invalid_form' });
+    const result = await link.link(request);
+    if (!result.ok) form.applyFailure(result.failure);
+    return result;
+  }
+
+  return {
+    t,
+    idPrefix,
+    account,
+    canLink,
+    consent,
+    link,
+    form,
+    confirm,
+    copy,
+    scope,
+    submit,
+    retry: () => link.load(),
+    dismissCredentials() {
+      link.dismissCredentials();
+      copy.reset();
+    },
+    test: () => link.test(),
+    rotate() {
+      confirm.cancel();
+      return link.rotate();
+    },
+    unlink() {
+      confirm.cancel();
+      return link.unlink();
+    },
+    /**
+     * The onSave callback: resolves with the backend's answer when there was something to send, with true when
+     * there was not (no consent yet, not installed yet, nothing changed, widget being disabled), and rejects with
+     * the admin-facing message when the backend refused.
+     */
+    async save(info?: unknown): Promise<unknown> {
+      if (isDisabling(info)) return true;
+      if (!consent.given.peek()) {
+        consent.warn();
+        return true;
+      }
+      if (!canLink || !form.dirty.peek()) return true;
+      const result = await submit();
+      if (result.ok) return result.value;
+      throw new Error(t(failureMessageKey(result.failure)));
+    },
+    dispose() {
+      scope.dispose();
+      link.dispose();
+    },
+  };
+}
+
+export type PanelContext = ReturnType<typeof createPanelContext>;

@@ -1,0 +1,65 @@
+import { createBackendApi } from './api/create-backend-api';
+import { createPanelContext, settingsFieldCode } from './context';
+import type { AmoCallbacks, AmoWidget } from './host/amo-types';
+import { createCrmHost } from './host/create-crm-host';
+import { openSettingsModal } from './host/open-settings-modal';
+import { mountPanel } from './mount-panel';
+
+export interface WidgetOptions {
+  /** The backend origin, fixed at build time (WIDGET_BACKEND_URL). */
+  readonly backendUrl: string;
+  /** Where `APP` / `AMOCRM` live; the page's global object in production. */
+  readonly globals: object;
+  readonly now?: () => Date;
+}
+
+let panelCounter = 0;
+
+/**
+ * The constructor amoCRM expects from the AMD factory (integrations/script_js.md): a plain function, not a class,
+ * because the platform calls it on its own `Widget` object and then reads `this.callbacks`.
+ */
+export function createWidgetConstructor(options: WidgetOptions) {
+  const now = options.now ?? (() => new Date());
+
+  return function ChannelLinkWidget(this: AmoWidget): AmoWidget {
+    const host = createCrmHost(this, options.globals);
+    let unmount: (() => void) | null = null;
+    let save: ((info?: unknown) => Promise<unknown>) | null = null;
+
+    function close() {
+      unmount?.();
+      unmount = null;
+      save = null;
+    }
+
+    const callbacks: AmoCallbacks = {
+      // render, init and bind_actions must return true for the widget to run; none of them touches the network
+      render: () => true,
+      init: () => true,
+      bind_actions: () => true,
+      settings($modal_body) {
+        close();
+        const widgetCode = host.widgetCode();
+        const modal = openSettingsModal($modal_body, widgetCode, settingsFieldCode);
+        if (modal === null) return true;
+        panelCounter += 1;
+        const ctx = createPanelContext({
+          host,
+          field: modal.field,
+          now,
+          clipboard: globalThis.navigator?.clipboard,
+          idPrefix: `${widgetCode}-channel-link-${panelCounter}`,
+          createApi: (hasConsent) => createBackendApi({ host, baseUrl: options.backendUrl, hasConsent }),
+        });
+        save = ctx.save;
+        unmount = mountPanel(modal, ctx);
+        return true;
+      },
+      onSave: (info) => (save === null ? Promise.resolve(true) : save(info)),
+      destroy: close,
+    };
+    this.callbacks = callbacks;
+    return this;
+  };
+}

@@ -1,0 +1,127 @@
+import { batch, computed, signal } from '@preact/signals-core';
+import type {
+  LinkCredentials,
+  LinkPutRequest,
+  LinkPutResponse,
+  LinkStatus,
+  LinkTestResponse,
+} from '../../src/contracts/link';
+import type { ApiResult, BackendApi } from '../api/backend-api';
+import type { PanelFailure, PanelResult } from './panel-failure';
+
+export type LinkAction = 'load' | 'link' | 'rotate' | 'test' | 'unlink';
+
+/** What the status badge shows: the backend's state, or what the panel is doing about it. */
+export type LinkView = 'idle' | 'loading' | 'unlinked' | 'linking' | 'linked' | 'error';
+
+export interface LinkFailure {
+  readonly action: LinkAction;
+  readonly failure: PanelFailure;
+}
+
+const busyResult: PanelResult<never> = { ok: false, failure: { kind: 'busy' } };
+
+/** The link's backend state and the actions on it. One action runs at a time; late answers after dispose are dropped. */
+export function createLinkModel(api: BackendApi) {
+  const status = signal<LinkStatus | null>(null);
+  const busy = signal<LinkAction | null>(null);
+  const failure = signal<LinkFailure | null>(null);
+  /** The bridge credentials from the last link or rotation; held in memory only, never persisted. */
+  const credentials = signal<LinkCredentials | null>(null);
+  const testResult = signal<LinkTestResponse | null>(null);
+  /** The last action that finished well, so the panel can confirm it ("Changes saved", "Unlinked"). */
+  const lastSuccess = signal<LinkAction | null>(null);
+  let disposed = false;
+
+  const view = computed<LinkView>(() => {
+    const current = status.value;
+    if (busy.value === 'load') return 'loading';
+    if (busy.value === 'link' && current?.state !== 'linked') return 'linking';
+    if (current !== null) return current.state;
+    return failure.value?.action === 'load' ? 'error' : 'idle';
+  });
+
+  async function run<T>(
+    action: LinkAction,
+    send: () => Promise<ApiResult<T>>,
+    apply: (value: T) => void,
+  ): Promise<PanelResult<T>> {
+    if (busy.peek() !== null) return busyResult;
+    batch(() => {
+      busy.value = action;
+      failure.value = null;
+      lastSuccess.value = null;
+      if (action !== 'load') testResult.value = null;
+    });
+    const result = await send();
+    if (disposed) return result;
+    batch(() => {
+      busy.value = null;
+      if (result.ok) {
+        apply(result.value);
+        lastSuccess.value = action;
+      } else {
+        failure.value = { action, failure: result.failure };
+        // the backend says there is no link any more: show that instead of a stale "linked"
+        if (result.failure.kind === 'backend' && result.failure.code === 'not_linked') {
+          const account = status.peek()?.account;
+          if (account !== undefined) status.value = { state: 'unlinked', account };
+        }
+      }
+    });
+    return result;
+  }
+
+  return {
+    status,
+    busy,
+    failure,
+    credentials,
+    testResult,
+    lastSuccess,
+    view,
+    load: () =>
+      run('load', api.getStatus, (value) => {
+        status.value = value;
+      }),
+    link: (request: LinkPutRequest): Promise<PanelResult<LinkPutResponse>> =>
+      run(
+        'link',
+        () => api.link(request),
+        (value) => {
+          status.value = value.status;
+          if (value.created) credentials.value = value.credentials;
+        },
+      ),
+    rotate: () =>
+      run('rotate', api.rotate, (value) => {
+        status.value = value.status;
+        credentials.value = value.credentials;
+      }),
+    test: () =>
+      run('test', api.test, (value) => {
+        testResult.value = value;
+      }),
+    unlink: () =>
+      run('unlink', api.unlink, (value) => {
+        status.value = value.status;
+        credentials.value = null;
+      }),
+    /** Records a failure the panel found before sending anything (invalid form, missing amojo id, no consent). */
+    reject(action: LinkAction, reason: PanelFailure) {
+      batch(() => {
+        failure.value = { action, failure: reason };
+        lastSuccess.value = null;
+      });
+    },
+    dismissCredentials() {
+      credentials.value = null;
+    },
+    dispose() {
+      disposed = true;
+      credentials.value = null;
+    },
+  };
+}
+
+export type LinkModel = ReturnType<typeof createLinkModel>;

@@ -1,0 +1,32 @@
+import { z } from 'zod/mini';
+
+/**
+ * What the custom settings field stores. The platform saves only a JSON string or a number there (a plain string is
+ * dropped), and the field is `required`, so it stays empty until the admin consents: that blocks Install/Save, as the
+ * consent pattern in integrations/script_js.md describes. The link state rides along, so render/init can tell whether
+ * the account is linked without a network call.
+ */
+const fieldValueSchema = z.object({
+  consent_at: z.string(),
+  link: z.enum(['linked', 'unlinked', 'unknown']),
+});
+
+export type FieldValue = z.infer<typeof fieldValueSchema>;
+
+export function encodeFieldValue(value: FieldValue | null): string {
+  return value === null ? '' : JSON.stringify({ consent_at: value.consent_at, link: value.link });
+}
+
+/** Accepts the hidden input's string or what get_settings() returns, which may already be parsed. */
+export function decodeFieldValue(raw: unknown): FieldValue | null {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  }
+  const parsed = z.safeParse(fieldValueSchema, value);
+  return parsed.success ? parsed.data : null;
+}
