@@ -151,6 +151,17 @@ export default defineConfig({
           include: ['test/widget/**/*.test.{ts,tsx}'],
         },
       },
+      {
+        // Real Chromium against the whole sandbox; one file at a time, since each starts every server.
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

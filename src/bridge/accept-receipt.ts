@@ -1,6 +1,6 @@
 import type { BridgeAccepted, BridgeReceiptRequest } from '../contracts/bridge';
 import { bridgeFailureReasons } from '../contracts/bridge';
-import { conversationOrderingKey } from '../relay/relay-jobs';
+import { statusOrderingKey } from '../relay/ordering-keys';
 import { AppError } from '../server/app-error';
 import { advanceMessageStatus } from '../store/messages-repo';
 import { findJobByKey } from '../store/outbox-repo';
@@ -45,7 +45,8 @@ export async function acceptReceipt(
       {
         idempotencyKey: key,
         job: { kind: 'amojo.delivery_status', linkId: link.id, amojoMsgId, request },
-        orderingKey: conversationOrderingKey(link.id, row.conversationRowId),
+        // One message's statuses run one at a time with the relay's own "delivered" report.
+        orderingKey: statusOrderingKey(link.id, amojoMsgId),
         fingerprint: bodyFingerprint(body),
       },
       now,

@@ -13,6 +13,9 @@ const sandboxCredentials = z.object({
   AMOCRM_CLIENT_ID: z.string(),
   AMOCRM_CLIENT_SECRET: z.string(),
   DATA_ENCRYPTION_KEY: z.string(),
+  /** The emulated account's and manager's amojo ids: stable, since the database binds links to them. */
+  SANDBOX_ACCOUNT_AMOJO_ID: z.string(),
+  SANDBOX_USER_AMOJO_ID: z.string(),
 });
 
 export type SandboxCredentials = z.infer<typeof sandboxCredentials>;
@@ -27,6 +30,8 @@ export function generateSandboxCredentials(): SandboxCredentials {
     AMOCRM_CLIENT_ID: randomUUID(),
     AMOCRM_CLIENT_SECRET: randomBytes(32).toString('base64url'),
     DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    SANDBOX_ACCOUNT_AMOJO_ID: randomUUID(),
+    SANDBOX_USER_AMOJO_ID: randomUUID(),
   };
 }
 

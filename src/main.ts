@@ -1,0 +1,28 @@
+import { startSandbox } from './sandbox/start-sandbox';
+import { ConfigError, loadConfig } from './server/config';
+import { createLogger } from './server/create-logger';
+import { startBackend } from './server/start-backend';
+
+// `npm start`: the backend against real amojo when a channel is configured; otherwise the whole sandbox.
+const logger = createLogger();
+const wantsSandbox = process.env.SANDBOX === '1' || (process.env.SANDBOX !== '0' && !process.env.AMOJO_CHANNEL_SECRET);
+
+try {
+  const running = wantsSandbox
+    ? await startSandbox({ env: process.env, logger })
+    : await startBackend(loadConfig(process.env), { logger });
+  if (!wantsSandbox) console.info(`backend: ${running.url}`);
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod/mini';
+import type { OutboxJob } from '../store/outbox-repo';
+import type { JobHandler, JobResult } from './create-relay-runner';
+import { handleAmojoEdit } from './handle-amojo-edit';
+import { handleAmojoReact } from './handle-amojo-react';
+import { handleAmojoTyping } from './handle-amojo-typing';
+import { handleBridgeDeliver } from './handle-bridge-deliver';
+import { handleDeliveryStatus } from './handle-delivery-status';
+import { handleNewMessage } from './handle-new-message';
+import type { RelayDeps } from './relay-deps';
+import { RelayJobError } from './relay-job-error';
+import { type RelayJob, relayJob } from './relay-jobs';
+
+/** A stored payload that does not parse (an older release's job, a hand-edited row) is a dead letter, not a crash. */
+function parsePayload(row: OutboxJob): RelayJob {
+  let json: unknown;
+  try {
+    json = JSON.parse(row.payload);
+  } catch {
+    throw new RelayJobError('invalid_payload', { retryable: false });
+  }
+  const parsed = z.safeParse(relayJob, json);
+  if (!parsed.success || parsed.data.kind !== row.kind)
+    throw new RelayJobError('invalid_payload', { retryable: false });
+  return parsed.data;
+}
+
+/** The runner's handler: parses a job with the relay job contract and runs it by kind. */
+export function createRelayHandler(deps: RelayDeps): JobHandler {
+  return async (row): Promise<JobResult> => {
+    const job = parsePayload(row);
+    switch (job.kind) {
+      case 'amojo.new_message':
+        return handleNewMessage(deps, job);
+      case 'amojo.edit_message':
+        return handleAmojoEdit(deps, job);
+      case 'amojo.typing':
+        return handleAmojoTyping(deps, job, row);
+      case 'amojo.react':
+        return handleAmojoReact(deps, job);
+      case 'amojo.delivery_status':
+        return handleDeliveryStatus(deps, job);
+      case 'bridge.deliver':
+        return handleBridgeDeliver(deps, job);
+    }
+  };
+}

@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { RetryPolicy } from '../amojo/with-retry';
+import type { Logger } from '../server/create-logger';
+import type { Metrics } from '../server/create-metrics';
+import type { Link } from '../store/links-repo';
+import type { Database } from '../store/schema';
+import { createAmojoClientPool } from './create-amojo-client-pool';
+import { createHttpFetch } from './create-http-fetch';
+import { createLinkCache } from './create-link-cache';
+import { createRelayHandler } from './create-relay-handler';
+import { createRelayRunner, type RelayRunner } from './create-relay-runner';
+import { createTypingThrottle } from './create-typing-throttle';
+
+export interface RelayWorkerOptions {
+  db: Kysely<Database>;
+  channel: {
+    id: string;
+    secret: string;
+    /** AMOJO_BOT_ID. */
+    botId?: string | undefined;
+  };
+  /** AMOJO_BASE_URL: one amojo host for every region (sandbox, tests). */
+  amojoBaseUrl?: string | undefined;
+  /** Opens a link's signing secret, e.g. `(link) => openLinkSecrets(box, link).signingSecret`. */
+  signingSecretOf: (link: Link) => string;
+  /** Used for amojo and for the messengers' webhook URLs (default: createHttpFetch, keep-alive node:http). */
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  /** One delivery attempt to a messenger (default 10 s). */
+  deliveryTimeoutMs?: number;
+  /** One amojo call (default 10 s). */
+  amojoTimeoutMs?: number;
+  /** Client typing reaches amojo at most this often per conversation (default 3 s). */
+  typingIntervalMs?: number;
+  workerId?: string;
+  concurrency?: number;
+  leaseMs?: number;
+  idleMs?: number;
+  retry?: RetryPolicy;
+  metrics?: Metrics;
+  logger?: Logger;
+}
+
+/**
+ * The relay worker of one process: amojo jobs (messages, edits, typing, reactions, statuses) and deliveries to the
+ * messengers, from the durable outbox. Call start(); on shutdown, stop() finishes what is in flight. Any number of
+ * processes may run one against the same database: leases keep a job with one worker at a time.
+ */
+export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
+  const now = options.now ?? Date.now;
+  const fetchImpl = options.fetch ?? createHttpFetch();
+  const { metrics, logger } = options;
+  const amojo = createAmojoClientPool({
+    channelId: options.channel.id,
+    secret: options.channel.secret,
+    baseUrlOverride: options.amojoBaseUrl,
+    fetch: fetchImpl,
+    timeoutMs: options.amojoTimeoutMs ?? 10_000,
+    ...(metrics
+      ? { observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }) }
+      : {}),
+  });
+  const signingSecrets = new Map<string, string>();
+  const handle = createRelayHandler({
+    db: options.db,
+    links: createLinkCache(options.db, { now }),
+    amojo,
+    // Opening a sealed secret is cheap but not free; the sealed value itself is the cache key, so a rotation is
+    // picked up as soon as the link cache sees the new value.
+    signingSecretOf: (link) => {
+      const sealed = link.signingSecretEnc ?? '';
+      let secret = signingSecrets.get(sealed);
+      if (secret === undefined) {
+        secret = options.signingSecretOf(link);
+        if (signingSecrets.size > 10_000) signingSecrets.clear();
+        signingSecrets.set(sealed, secret);
+      }
+      return secret;
+    },
+    botId: options.channel.botId,
+    fetch: fetchImpl,
+    now,
+    deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
+    typingThrottle: createTypingThrottle({ intervalMs: options.typingIntervalMs ?? 3000 }),
+    metrics,
+    logger,
+  });
+  return createRelayRunner({
+    db: options.db,
+    handle,
+    now,
+    ...pick(options, ['workerId', 'concurrency', 'leaseMs', 'idleMs', 'retry', 'random', 'metrics', 'logger']),
+  });
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}

@@ -1,0 +1,19 @@
+import { amojoJobError } from './amojo-job-error';
+import type { JobResult } from './create-relay-runner';
+import { liveLink } from './live-link';
+import type { RelayDeps } from './relay-deps';
+import type { RelayJob } from './relay-jobs';
+
+type EditJob = Extract<RelayJob, { kind: 'amojo.edit_message' }>;
+
+/** A client edited a message; repeating an edit is harmless, so a re-run after a crash simply sends it again. */
+export async function handleAmojoEdit(deps: RelayDeps, job: EditJob): Promise<JobResult> {
+  const link = await liveLink(deps, job.linkId);
+  try {
+    await deps.amojo(link.region).editMessage(link.scopeId, job.request, { retry: false });
+  } catch (error) {
+    // The edited message may still be on its way to amojo (an earlier job of the conversation).
+    throw amojoJobError(error, { retryNotFound: true });
+  }
+  return { outcome: 'sent' };
+}

@@ -1,0 +1,18 @@
+import { amojoJobError } from './amojo-job-error';
+import type { JobResult } from './create-relay-runner';
+import { liveLink } from './live-link';
+import type { RelayDeps } from './relay-deps';
+import type { RelayJob } from './relay-jobs';
+
+type ReactJob = Extract<RelayJob, { kind: 'amojo.react' }>;
+
+/** A client set or took back a reaction; a user holds one reaction per message, so a repeat changes nothing. */
+export async function handleAmojoReact(deps: RelayDeps, job: ReactJob): Promise<JobResult> {
+  const link = await liveLink(deps, job.linkId);
+  try {
+    await deps.amojo(link.region).react(link.scopeId, job.request, { retry: false });
+  } catch (error) {
+    throw amojoJobError(error, { retryNotFound: true });
+  }
+  return { outcome: 'sent' };
+}

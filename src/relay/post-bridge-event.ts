@@ -1,0 +1,56 @@
+import { parseRetryAfter } from '../amojo/parse-retry-after';
+import { signBridgeDelivery } from '../bridge/sign-bridge-delivery';
+import type { BridgeOutboundEvent } from '../contracts/bridge';
+import { type BridgeDeliveryResponse, parseBridgeDeliveryResponse } from '../contracts/bridge';
+import type { LiveLink } from './live-link';
+import type { RelayDeps } from './relay-deps';
+
+/** Names the event without parsing the body, for the messenger's logs (the widget's test event sends it too). */
+export const BRIDGE_EVENT_ID_HEADER = 'X-Channel-Event-Id';
+
+export type BridgePostResult =
+  | { ok: true; status: number; response: BridgeDeliveryResponse }
+  | { ok: false; status: number; retryAfterMs: number | undefined }
+  | { ok: false; status: 'timeout' | 'network_error'; retryAfterMs: undefined };
+
+/**
+ * One signed POST of an event to the link's webhook URL, with a fresh timestamp and signature on every attempt.
+ * Redirects are not followed: the URL passed the link's policy checks, the place it redirects to did not.
+ */
+export async function postBridgeEvent(
+  deps: Pick<RelayDeps, 'fetch' | 'now' | 'signingSecretOf' | 'deliveryTimeoutMs' | 'metrics'>,
+  link: LiveLink,
+  event: BridgeOutboundEvent,
+): Promise<BridgePostResult> {
+  const body = Buffer.from(JSON.stringify(event), 'utf8');
+  const now = deps.now();
+  const signature = signBridgeDelivery({
+    secret: deps.signingSecretOf(link),
+    timestamp: Math.floor(now / 1000),
+    body,
+  });
+  const timeout = AbortSignal.timeout(deps.deliveryTimeoutMs);
+  let result: BridgePostResult;
+  try {
+    const response = await deps.fetch(link.webhookUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [BRIDGE_EVENT_ID_HEADER]: event.id, ...signature },
+      body,
+      redirect: 'manual',
+      signal: timeout,
+    });
+    const text = await response.text();
+    result =
+      response.status >= 200 && response.status < 300
+        ? { ok: true, status: response.status, response: parseBridgeDeliveryResponse(text) }
+        : {
+            ok: false,
+            status: response.status,
+            retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), new Date(now)) ?? undefined,
+          };
+  } catch {
+    result = { ok: false, status: timeout.aborted ? 'timeout' : 'network_error', retryAfterMs: undefined };
+  }
+  deps.metrics?.bridgeCalls.inc({ kind: event.type, outcome: String(result.status) });
+  return result;
+}

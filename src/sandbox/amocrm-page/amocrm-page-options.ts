@@ -1,0 +1,77 @@
+import type { AmojoEmulator } from '../amojo-emulator/create-amojo-emulator';
+import type { CrmLang } from './page-types';
+
+export type AccountDomain = 'amocrm.ru' | 'amocrm.com' | 'kommo.com';
+
+export interface SandboxAccount {
+  readonly id: number;
+  readonly subdomain: string;
+  /** `APP.constant('account').amojo_id`: the account id at amojo (the emulator's connect `account_id`). */
+  readonly amojo_id: string;
+  /** The account's CRM domain; `iss` of the one-time token is `https://<subdomain>.<domain>`. amocrm.ru by default. */
+  readonly domain?: AccountDomain;
+  readonly name?: string;
+}
+
+export interface SandboxUser {
+  readonly id: number;
+  readonly name: string;
+  /** The user's amojo id; when the emulator knows a manager with this id, the inbox acts as that manager. */
+  readonly amojo_id?: string;
+  readonly email?: string;
+}
+
+export interface SandboxIntegration {
+  /** AMOCRM_CLIENT_ID, the token's `client_uuid`. */
+  readonly clientId: string;
+  /** AMOCRM_CLIENT_SECRET: signs the one-time tokens; never leaves the page server. */
+  readonly clientSecret: string;
+  /** AMOCRM_REDIRECT_URI (or PUBLIC_URL) of the backend; the token's `aud` is its origin. */
+  readonly audience: string;
+}
+
+/** The parts of the amojo emulator the inbox reads and drives. */
+export type InboxEmulator = Pick<
+  AmojoEmulator,
+  | 'channelId'
+  | 'managers'
+  | 'listConnections'
+  | 'listParticipants'
+  | 'listChats'
+  | 'getChat'
+  | 'listMessages'
+  | 'getMessage'
+  | 'listTypingEvents'
+  | 'listHookDeliveries'
+  | 'sendMessage'
+  | 'startWriteFirst'
+  | 'typing'
+  | 'react'
+>;
+
+export interface AmocrmPageOptions {
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  readonly emulator: InboxEmulator;
+  /** The backend origin the widget talks to; the page warns when the built widget names another one. */
+  readonly backendUrl: string;
+  readonly account: SandboxAccount;
+  readonly user: SandboxUser;
+  readonly integration: SandboxIntegration;
+  /** The uploaded archive (preferred: it is exactly what amoCRM gets). Re-read when the file changes. */
+  readonly widgetZip?: string;
+  /** Or a directory laid out like the archive root (manifest.json, script.js, i18n/, images/). */
+  readonly widgetDir?: string;
+  /** amoCRM generates the code at upload; `sandbox_channel_link` by default. */
+  readonly widgetCode?: string;
+  /** The admin's language when the URL names none; `en` by default. */
+  readonly lang?: CrmLang;
+  /** Start with the widget installed (skips the Install step). */
+  readonly installed?: boolean;
+  readonly now?: () => Date;
+  /** Mints `jti`s (random UUIDs by default). */
+  readonly newId?: () => string;
+  /** How often the inbox asks for the emulator's state; 500 ms by default. */
+  readonly inboxPollMs?: number;
+}

@@ -1,0 +1,167 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { amojoBaseUrl } from '../amojo/amojo-hosts';
+import { createAmojoClient } from '../amojo/create-amojo-client';
+import { loadConfig } from '../server/config';
+import type { Logger } from '../server/create-logger';
+import { startBackend } from '../server/start-backend';
+import { openDatabase } from '../store/open-database';
+import { createAmocrmPage } from './amocrm-page/create-amocrm-page';
+import { createAmojoEmulator } from './amojo-emulator/create-amojo-emulator';
+import { buildSandboxWidget } from './build-sandbox-widget';
+import { createDemoMessenger } from './demo-messenger/create-demo-messenger';
+import { loadSandboxCredentials, type SandboxCredentials } from './sandbox-credentials';
+
+export interface StartSandboxOptions {
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** Where the credentials, the database and the sandbox's widget build live (default ./data). */
+  dataDir?: string;
+  /** Print the URLs (default true). */
+  announce?: boolean;
+}
+
+export interface Sandbox {
+  url: string;
+  urls: Record<'backend' | 'amojo' | 'amocrm' | 'inbox' | 'messenger', string>;
+  messengerWebhookUrl: string;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+export const SANDBOX_ACCOUNT = { id: 31_000_001, subdomain: 'sandbox' } as const;
+export const SANDBOX_USER = { id: 7_001, name: 'Sandbox Manager' } as const;
+
+/**
+ * Everything on 127.0.0.1 with no amoCRM account: generated channel and integration credentials (kept in
+ * data/sandbox.json so links survive a restart), the amojo emulator, the backend in sandbox mode, the emulated
+ * amoCRM page with the real widget and the manager's inbox, and the demo messenger. PORT=0 picks free ports.
+ */
+export async function startSandbox(options: StartSandboxOptions): Promise<Sandbox> {
+  const dataDir = options.dataDir ?? './data';
+  const credentials = loadSandboxCredentials(join(dataDir, 'sandbox.json'));
+  const ports = await sandboxPorts(Number(options.env.PORT ?? 8080));
+  const backendUrl = `http://${HOST}:${ports.backend}`;
+  const widgetZip = await buildSandboxWidget(backendUrl, join(dataDir, 'widget'));
+
+  const emulator = await createAmojoEmulator({
+    channelId: credentials.AMOJO_CHANNEL_ID,
+    secret: credentials.AMOJO_CHANNEL_SECRET,
+    hookUrl: `${backendUrl}/amojo/webhook/:scope_id`,
+    host: HOST,
+    port: ports.amojo,
+    channelTitle: 'Sandbox channel',
+    bot: { id: credentials.AMOJO_BOT_ID, name: credentials.AMOJO_BOT_NAME },
+    managers: [{ id: credentials.SANDBOX_USER_AMOJO_ID, name: SANDBOX_USER.name }],
+  });
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${join(dataDir, 'channel.db')}`,
+    ...credentials,
+    ...options.env,
+    PORT: String(ports.backend),
+    PUBLIC_URL: backendUrl,
+    SANDBOX: '1',
+    AMOJO_BASE_URL: emulator.url,
+  });
+  await reconnectLinkedScopes(config.databaseUrl, emulator.url, credentials);
+  const backend = await startBackend(config, { logger: options.logger, hostname: HOST });
+  const page = await createAmocrmPage({
+    host: HOST,
+    port: ports.amocrm,
+    emulator,
+    backendUrl,
+    account: { ...SANDBOX_ACCOUNT, amojo_id: credentials.SANDBOX_ACCOUNT_AMOJO_ID },
+    user: { ...SANDBOX_USER, amojo_id: credentials.SANDBOX_USER_AMOJO_ID },
+    integration: {
+      clientId: credentials.AMOCRM_CLIENT_ID,
+      clientSecret: credentials.AMOCRM_CLIENT_SECRET,
+      audience: backendUrl,
+    },
+    widgetZip,
+  });
+  const messenger = await createDemoMessenger({
+    host: HOST,
+    port: ports.messenger,
+    bridgeUrl: backendUrl,
+    dataFile: join(dataDir, 'demo-messenger.json'),
+  });
+
+  const urls = {
+    backend: backendUrl,
+    amojo: emulator.url,
+    amocrm: page.url,
+    inbox: `${page.url}/inbox`,
+    messenger: messenger.url,
+  };
+  if (options.announce !== false) {
+    console.info(
+      [
+        'Sandbox running:',
+        `  amoCRM page (widget settings)   ${urls.amocrm}`,
+        `  manager's inbox                 ${urls.inbox}`,
+        `  demo messenger                  ${urls.messenger}   (webhook URL for the widget: ${messenger.webhookUrl})`,
+        `  backend                         ${urls.backend}   (/openapi.json, /metrics)`,
+        `  amojo emulator                  ${urls.amojo}`,
+      ].join('\n'),
+    );
+  }
+  return {
+    url: backendUrl,
+    urls,
+    messengerWebhookUrl: messenger.webhookUrl,
+    close: async () => {
+      await messenger.close();
+      await page.close();
+      await backend.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** PORT and the three after it, or four free ports when PORT is 0 (tests). */
+async function sandboxPorts(base: number) {
+  if (base !== 0) return { backend: base, amojo: base + 1, amocrm: base + 2, messenger: base + 3 };
+  const [backend, amojo, amocrm, messenger] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  return { backend: backend!, amojo: amojo!, amocrm: amocrm!, messenger: messenger! };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The emulator keeps its state in memory; real amojo would remember the connections the database still holds. */
+async function reconnectLinkedScopes(databaseUrl: string, emulatorUrl: string, credentials: SandboxCredentials) {
+  const opened = openDatabase(databaseUrl);
+  try {
+    const rows = await opened.db
+      .selectFrom('links')
+      .innerJoin('accounts', 'accounts.accountId', 'links.accountId')
+      .select(['accounts.amojoId', 'links.title', 'links.timeWindowDisabled'])
+      .where('links.scopeId', 'is not', null)
+      .execute()
+      // A first start has no tables yet; the backend migrates them.
+      .catch(() => []);
+    const amojo = createAmojoClient({
+      channelId: credentials.AMOJO_CHANNEL_ID,
+      secret: credentials.AMOJO_CHANNEL_SECRET,
+      baseUrl: amojoBaseUrl('ru', emulatorUrl),
+    });
+    for (const row of rows) {
+      await amojo.connect({
+        account_id: row.amojoId,
+        title: row.title,
+        hook_api_version: 'v2',
+        is_time_window_disabled: row.timeWindowDisabled === 1,
+      });
+    }
+  } finally {
+    await opened.close();
+  }
+}

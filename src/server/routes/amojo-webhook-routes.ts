@@ -1,0 +1,77 @@
+import { Hono } from 'hono';
+import type { IngressResult, IngressRow } from '../../store/write-ingress-batch';
+import { AppError } from '../app-error';
+import type { Logger } from '../create-logger';
+import type { Metrics } from '../create-metrics';
+import { errorResponse } from '../error-response';
+import { acceptAmojoHook } from './amojo-webhook/accept-amojo-hook';
+import type { ScopeLookup } from './amojo-webhook/create-scope-lookup';
+import { DEFAULT_HOOK_TIME_WINDOW, type HookTimeWindow } from './amojo-webhook/hook-time-issue';
+import { readCappedBody } from './amojo-webhook/read-capped-body';
+
+export interface AmojoWebhookDeps {
+  channelId: string;
+  /** Current secret first, then AMOJO_CHANNEL_SECRET_PREVIOUS during a rotation. */
+  secrets: readonly string[];
+  /** createScopeLookup(db). */
+  lookupScope: ScopeLookup;
+  /** `createGroupCommit(db, writeIngressBatch()).append`: the inbox row and its job, durable before the 200. */
+  persist: (row: IngressRow) => Promise<IngressResult>;
+  /** Called after a new hook is on disk, e.g. to wake the relay worker of this process. */
+  onAccepted?: (linkId: string) => void;
+  now?: () => number;
+  /** Larger bodies get 413 (default 1 MiB; amojo hooks are a few KB). */
+  maxBodyBytes?: number;
+  timeWindow?: HookTimeWindow;
+  metrics?: Pick<Metrics, 'hookAckSeconds'>;
+  logger?: Logger;
+}
+
+export const DEFAULT_HOOK_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * `POST /amojo/webhook/:scopeId`, the channel's registered hook URL. Answers 200 only once the hook and its delivery
+ * job are committed; a redelivered hook answers 200 again without new work. Refusals are JSON errors with a 4xx.
+ */
+export function amojoWebhookRoutes(deps: AmojoWebhookDeps): Hono {
+  const now = deps.now ?? Date.now;
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_HOOK_MAX_BODY_BYTES;
+  const core = {
+    channelId: deps.channelId,
+    secrets: deps.secrets,
+    lookupScope: deps.lookupScope,
+    persist: deps.persist,
+    now,
+    timeWindow: deps.timeWindow ?? DEFAULT_HOOK_TIME_WINDOW,
+  };
+  const routes = new Hono();
+
+  routes.post('/amojo/webhook/:scopeId', async (c) => {
+    const started = performance.now();
+    const observe = (outcome: string) =>
+      deps.metrics?.hookAckSeconds.observe({ outcome }, (performance.now() - started) / 1000);
+    try {
+      const body = await readCappedBody(c.req.raw, maxBodyBytes);
+      if (body === null) throw new AppError('payload_too_large', `The body is larger than ${maxBodyBytes} bytes.`);
+      const accepted = await acceptAmojoHook(core, {
+        scopeId: c.req.param('scopeId'),
+        body,
+        signature: c.req.header('x-signature') ?? null,
+      });
+      if (accepted.result === 'new') deps.onAccepted?.(accepted.linkId);
+      observe(accepted.result);
+      return c.json({ status: accepted.result === 'new' ? 'accepted' : 'duplicate' }, 200);
+    } catch (error) {
+      if (!(error instanceof AppError)) {
+        observe('error');
+        throw error;
+      }
+      observe(error.code);
+      deps.logger?.warn({ code: error.code, scope: c.req.param('scopeId') }, 'amojo hook refused');
+      const res = errorResponse(error);
+      return c.json(res.body, res.status as 400, res.headers);
+    }
+  });
+
+  return routes;
+}

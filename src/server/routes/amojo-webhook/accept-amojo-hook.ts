@@ -1,0 +1,81 @@
+import { verifyWebhook } from '../../../amojo/verify-webhook';
+import { parseAmojoWebhook } from '../../../contracts/amojo';
+import { bridgeDeliverJob } from '../../../relay/bridge-deliver-job';
+import type { IngressResult, IngressRow } from '../../../store/write-ingress-batch';
+import { AppError } from '../../app-error';
+import type { ScopeLookup } from './create-scope-lookup';
+import { type AcceptedHook, hookChatId, hookDedupeKey } from './hook-dedupe-key';
+import { type HookTimeWindow, hookTimeIssue } from './hook-time-issue';
+
+export interface AcceptHookDeps {
+  channelId: string;
+  /** Current secret first, then the previous one during a rotation. */
+  secrets: readonly string[];
+  lookupScope: ScopeLookup;
+  /** Stores the inbox row and its job in one durable transaction: a group commit's `append`. */
+  persist: (row: IngressRow) => Promise<IngressResult>;
+  now: () => number;
+  timeWindow: HookTimeWindow;
+}
+
+export interface HookInput {
+  scopeId: string;
+  /** The raw request bytes, exactly as received. */
+  body: Uint8Array;
+  signature: string | null;
+}
+
+export interface HookAccepted {
+  result: IngressResult;
+  linkId: string;
+  kind: AcceptedHook['kind'];
+}
+
+/**
+ * The webhook core, free of HTTP: checks in the order chats-api §2.3 gives (signature over the raw bytes, scope,
+ * JSON, hook shape, account), then makes the hook durable with its delivery job. Resolves only once the row is
+ * committed, so the 200 that follows is a promise kept. Every refusal is an AppError with its own status.
+ */
+export async function acceptAmojoHook(deps: AcceptHookDeps, input: HookInput): Promise<HookAccepted> {
+  if (!verifyWebhook({ body: input.body, signature: input.signature, secrets: deps.secrets })) {
+    throw new AppError('signature_invalid', 'X-Signature does not match the body.');
+  }
+  const link = input.scopeId.startsWith(`${deps.channelId}_`) ? await deps.lookupScope(input.scopeId) : undefined;
+  if (!link) throw new AppError('unknown_scope', 'The scope in the URL is not linked to this channel.');
+
+  const text = Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength).toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_request', 'The body is not valid JSON.', {
+      issues: [{ path: '', message: 'malformed JSON' }],
+    });
+  }
+  const webhook = parseAmojoWebhook(json);
+  if (webhook.kind === 'invalid') {
+    throw new AppError('invalid_request', 'The body is not an amojo hook.', { issues: webhook.issues });
+  }
+  if (webhook.kind === 'v1') {
+    // We always connect with hook_api_version v2; a v1 hook means the scope was connected by something else.
+    throw new AppError('invalid_request', 'Hook API v1 is not supported; reconnect the account with v2.', {
+      issues: [{ path: '', message: 'v1 hook format is unsupported' }],
+    });
+  }
+  if (webhook.hook.account_id !== link.amojoId) {
+    throw new AppError('scope_mismatch', 'account_id does not belong to the scope in the URL.');
+  }
+  const timeIssue = hookTimeIssue(webhook.hook.time, deps.now(), deps.timeWindow);
+  if (timeIssue !== null) {
+    throw new AppError('invalid_request', 'The hook is outside the accepted time window.', {
+      issues: [{ path: 'time', message: timeIssue }],
+    });
+  }
+
+  const dedupeKey = hookDedupeKey(link.linkId, webhook);
+  const result = await deps.persist({
+    event: { dedupeKey, linkId: link.linkId, kind: webhook.kind, payload: text, receivedAt: deps.now() },
+    job: bridgeDeliverJob(link.linkId, dedupeKey, hookChatId(webhook)),
+  });
+  return { result, linkId: link.linkId, kind: webhook.kind };
+}

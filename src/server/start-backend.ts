@@ -1,0 +1,152 @@
+import { type ServerType, serve } from '@hono/node-server';
+import { sql } from 'kysely';
+import { type AmojoRegion, amojoBaseUrl } from '../amojo/amojo-hosts';
+import { type AmojoClient, createAmojoClient } from '../amojo/create-amojo-client';
+import { bridgeRoutes } from '../bridge/bridge-routes';
+import { createRelayWorker } from '../relay/create-relay-worker';
+import { createGroupCommit } from '../store/group-commit';
+import { migrateToLatest } from '../store/migrations/migrate-to-latest';
+import { openDatabase } from '../store/open-database';
+import { createSecretBox } from '../store/secret-box';
+import { writeIngressBatch } from '../store/write-ingress-batch';
+import type { Config } from './config';
+import { createApp } from './create-app';
+import { createLogger, type Logger } from './create-logger';
+import { createMetrics } from './create-metrics';
+import { openApiDocument } from './openapi';
+import { createScopeLookup } from './routes/amojo-webhook/create-scope-lookup';
+import { amojoWebhookRoutes } from './routes/amojo-webhook-routes';
+import { openLinkSecrets } from './routes/widget-link/link-secrets';
+import { widgetLinkRoutes } from './routes/widget-link-routes';
+
+export interface Backend {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface StartBackendOptions {
+  logger?: Logger;
+  hostname?: string;
+  /** Outbound HTTP for amojo and messengers (tests inject one). */
+  fetch?: typeof fetch;
+  version?: string;
+}
+
+/**
+ * The composition root: database and migrations, the amojo clients, the HTTP routes and the relay worker.
+ * close() stops accepting, commits what the webhook accepted, lets the worker finish in-flight jobs, then
+ * closes the database, so a graceful stop loses nothing and leaves no lease behind.
+ */
+export async function startBackend(config: Config, options: StartBackendOptions = {}): Promise<Backend> {
+  const logger = options.logger ?? createLogger();
+  const channelId = required(config.channel.id, 'AMOJO_CHANNEL_ID');
+  const secret = required(config.channel.secrets[0], 'AMOJO_CHANNEL_SECRET');
+  const secretBox = createSecretBox(required(config.dataEncryptionKey, 'DATA_ENCRYPTION_KEY'));
+  const metrics = createMetrics({ defaults: true });
+  const opened = openDatabase(config.databaseUrl);
+  await migrateToLatest(opened.db, { schema: opened.schema });
+  const db = opened.db;
+
+  const clients = new Map<AmojoRegion, AmojoClient>();
+  const amojoFor = (region: AmojoRegion) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = createAmojoClient({
+        channelId,
+        secret,
+        baseUrl: amojoBaseUrl(region, config.amojoBaseUrl),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }),
+      });
+      clients.set(region, client);
+    }
+    return client;
+  };
+
+  const worker = createRelayWorker({
+    db,
+    channel: { id: channelId, secret, botId: config.channel.botId },
+    amojoBaseUrl: config.amojoBaseUrl,
+    signingSecretOf: (link) => openLinkSecrets(secretBox, link as never).signingSecret,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    metrics,
+    logger,
+  });
+  const ingress = createGroupCommit(db, writeIngressBatch());
+  let workerRunning = false;
+
+  const app = createApp({
+    logger,
+    metrics,
+    readiness: async () => {
+      const database = await sql`select 1`.execute(db).then(
+        () => true,
+        () => false,
+      );
+      return { ok: database && workerRunning, checks: { database, worker: workerRunning } };
+    },
+    openapi: () => openApiDocument(options.version ?? '0.0.0'),
+    routes: [
+      widgetLinkRoutes({
+        db,
+        config,
+        logger,
+        amojoFor,
+        secretBox,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+      amojoWebhookRoutes({
+        channelId,
+        secrets: config.channel.secrets,
+        lookupScope: createScopeLookup(db),
+        persist: (row) => ingress.append(row),
+        onAccepted: () => worker.notify(),
+        metrics,
+        logger,
+      }),
+      bridgeRoutes({
+        db,
+        now: Date.now,
+        logger,
+        bot: config.channel.botId ? { id: config.channel.botId, name: config.channel.botName ?? 'Bot' } : undefined,
+        onAccepted: () => worker.notify(),
+      }),
+    ],
+  });
+
+  worker.start();
+  workerRunning = true;
+  const { server, port } = await listen(app.fetch, config.port, options.hostname ?? '0.0.0.0');
+  const host = options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1';
+  logger.info({ port, sandbox: config.sandbox }, 'backend listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () => {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await ingress.close();
+        workerRunning = false;
+        await worker.stop();
+        await opened.close();
+        logger.info('backend stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`${name} is required to start the backend`);
+  return value;
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string) {
+  return new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, (info) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+  });
+}

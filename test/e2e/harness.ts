@@ -1,0 +1,62 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
+import { createLogger } from '../../src/server/create-logger';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-results', 'e2e');
+
+export interface E2E {
+  sandbox: Sandbox;
+  browser: Browser;
+  page(url: string): Promise<Page>;
+  shot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The whole sandbox on free ports with a fresh data folder, and a headless Chromium to drive it. */
+export async function startE2E(): Promise<E2E> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-sandbox-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const sandbox = await startSandbox({
+    env: { PORT: '0' },
+    logger: createLogger({ level: 'warn' }),
+    dataDir,
+    announce: false,
+  });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const pages: Page[] = [];
+  return {
+    sandbox,
+    browser,
+    async page(url) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      pages.push(page);
+      await page.goto(url);
+      return page;
+    },
+    async shot(page, name) {
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      await browser.close();
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import type { Kysely } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRelayRunner, type JobHandler, type RelayRunner } from '../../src/relay/create-relay-runner';
+import { RelayJobError } from '../../src/relay/relay-job-error';
+import { createMetrics } from '../../src/server/create-metrics';
+import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
+import { type OpenedDatabase, openDatabase } from '../../src/store/open-database';
+import { claimDue, enqueue, findJob, type OutboxJob } from '../../src/store/outbox-repo';
+import type { Database } from '../../src/store/schema';
+import { waitFor } from './helpers/relay-fixtures';
+
+const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('createRelayRunner', () => {
+  let opened: OpenedDatabase;
+  let db: Kysely<Database>;
+  let runner: RelayRunner | undefined;
+  beforeEach(async () => {
+    opened = openDatabase('sqlite::memory:');
+    db = opened.db;
+    await migrateToLatest(db);
+  });
+  afterEach(async () => {
+    await runner?.stop();
+    runner = undefined;
+    await opened.close();
+  });
+
+  const add = (key: string, orderingKey: string | null = null, kind = 'test.job') =>
+    enqueue(db, { idempotencyKey: key, kind, payload: '{}', orderingKey }, Date.now()).then((r) => r.job);
+
+  function start(handle: JobHandler, options: Partial<Parameters<typeof createRelayRunner>[0]> = {}) {
+    runner = createRelayRunner({
+      db,
+      handle,
+      idleMs: 10,
+      retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40 },
+      ...options,
+    });
+    runner.start();
+    return runner;
+  }
+  const statusOf = async (id: number) => (await findJob(db, id))?.status;
+
+  it('runs different ordering keys concurrently and one key strictly in order', async () => {
+    const events: string[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    for (let i = 0; i < 4; i++) for (const key of ['a', 'b', 'c']) await add(`${key}${i}`, key);
+    start(async (job) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      events.push(`start ${job.idempotencyKey}`);
+      await later(15);
+      events.push(`end ${job.idempotencyKey}`);
+      inFlight -= 1;
+      return { outcome: 'ok' };
+    });
+    await waitFor(
+      'all done',
+      async () => (await db.selectFrom('outbox').select('id').where('status', '!=', 'done').execute()).length === 0,
+    );
+    expect(peak).toBeGreaterThan(1);
+    for (const key of ['a', 'b', 'c']) {
+      const mine = events.filter((e) => e.split(' ')[1]?.startsWith(key));
+      expect(mine).toEqual([0, 1, 2, 3].flatMap((i) => [`start ${key}${i}`, `end ${key}${i}`]));
+    }
+  });
+
+  it('retries a retryable failure with backoff, honouring a Retry-After floor, then completes', async () => {
+    const job = await add('flaky');
+    const attempts: number[] = [];
+    start(
+      async (_row, ctx) => {
+        attempts.push(Date.now());
+        if (ctx.attempt < 3) throw new RelayJobError('busy', { retryable: true, retryAfterMs: 150 });
+        expect(ctx.lastAttempt).toBe(true);
+        return { outcome: 'ok' };
+      },
+      { random: () => 0 },
+    );
+    await waitFor('done', async () => (await statusOf(job.id)) === 'done');
+    const row = await findJob(db, job.id);
+    expect([row?.attempts, row?.lastError]).toEqual([3, 'busy']);
+    expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(140);
+    expect((attempts[2] ?? 0) - (attempts[1] ?? 0)).toBeGreaterThanOrEqual(140);
+  });
+
+  it('dead-letters after the last attempt and writes the failure’s onDead effect with it', async () => {
+    const job = await add('doomed');
+    const metrics = createMetrics();
+    start(
+      async () => {
+        throw new RelayJobError('still_down', {
+          retryable: true,
+          onDead: (trx, now) =>
+            enqueue(
+              trx,
+              { idempotencyKey: 'report', kind: 'report', payload: '{}', availableAt: now + 60_000 },
+              now,
+            ).then(() => {}),
+        });
+      },
+      { metrics },
+    );
+    await waitFor('dead', async () => (await statusOf(job.id)) === 'dead');
+    expect((await findJob(db, job.id))?.attempts).toBe(3);
+    const reports = await db.selectFrom('outbox').select('kind').where('kind', '=', 'report').execute();
+    expect(reports).toHaveLength(1);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/relay_dead_letters_total\{kind="test.job"\} 1/);
+    expect(text).toMatch(/relay_job_attempts_total\{kind="test.job",outcome="retry"\} 2/);
+  });
+
+  it('dead-letters a permanent failure at once, does not hold its key back, and retries unknown errors', async () => {
+    const permanent = await add('bad', 'k');
+    const after = await add('good', 'k');
+    const crashy = await add('crashy');
+    let crashes = 0;
+    start(async (row) => {
+      if (row.idempotencyKey === 'bad') throw new RelayJobError('refused', { retryable: false });
+      if (row.idempotencyKey === 'crashy' && crashes++ === 0) throw new Error('database hiccup');
+      return { outcome: 'ok' };
+    });
+    await waitFor(
+      'settled',
+      async () => (await statusOf(after.id)) === 'done' && (await statusOf(crashy.id)) === 'done',
+    );
+    expect(await findJob(db, permanent.id)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'refused' });
+    expect(await findJob(db, crashy.id)).toMatchObject({ attempts: 2, lastError: 'internal_error' });
+  });
+
+  it('renews the lease of a job that outlives it, so it runs once and nobody else can take it', async () => {
+    const job = await add('slow');
+    let runs = 0;
+    start(
+      async () => {
+        runs += 1;
+        await later(250);
+        return { outcome: 'ok' };
+      },
+      { leaseMs: 60 },
+    );
+    await waitFor('running', () => runs === 1);
+    await later(120);
+    expect(await claimDue(db, { now: Date.now(), limit: 10, leaseMs: 60_000, workerId: 'other' })).toEqual([]);
+    await waitFor('done', async () => (await statusOf(job.id)) === 'done');
+    expect([runs, (await findJob(db, job.id))?.attempts]).toEqual([1, 1]);
+  });
+
+  it('commits effects with completion, and not at all when the lease was taken over meanwhile', async () => {
+    const kept = await add('kept');
+    const lost = await add('lost');
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const effect = (key: string) => (trx: Kysely<Database>, now: number) =>
+      enqueue(
+        trx,
+        { idempotencyKey: `effect-${key}`, kind: 'effect', payload: '{}', availableAt: now + 60_000 },
+        now,
+      ).then(() => {});
+    let blocked = false;
+    start(async (row: OutboxJob) => {
+      if (row.idempotencyKey === 'lost') {
+        blocked = true;
+        await gate;
+      }
+      return { outcome: 'ok', effects: effect(row.idempotencyKey) };
+    });
+    await waitFor('kept done, lost running', async () => blocked && (await statusOf(kept.id)) === 'done');
+    // What a takeover looks like after this worker stalled past its lease: another owner and a newer attempt.
+    await db
+      .updateTable('outbox')
+      .set((eb) => ({ leaseOwner: 'other', attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', lost.id)
+      .execute();
+    release();
+    await waitFor('first worker finished', () => runner?.inFlight() === 0);
+    expect(await findJob(db, lost.id)).toMatchObject({ status: 'leased', leaseOwner: 'other' });
+    const effects = await db.selectFrom('outbox').select('idempotencyKey').where('kind', '=', 'effect').execute();
+    expect(effects.map((e) => e.idempotencyKey)).toEqual(['effect-kept']);
+  });
+
+  it('stop() lets jobs in flight finish and stores their outcome', async () => {
+    const job = await add('slow');
+    let started = false;
+    const r = start(async () => {
+      started = true;
+      await later(100);
+      return { outcome: 'ok' };
+    });
+    await waitFor('started', () => started);
+    await r.stop();
+    runner = undefined;
+    expect(await statusOf(job.id)).toBe('done');
+    const next = await add('after-stop');
+    await later(50);
+    expect(await statusOf(next.id)).toBe('pending');
+  });
+});
