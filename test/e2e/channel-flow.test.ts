@@ -70,4 +70,85 @@ describe('the channel in a real browser', () => {
     await e2e.shot(messenger, '03-messenger-reply');
     await e2e.shot(inbox, '03-inbox-read');
   });
+
+  it('shows typing both ways', async () => {
+    await t(messenger, 'composer-input').pressSequentially('typing…', { delay: 30 });
+    await expect.poll(() => t(inbox, 'client-typing').isVisible()).toBe(true);
+    await t(inbox, 'typing-send').click();
+    await expect.poll(() => t(messenger, 'typing-indicator').isVisible()).toBe(true);
+    await e2e.shot(messenger, '04-messenger-manager-typing');
+    await t(messenger, 'composer-input').fill('');
+  });
+
+  it('carries reactions both ways', async () => {
+    const clientMessage = inbox.locator('[data-testid=message][data-direction=incoming]').first();
+    await clientMessage.getByTestId('react-button').first().click();
+    const onClient = messenger.locator('[data-testid=message][data-direction=client]').first();
+    await expect.poll(() => onClient.locator('[data-testid=reaction][data-by=manager]').count()).toBe(1);
+
+    const managerMessage = messenger.locator('[data-testid=message][data-direction=manager]').last();
+    await managerMessage.getByTestId('react-button').click();
+    await managerMessage.getByTestId('reaction-option').first().click();
+    const outgoing = inbox.locator('[data-testid=message][data-direction=outgoing]').last();
+    await expect.poll(() => outgoing.getByTestId('message-reaction').count()).toBe(1);
+    await e2e.shot(inbox, '05-inbox-reactions');
+  });
+
+  it('starts a conversation by phone from the inbox and binds it on the client reply', async () => {
+    await t(inbox, 'write-first-phone').fill('+1 555 010 9999');
+    await t(inbox, 'write-first-text').fill('Hello, this is the shop. Your order is ready.');
+    await t(inbox, 'write-first-send').click();
+    await e2e.shot(inbox, '06-inbox-write-first-sent');
+
+    const started = messenger.locator('[data-testid=conversation-item][data-phone*="9999"]');
+    await expect.poll(() => started.count(), { timeout: 15_000 }).toBe(1);
+    await started.click();
+    await expect
+      .poll(() => messenger.locator('[data-testid=message][data-direction=manager]').last().textContent())
+      .toContain('Your order is ready');
+    await t(messenger, 'composer-input').fill('Great, thanks!');
+    await t(messenger, 'send-button').click();
+
+    // The reply lands in the chat the manager started (bound), not in a new one.
+    const chat = inbox.locator('[data-testid=chat-item]', { hasText: 'Great, thanks!' });
+    await expect.poll(() => chat.count(), { timeout: 15_000 }).toBe(1);
+    expect(await chat.getAttribute('data-unbound')).not.toBe('true');
+    await chat.click();
+    await expect.poll(() => inbox.locator('[data-testid=message]').count()).toBe(2);
+    await e2e.shot(inbox, '06-inbox-write-first-bound');
+  });
+
+  it('renders the panel in the dark theme and in every locale', async () => {
+    const titles = {
+      en: 'Messenger channel',
+      ru: 'Канал мессенджера',
+      es: 'Canal de mensajería',
+      pt: 'Canal de mensageiro',
+    };
+    for (const [lang, title] of Object.entries(titles)) {
+      const page = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open&lang=${lang}&theme=dark`);
+      await expect.poll(() => page.locator('html').getAttribute('data-color-scheme')).toBe('dark');
+      await expect.poll(() => page.getByRole('heading', { name: title }).count()).toBeGreaterThan(0);
+      await page
+        .getByText(/Linked|Связан|Vinculad/)
+        .first()
+        .waitFor();
+      await e2e.shot(page, `07-panel-dark-${lang}`);
+      await page.context().close();
+    }
+  });
+
+  it('unlinks from the panel, after which client messages are refused', async () => {
+    const page = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open`);
+    await page.getByRole('button', { name: 'Unlink' }).click();
+    await page.getByRole('button', { name: 'Yes, unlink' }).click();
+    await page.getByText('Not linked').first().waitFor();
+    await e2e.shot(page, '08-unlinked');
+
+    await t(messenger, 'composer-input').fill('Anyone there?');
+    await t(messenger, 'send-button').click();
+    const last = messenger.locator('[data-testid=message][data-direction=client]').last();
+    await expect.poll(() => last.getAttribute('data-status')).toBe('failed');
+    await e2e.shot(messenger, '08-messenger-refused');
+  });
 });
