@@ -1,0 +1,43 @@
+import autocannon from 'autocannon';
+
+// Posts `amount` client messages to the bridge, each with its own id, spread over `conversations` chats.
+// argv[2]: JSON { url, apiKey, amount, connections, conversations, tag }
+const { url, apiKey, amount, connections, conversations, tag } = JSON.parse(process.argv[2]!);
+let counter = 0;
+
+const result = await autocannon({
+  url,
+  connections,
+  amount,
+  requests: [
+    {
+      method: 'POST',
+      setupRequest: (request) => {
+        counter += 1;
+        const chat = counter % conversations;
+        return {
+          ...request,
+          body: JSON.stringify({
+            id: `${tag}-${process.pid}-${counter}`,
+            conversation: { id: `${tag}-chat-${chat}` },
+            sender: { id: `${tag}-user-${chat}`, name: `Client ${chat}` },
+            message: { type: 'text', text: `Message ${counter}` },
+          }),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        };
+      },
+    },
+  ],
+});
+
+process.stdout.write(
+  JSON.stringify({
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  }),
+);

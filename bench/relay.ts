@@ -1,0 +1,190 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createAmojoClient } from '../src/amojo/create-amojo-client';
+import { bridgeRoutes } from '../src/bridge/bridge-routes';
+import { createRelayWorker } from '../src/relay/create-relay-worker';
+import { createApp } from '../src/server/create-app';
+import { createLogger } from '../src/server/create-logger';
+import { createMetrics } from '../src/server/create-metrics';
+import { hashApiKey } from '../src/store/api-key-hash';
+import { upsertLink } from '../src/store/links-repo';
+import { migrateToLatest } from '../src/store/migrations/migrate-to-latest';
+import { openDatabase } from '../src/store/open-database';
+import { runLoad } from './load/run-load';
+
+const CHANNEL = '7e3f9a10-4b2c-4d5e-8f60-718293a4b5c6';
+const SECRET = 'b1c2d3e4f5a60718293a4b5c6d7e8f9012345678';
+const ACCOUNT = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
+const API_KEY = 'ck_bench_0123456789abcdefghijklmnop';
+const N = Number(process.env.BENCH_RELAY_MESSAGES ?? 4000);
+const CONVERSATIONS = 200;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The emulator in a process of its own, as amojo is another machine; resolves with its URL. */
+function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    join(root, 'node_modules/.bin/tsx'),
+    [
+      join(root, 'src/sandbox/amojo-emulator/cli.ts'),
+      '--channel-id',
+      CHANNEL,
+      '--secret',
+      SECRET,
+      '--hook-url',
+      'http://127.0.0.1:9/:scope_id',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(chunk.toString())?.[0];
+      if (url) resolve({ url, child });
+    });
+  });
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Relay throughput from the bridge API to the amojo emulator, against the emulator's own capacity. */
+export async function benchRelay(): Promise<string[]> {
+  const emulator = await startEmulator();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-relay-'));
+  const opened = openDatabase(`sqlite:${join(dir, 'channel.db')}`);
+  const db = opened.db;
+  await migrateToLatest(db);
+  const amojo = createAmojoClient({ channelId: CHANNEL, secret: SECRET, baseUrl: emulator.url });
+  const { scope_id: scopeId } = await amojo.connect({ account_id: ACCOUNT, hook_api_version: 'v2' });
+  const seeded = await upsertLink(
+    db,
+    {
+      accountId: 1,
+      subdomain: 'bench',
+      region: 'ru',
+      amojoId: ACCOUNT,
+      scopeId,
+      title: 'Bench',
+      timeWindowDisabled: false,
+      webhookUrl: 'http://127.0.0.1:9/hook',
+      bridgeKeyHash: hashApiKey(API_KEY),
+      signingSecretEnc: 'unused',
+    },
+    Date.now(),
+  );
+  if (!seeded.ok) throw new Error('could not seed the link');
+
+  const lines = [
+    `relay: ${N} client messages over ${CONVERSATIONS} conversations, SQLite synchronous=FULL, emulator in its own process`,
+  ];
+
+  // Baseline: the same number of signed new_message calls straight from the client, 64 at a time, no database.
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < N) {
+        const i = next++;
+        const now = Date.now();
+        await amojo.sendMessage(scopeId, {
+          event_type: 'new_message',
+          payload: {
+            timestamp: Math.floor(now / 1000),
+            msec_timestamp: now,
+            msgid: `baseline-${i}`,
+            conversation_id: `baseline-chat-${i % CONVERSATIONS}`,
+            sender: { id: `baseline-user-${i % CONVERSATIONS}`, name: 'Client' },
+            message: { type: 'text', text: `Message ${i}` },
+          },
+        });
+      }
+    }),
+  );
+  const baseline = N / ((performance.now() - started) / 1000);
+  lines.push(`direct client -> emulator, 64 in flight (baseline)      ${baseline.toFixed(0).padStart(6)} msg/s`);
+
+  const metrics = createMetrics();
+  const logger = createLogger({ level: 'silent' });
+  const worker = createRelayWorker({
+    db,
+    channel: { id: CHANNEL, secret: SECRET },
+    amojoBaseUrl: emulator.url,
+    signingSecretOf: () => 'unused',
+    metrics,
+    logger,
+  });
+  const app = createApp({
+    logger,
+    metrics,
+    readiness: async () => ({ ok: true, checks: {} }),
+    routes: [bridgeRoutes({ db, now: Date.now, logger, onAccepted: () => worker.notify() })],
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+  await new Promise((r) => server.once('listening', r));
+  const bridgeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bridge/v1/messages`;
+  const sentToAmojo = async () =>
+    Number(
+      (
+        await db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('kind', '=', 'amojo.new_message')
+          .where('status', '=', 'done')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  // 1. Drain: the outbox already holds N messages (accepted with the worker stopped); time the worker alone.
+  const accepted = await runLoad('bridge-load.ts', {
+    url: bridgeUrl,
+    apiKey: API_KEY,
+    amount: N,
+    connections: 10,
+    conversations: CONVERSATIONS,
+    tag: 'drain',
+  });
+  lines.push(
+    `bridge accepts (202, durable), 10 connections                ${accepted.rps.toFixed(0).padStart(6)} req/s   p99 ${accepted.p99} ms   non-2xx ${accepted.non2xx}`,
+  );
+  const drainStart = performance.now();
+  worker.start();
+  await waitUntil(async () => (await sentToAmojo()) >= N, 300_000);
+  const drain = N / ((performance.now() - drainStart) / 1000);
+  lines.push(
+    `relay drains outbox -> emulator                            ${drain.toFixed(0).padStart(6)} msg/s   ratio ${(drain / baseline).toFixed(2)} (goal >= 2,000 msg/s)`,
+  );
+
+  // 2. Sustained: the bridge takes N more while the worker relays them; from the first request to the last at amojo.
+  const e2eStart = performance.now();
+  const load = await runLoad('bridge-load.ts', {
+    url: bridgeUrl,
+    apiKey: API_KEY,
+    amount: N,
+    connections: 10,
+    conversations: CONVERSATIONS,
+    tag: 'live',
+  });
+  await waitUntil(async () => (await sentToAmojo()) >= 2 * N, 300_000);
+  const sustained = N / ((performance.now() - e2eStart) / 1000);
+  lines.push(
+    `bridge -> relay -> emulator, sustained end to end          ${sustained.toFixed(0).padStart(6)} msg/s   ratio ${(sustained / baseline).toFixed(2)}   (bridge non-2xx ${load.non2xx})`,
+  );
+
+  await worker.stop();
+  await new Promise<void>((r) => server.close(() => r()));
+  await opened.close();
+  emulator.child.kill();
+  rmSync(dir, { recursive: true, force: true });
+  return lines;
+}
