@@ -4,18 +4,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { verifyWebhook } from '../src/amojo/verify-webhook';
 import { createApp } from '../src/server/create-app';
 import { createLogger } from '../src/server/create-logger';
 import { createMetrics } from '../src/server/create-metrics';
+import { createHookPersister } from '../src/server/routes/amojo-webhook/create-hook-persister';
 import { createScopeLookup } from '../src/server/routes/amojo-webhook/create-scope-lookup';
-import { amojoWebhookRoutes } from '../src/server/routes/amojo-webhook-routes';
-import { createGroupCommit } from '../src/store/group-commit';
+import { createAmojoWebhookNodeHandler } from '../src/server/routes/amojo-webhook-node-handler';
+import { type AmojoWebhookDeps, amojoWebhookRoutes } from '../src/server/routes/amojo-webhook-routes';
 import { upsertLink } from '../src/store/links-repo';
 import { migrateToLatest } from '../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../src/store/open-database';
-import { writeIngressBatch } from '../src/store/write-ingress-batch';
 import { type LoadResult, runLoad } from './load/run-load';
 
 const CHANNEL = '0d6f1c2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f';
@@ -48,7 +48,7 @@ async function startBare() {
   return { url: await listen(server), close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** Our webhook route, in the real app, over a SQLite file: each 200 is sent after its row is committed. */
+/** Our webhook route as the backend serves it, over a SQLite file: each 200 is sent after its row is committed. */
 async function startIngress(query: string) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingress-'));
   const opened = openDatabase(`sqlite:${join(dir, 'channel.db')}${query}`);
@@ -70,22 +70,26 @@ async function startIngress(query: string) {
     Date.now(),
   );
   if (!link.ok) throw new Error('could not seed the link');
-  const commit = createGroupCommit(opened.db, writeIngressBatch());
+  const commit = createHookPersister(opened.db);
+  const webhook: AmojoWebhookDeps = {
+    channelId: CHANNEL,
+    secrets: [SECRET],
+    lookupScope: createScopeLookup(opened.db),
+    persist: commit.persist,
+  };
   const app = createApp({
     logger: createLogger({ level: 'silent' }),
     metrics: createMetrics(),
     readiness: async () => ({ ok: true, checks: {} }),
-    routes: [
-      amojoWebhookRoutes({
-        channelId: CHANNEL,
-        secrets: [SECRET],
-        lookupScope: createScopeLookup(opened.db),
-        persist: (row) => commit.append(row),
-      }),
-    ],
+    routes: [amojoWebhookRoutes(webhook)],
   });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-  await new Promise((r) => server.once('listening', r));
+  // Exactly how start-backend serves: the hook route on node:http, everything else through the app.
+  const hooks = createAmojoWebhookNodeHandler(webhook);
+  const rest = getRequestListener(app.fetch);
+  const server = createServer((req, res) => {
+    if (!hooks(req, res)) void rest(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/amojo/webhook/${SCOPE}`;
   const rows = () =>
     opened.db

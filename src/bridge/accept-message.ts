@@ -16,6 +16,87 @@ import { ensureBridgeConversation } from './ensure-bridge-conversation';
 import { amojoRefOf, findReferencedMessage } from './resolve-message-ref';
 import { toAmojoMessage } from './to-amojo-message';
 
+/** One accepted message on its way to disk: everything the write needs, fixed when the request arrived. */
+export interface MessageAccept {
+  link: BridgeLink;
+  body: BridgeMessageRequest;
+  /** deps.now() at arrival. */
+  now: number;
+}
+
+/**
+ * The writes for one message, inside the caller's transaction; false when the message was accepted before (the same
+ * body: a duplicate). A different body under the same id throws the 409, and a job amojo would refuse the 400.
+ */
+export async function writeAcceptedMessage(
+  trx: Kysely<Database>,
+  deps: Pick<BridgeDeps, 'ids'>,
+  { link, body, now }: MessageAccept,
+): Promise<boolean> {
+  const fingerprint = bodyFingerprint(body);
+  const key = bridgeJobKeys.message(link.id, body.id);
+  const newId = deps.ids ?? randomUUID;
+  // No look-up of the key first: a retry finds its message row already recorded below, and only then is the job
+  // compared (the savepoint around this write undoes anything a 409 wrote before it).
+
+  const conversation = await ensureBridgeConversation(
+    trx,
+    {
+      linkId: link.id,
+      conversationId: body.conversation.id,
+      phone: body.conversation.phone,
+      source: body.source,
+      client: body.sender,
+    },
+    now,
+    newId,
+  );
+  const { message, created: fresh } = await recordMessage(
+    trx,
+    { linkId: link.id, conversationRowId: conversation.id, direction: 'in', ourMsgid: bridgeMsgid(link.id, body.id) },
+    now,
+    newId,
+  );
+  if (!fresh) {
+    // A concurrent twin won the race (same body: duplicate; other body: 409), or a history import carried it.
+    await alreadyAccepted(trx, key, fingerprint);
+    return false;
+  }
+  const refs = await resolveRefs(trx, link, body, conversation.id);
+  const request = toAmojoMessage(body, { linkId: link.id, now, ...definedRefs(refs) });
+  const queued = await enqueueBridgeJob(
+    trx,
+    {
+      idempotencyKey: key,
+      job: { kind: 'amojo.new_message', linkId: link.id, messageRowId: message.id, request },
+      orderingKey: conversationOrderingKey(link.id, conversation.id),
+      fingerprint,
+    },
+    now,
+  );
+  await touchInbound(trx, conversation.id, now);
+  return queued;
+}
+
+/**
+ * POST /bridge/v1/messages after auth and validation: durably queue one client message for amojo. `commit` writes
+ * it (with writeAcceptedMessage) and resolves once it is on disk; the routes pass a group commit, so concurrent
+ * requests share one transaction and one fsync. Without one, the message gets a transaction of its own.
+ */
+export async function acceptMessage(
+  deps: BridgeDeps,
+  link: BridgeLink,
+  body: BridgeMessageRequest,
+  commit?: (accept: MessageAccept) => Promise<boolean>,
+): Promise<BridgeAccepted> {
+  const accept: MessageAccept = { link, body, now: deps.now() };
+  const created = commit
+    ? await commit(accept)
+    : await deps.db.transaction().execute((trx) => writeAcceptedMessage(trx, deps, accept));
+  deps.logger.debug({ linkId: link.id, created }, 'bridge message accepted');
+  return { accepted: true, id: body.id, duplicate: !created };
+}
+
 /**
  * The quoted and forwarded messages, as amojo can find them. A quote must be in the same conversation; a reference
  * we cannot resolve is dropped (the message still goes, without the quote) rather than failing at amojo later.
@@ -44,62 +125,6 @@ async function resolveRefs(
     }
   }
   return { replyTo, forward };
-}
-
-/** POST /bridge/v1/messages after auth and validation: durably queue one client message for amojo. */
-export async function acceptMessage(
-  deps: BridgeDeps,
-  link: BridgeLink,
-  body: BridgeMessageRequest,
-): Promise<BridgeAccepted> {
-  const fingerprint = bodyFingerprint(body);
-  const key = bridgeJobKeys.message(link.id, body.id);
-  const answer = (duplicate: boolean): BridgeAccepted => ({ accepted: true, id: body.id, duplicate });
-  if (await alreadyAccepted(deps.db, key, fingerprint)) return answer(true);
-
-  const now = deps.now();
-  const newId = deps.ids ?? randomUUID;
-  const created = await deps.db.transaction().execute(async (trx) => {
-    const conversation = await ensureBridgeConversation(
-      trx,
-      {
-        linkId: link.id,
-        conversationId: body.conversation.id,
-        phone: body.conversation.phone,
-        source: body.source,
-        client: body.sender,
-      },
-      now,
-      newId,
-    );
-    const { message, created: fresh } = await recordMessage(
-      trx,
-      { linkId: link.id, conversationRowId: conversation.id, direction: 'in', ourMsgid: bridgeMsgid(link.id, body.id) },
-      now,
-      newId,
-    );
-    if (!fresh) {
-      // A concurrent twin won the race (same body: duplicate; other body: 409), or a history import carried it.
-      await alreadyAccepted(trx, key, fingerprint);
-      return false;
-    }
-    const refs = await resolveRefs(trx, link, body, conversation.id);
-    const request = toAmojoMessage(body, { linkId: link.id, now, ...definedRefs(refs) });
-    const queued = await enqueueBridgeJob(
-      trx,
-      {
-        idempotencyKey: key,
-        job: { kind: 'amojo.new_message', linkId: link.id, messageRowId: message.id, request },
-        orderingKey: conversationOrderingKey(link.id, conversation.id),
-        fingerprint,
-      },
-      now,
-    );
-    await touchInbound(trx, conversation.id, now);
-    return queued;
-  });
-  deps.logger.debug({ linkId: link.id, created }, 'bridge message accepted');
-  return answer(!created);
 }
 
 function definedRefs(refs: {

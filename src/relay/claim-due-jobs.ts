@@ -27,12 +27,25 @@ export async function claimDueJobs(
   const window = options.window ?? Math.max(64, 4 * options.limit);
   const first = await lease(db, options, windowCandidates(options.now, window));
   if (first.length >= options.limit) return first;
+  // A window that held every due job already offered each key's head and every keyless job: the second pass could
+  // only find what the first one just leased. Under a shallow backlog (the steady state) this halves the claim.
+  // The jobs just leased were due a moment ago and count towards what the window held.
+  if ((await countDue(db, options.now, window)) + first.length < window) return first;
   const rest = await lease(
     db,
     { ...options, limit: options.limit - first.length },
     headCandidates(options.now, Math.max(window, KEYLESS_WINDOW)),
   );
   return [...first, ...rest].sort((a, b) => a.id - b.id);
+}
+
+/** How many live jobs are due, counted up to `window` (a bounded walk of the due index). */
+async function countDue(db: Kysely<Database>, now: number, window: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*) as n from (
+      select id from outbox where ${live()} and available_at <= ${now} order by available_at, id limit ${window}
+    ) d`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Due jobs among the oldest `window` with no older live job of their key. */

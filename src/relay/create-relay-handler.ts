@@ -1,12 +1,12 @@
 import { z } from 'zod/mini';
 import type { OutboxJob } from '../store/outbox-repo';
-import type { JobHandler, JobResult } from './create-relay-runner';
 import { handleAmojoEdit } from './handle-amojo-edit';
 import { handleAmojoReact } from './handle-amojo-react';
 import { handleAmojoTyping } from './handle-amojo-typing';
 import { handleBridgeDeliver } from './handle-bridge-deliver';
 import { handleDeliveryStatus } from './handle-delivery-status';
 import { handleNewMessage } from './handle-new-message';
+import type { JobHandler, JobResult } from './job-handler';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
 import { type RelayJob, relayJob } from './relay-jobs';

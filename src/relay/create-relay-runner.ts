@@ -1,30 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
-import { type RetryPolicy, retryDelayMs } from '../amojo/with-retry';
+import type { RetryPolicy } from '../amojo/with-retry';
 import type { Logger } from '../server/create-logger';
 import type { Metrics } from '../server/create-metrics';
-import { countJobs, extendLease, type OutboxJob } from '../store/outbox-repo';
+import { countJobs, type OutboxJob } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
 import { classifyJobError } from './classify-job-error';
 import { type CommitRequest, createOutboxCommitter } from './create-outbox-committer';
-import type { JobEffect } from './job-effect';
+import { failureDecision } from './failure-decision';
+import type { JobContext, JobHandler } from './job-handler';
 import { JOB_RETRY_POLICY } from './job-retry-policy';
+import { renewLeases } from './renew-leases';
 
-export interface JobContext {
-  /** 1 on the first attempt. */
-  attempt: number;
-  /** A failure now makes the job a dead letter. */
-  lastAttempt: boolean;
-}
-
-export interface JobResult {
-  /** Metric label: sent, duplicate, skipped… */
-  outcome: string;
-  effects?: JobEffect | undefined;
-}
-
-export type JobHandler = (job: OutboxJob, ctx: JobContext) => Promise<JobResult>;
+export type { JobContext, JobHandler, JobResult } from './job-handler';
 
 export interface RelayRunnerOptions {
   db: Kysely<Database>;
@@ -58,8 +47,13 @@ export interface RelayRunner {
   inFlight(): number;
 }
 
+/** Longest a claim waits for a running job to end so that both share one commit. */
+const CLAIM_DEFER_MS = 10;
+
+const attemptOf = (ctx: JobContext) => ({ number: ctx.attempt, last: ctx.lastAttempt });
+
 /**
- * The outbox worker: claims due jobs in batches, runs them concurrently (claimDue hands out at most the oldest live
+ * The outbox worker: claims due jobs in batches, runs them concurrently (a claim hands out at most the oldest live
  * job of an ordering key, so one conversation stays in order), and ends them as done, retried with backoff, or
  * dead-lettered after the last attempt. Claims and outcomes share group-committed transactions (outbox committer).
  */
@@ -74,6 +68,13 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
   const random = options.random ?? Math.random;
   const committer = createOutboxCommitter(db, { workerId, now });
   const running = new Set<Promise<void>>();
+  // Jobs whose handler has not returned: what `concurrency` limits. A job only waiting for its outcome to commit
+  // frees its slot, so the claim that refills it joins the outcome's group-committed transaction (one commit for
+  // both) instead of waiting for that commit and paying a transaction of its own.
+  let working = 0;
+  // A handler returned since the last claim: its outcome is about to be appended to the committer.
+  let ended = false;
+  const minClaim = Math.max(1, Math.floor(concurrency / 8));
   const held = new Map<number, OutboxJob>();
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -99,14 +100,29 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
     });
 
   async function claimLoop() {
+    let deferredAt: number | undefined;
     while (!stopping) {
-      const free = concurrency - running.size;
+      const free = concurrency - working;
       if (free <= 0) {
         await nap(idleMs);
         woken = false;
         continue;
       }
+      // While jobs run, a claim waits (at most CLAIM_DEFER_MS) for one of them to end rather than going on every
+      // notify(): it then rides in the transaction that commits that job's outcome instead of paying a commit of
+      // its own. A busy worker also refills in batches, as each claim costs a query whatever its size.
+      if (working > 0 && (!ended || free < minClaim)) {
+        deferredAt ??= performance.now();
+        const left = CLAIM_DEFER_MS - (performance.now() - deferredAt);
+        if (left > 0) {
+          await nap(left);
+          woken = false;
+          continue;
+        }
+      }
       woken = false;
+      ended = false;
+      deferredAt = undefined;
       let jobs: OutboxJob[];
       try {
         const claimed = await committer.append({ type: 'claim', limit: free, leaseMs });
@@ -134,51 +150,49 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
     const lease = { id: job.id, attempts: job.attempts };
     let finish: CommitRequest;
     let outcome: string;
+    working += 1;
     try {
       const result = await handle(job, ctx);
       outcome = result.outcome;
       finish = { type: 'finish', lease, decision: { type: 'complete' }, effects: result.effects };
     } catch (error) {
       const failure = classifyJobError(error);
-      const dead = !failure.retryable || ctx.lastAttempt;
-      outcome = dead ? 'dead' : 'retry';
-      finish = dead
-        ? { type: 'finish', lease, decision: { type: 'dead', errorCode: failure.code }, effects: failure.onDead }
-        : {
-            type: 'finish',
-            lease,
-            decision: {
-              type: 'retry',
-              errorCode: failure.code,
-              nextAttemptAt: now() + retryDelayMs(retry, job.attempts, random(), failure.retryAfterMs),
-            },
-          };
+      const decision = failureDecision(failure, attemptOf(ctx), retry, now(), random());
+      outcome = decision.type === 'dead' ? 'dead' : 'retry';
+      finish = { type: 'finish', lease, decision, effects: decision.type === 'dead' ? failure.onDead : undefined };
       const log = { jobId: job.id, kind: job.kind, code: failure.code, attempt: job.attempts };
       if (failure.code === 'internal_error') logger?.error({ ...log, err: error }, 'relay job failed');
-      else logger?.warn(log, dead ? 'relay job dead-lettered' : 'relay job will be retried');
+      else logger?.warn(log, outcome === 'dead' ? 'relay job dead-lettered' : 'relay job will be retried');
+    } finally {
+      working -= 1;
+      ended = true;
+      wake();
     }
     try {
       const ended = await committer.append(finish);
       if (ended.type === 'finish' && !ended.held) outcome = 'lease_lost';
     } catch (error) {
-      // The job stays leased; once the lease runs out it is claimed again and re-run idempotently.
       logger?.error({ err: error, jobId: job.id, kind: job.kind }, 'relay job outcome not stored');
-      outcome = 'unfinished';
+      outcome = await endWithoutEffects(finish, ctx);
     }
     metrics?.jobAttempts.inc({ kind: job.kind, outcome });
     if (outcome === 'dead') metrics?.deadLetters.inc({ kind: job.kind });
   }
 
-  // One transaction for all renewals: one fsync, whatever the number of jobs in flight.
-  async function renewLeases() {
-    if (held.size === 0) return;
-    const at = now();
+  /**
+   * The job's effects could not be written (a bug or a constraint): end it as a failed attempt instead, so a poison
+   * effect becomes a dead letter after the last attempt rather than a job re-run forever at every lease expiry.
+   * If even that fails, the job stays leased and is claimed again once the lease runs out.
+   */
+  async function endWithoutEffects(finish: CommitRequest, ctx: JobContext): Promise<string> {
+    if (finish.type !== 'finish' || finish.effects === undefined) return 'unfinished';
+    const failure = { code: 'effects_failed', retryable: true, retryAfterMs: undefined };
+    const decision = failureDecision(failure, attemptOf(ctx), retry, now(), random());
     try {
-      await db.transaction().execute(async (trx) => {
-        for (const job of held.values()) await extendLease(trx, job, { workerId, until: at + leaseMs, now: at });
-      });
-    } catch (error) {
-      logger?.warn({ err: error, workerId }, 'relay leases not renewed');
+      await committer.append({ type: 'finish', lease: finish.lease, decision });
+      return decision.type === 'dead' ? 'dead' : 'retry';
+    } catch {
+      return 'unfinished';
     }
   }
 
@@ -196,7 +210,11 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
     start() {
       if (loop || stopping) return;
       loop = claimLoop();
-      renewTimer = setInterval(() => void renewLeases(), Math.max(5, Math.floor(leaseMs / 3)));
+      const renew = () =>
+        renewLeases(db, held.values(), { workerId, leaseMs, now: now() }).catch((error) =>
+          logger?.warn({ err: error, workerId }, 'relay leases not renewed'),
+        );
+      renewTimer = setInterval(() => void (held.size > 0 && renew()), Math.max(5, Math.floor(leaseMs / 3)));
       renewTimer.unref();
       const every = options.depthEveryMs ?? 15_000;
       if (metrics && every > 0) {

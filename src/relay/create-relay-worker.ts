@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import type { RetryPolicy } from '../amojo/with-retry';
 import type { Logger } from '../server/create-logger';
 import type { Metrics } from '../server/create-metrics';
-import type { Link } from '../store/links-repo';
 import type { Database } from '../store/schema';
 import { createAmojoClientPool } from './create-amojo-client-pool';
 import { createHttpFetch } from './create-http-fetch';
@@ -10,6 +9,7 @@ import { createLinkCache } from './create-link-cache';
 import { createRelayHandler } from './create-relay-handler';
 import { createRelayRunner, type RelayRunner } from './create-relay-runner';
 import { createTypingThrottle } from './create-typing-throttle';
+import type { LiveLink } from './live-link';
 
 export interface RelayWorkerOptions {
   db: Kysely<Database>;
@@ -22,7 +22,7 @@ export interface RelayWorkerOptions {
   /** AMOJO_BASE_URL: one amojo host for every region (sandbox, tests). */
   amojoBaseUrl?: string | undefined;
   /** Opens a link's signing secret, e.g. `(link) => openLinkSecrets(box, link).signingSecret`. */
-  signingSecretOf: (link: Link) => string;
+  signingSecretOf: (link: LiveLink) => string;
   /** Used for amojo and for the messengers' webhook URLs (default: createHttpFetch, keep-alive node:http). */
   fetch?: typeof fetch;
   now?: () => number;
@@ -69,7 +69,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     // Opening a sealed secret is cheap but not free; the sealed value itself is the cache key, so a rotation is
     // picked up as soon as the link cache sees the new value.
     signingSecretOf: (link) => {
-      const sealed = link.signingSecretEnc ?? '';
+      const sealed = link.signingSecretEnc;
       let secret = signingSecrets.get(sealed);
       if (secret === undefined) {
         secret = options.signingSecretOf(link);

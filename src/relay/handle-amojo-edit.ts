@@ -1,5 +1,5 @@
 import { amojoJobError } from './amojo-job-error';
-import type { JobResult } from './create-relay-runner';
+import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 import type { RelayJob } from './relay-jobs';

@@ -1,6 +1,6 @@
 import type { OutboxJob } from '../store/outbox-repo';
 import { amojoJobError } from './amojo-job-error';
-import type { JobResult } from './create-relay-runner';
+import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';

@@ -1,6 +1,6 @@
 import { advanceMessageStatus, findMessageByAmojoId, type MessageStatusCode, statusRank } from '../store/messages-repo';
 import { amojoJobError } from './amojo-job-error';
-import type { JobResult } from './create-relay-runner';
+import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 import type { RelayJob } from './relay-jobs';

@@ -8,9 +8,9 @@ import {
   type Participant,
 } from '../store/participants-repo';
 import { amojoJobError } from './amojo-job-error';
-import type { JobResult } from './create-relay-runner';
 import { type ConversationToBind, findMessageToSend } from './find-message-to-send';
 import type { JobEffect } from './job-effect';
+import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';

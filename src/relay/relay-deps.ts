@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import type { AmojoClient } from '../amojo/create-amojo-client';
 import type { Logger } from '../server/create-logger';
 import type { Metrics } from '../server/create-metrics';
-import type { Link } from '../store/links-repo';
 import type { Database } from '../store/schema';
 import type { LinkCache } from './create-link-cache';
 import type { TypingThrottle } from './create-typing-throttle';
+import type { LiveLink } from './live-link';
 
 /** Everything the job handlers use; built once by createRelayWorker. */
 export interface RelayDeps {
@@ -14,7 +14,7 @@ export interface RelayDeps {
   /** The amojo client for an account's region. */
   amojo: (region: string) => AmojoClient;
   /** The link's secret for signing deliveries to the messenger (opened from links.signing_secret_enc). */
-  signingSecretOf: (link: Link) => string;
+  signingSecretOf: (link: LiveLink) => string;
   /** AMOJO_BOT_ID: its messages reach the messenger with `role: 'bot'`. */
   botId?: string | undefined;
   fetch: typeof fetch;

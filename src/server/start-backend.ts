@@ -1,21 +1,22 @@
-import { type ServerType, serve } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { sql } from 'kysely';
 import { type AmojoRegion, amojoBaseUrl } from '../amojo/amojo-hosts';
 import { type AmojoClient, createAmojoClient } from '../amojo/create-amojo-client';
 import { bridgeRoutes } from '../bridge/bridge-routes';
 import { createRelayWorker } from '../relay/create-relay-worker';
-import { createGroupCommit } from '../store/group-commit';
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
 import { openDatabase } from '../store/open-database';
 import { createSecretBox } from '../store/secret-box';
-import { writeIngressBatch } from '../store/write-ingress-batch';
 import type { Config } from './config';
 import { createApp } from './create-app';
 import { createLogger, type Logger } from './create-logger';
 import { createMetrics } from './create-metrics';
 import { openApiDocument } from './openapi';
+import { createHookPersister } from './routes/amojo-webhook/create-hook-persister';
 import { createScopeLookup } from './routes/amojo-webhook/create-scope-lookup';
-import { amojoWebhookRoutes } from './routes/amojo-webhook-routes';
+import { createAmojoWebhookNodeHandler } from './routes/amojo-webhook-node-handler';
+import { type AmojoWebhookDeps, amojoWebhookRoutes } from './routes/amojo-webhook-routes';
 import { openLinkSecrets } from './routes/widget-link/link-secrets';
 import { widgetLinkRoutes } from './routes/widget-link-routes';
 
@@ -73,8 +74,17 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     metrics,
     logger,
   });
-  const ingress = createGroupCommit(db, writeIngressBatch());
+  const ingress = createHookPersister(db);
   let workerRunning = false;
+  const webhook: AmojoWebhookDeps = {
+    channelId,
+    secrets: config.channel.secrets,
+    lookupScope: createScopeLookup(db),
+    persist: ingress.persist,
+    onAccepted: () => worker.notify(),
+    metrics,
+    logger,
+  };
 
   const app = createApp({
     logger,
@@ -96,15 +106,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         secretBox,
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
-      amojoWebhookRoutes({
-        channelId,
-        secrets: config.channel.secrets,
-        lookupScope: createScopeLookup(db),
-        persist: (row) => ingress.append(row),
-        onAccepted: () => worker.notify(),
-        metrics,
-        logger,
-      }),
+      amojoWebhookRoutes(webhook),
       bridgeRoutes({
         db,
         now: Date.now,
@@ -117,7 +119,12 @@ export async function startBackend(config: Config, options: StartBackendOptions 
 
   worker.start();
   workerRunning = true;
-  const { server, port } = await listen(app.fetch, config.port, options.hostname ?? '0.0.0.0');
+  const hooks = createAmojoWebhookNodeHandler(webhook);
+  const rest = getRequestListener(app.fetch);
+  const server = createServer((req, res) => {
+    if (!hooks(req, res)) void rest(req, res);
+  });
+  const port = await listen(server, config.port, options.hostname ?? '0.0.0.0');
   const host = options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1';
   logger.info({ port, sandbox: config.sandbox }, 'backend listening');
 
@@ -127,7 +134,11 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     port,
     close: () => {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Keep-alive sockets with no request in flight would hold close() open for their idle timeout.
+          server.closeIdleConnections();
+        });
         await ingress.close();
         workerRunning = false;
         await worker.stop();
@@ -144,9 +155,9 @@ function required<T>(value: T | undefined, name: string): T {
   return value;
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string) {
-  return new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, (info) => resolve({ server, port: info.port }));
+function listen(server: Server, port: number, hostname: string): Promise<number> {
+  return new Promise((resolve, reject) => {
     server.once('error', reject);
+    server.listen(port, hostname, () => resolve((server.address() as { port: number }).port));
   });
 }

@@ -183,6 +183,23 @@ describe('createRelayRunner', () => {
     expect(effects.map((e) => e.idempotencyKey)).toEqual(['effect-kept']);
   });
 
+  it('turns effects that cannot be written into failed attempts, ending as a dead letter', async () => {
+    const job = await add('poison');
+    let runs = 0;
+    start(async () => {
+      runs += 1;
+      return {
+        outcome: 'ok',
+        effects: async () => {
+          throw new Error('constraint failed');
+        },
+      };
+    });
+    await waitFor('dead', async () => (await statusOf(job.id)) === 'dead');
+    expect(await findJob(db, job.id)).toMatchObject({ attempts: 3, lastError: 'effects_failed' });
+    expect(runs).toBe(3);
+  });
+
   it('stop() lets jobs in flight finish and stores their outcome', async () => {
     const job = await add('slow');
     let started = false;

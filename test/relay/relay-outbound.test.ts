@@ -42,7 +42,11 @@ describe('relay: manager messages to the messenger', () => {
       sender: { role: 'manager' },
       message: { type: 'text', text: 'Hello from the CRM' },
     });
-    const row = await findMessageByAmojoId(h.db, h.link.id, amojoMsgId);
+    // amojo hears "delivered" before the status job's outcome (which stores it here) commits.
+    const row = await waitFor('delivered stored', async () => {
+      const found = await findMessageByAmojoId(h.db, h.link.id, amojoMsgId);
+      return found?.status === 1 ? found : undefined;
+    });
     expect(row).toMatchObject({ direction: 'out', status: 1, ourMsgid: bridgeMsgid(h.link.id, `msgr-${event?.id}`) });
     expect(h.messenger.rejected).toEqual([]);
   });

@@ -34,44 +34,66 @@ export const DEFAULT_HOOK_MAX_BODY_BYTES = 1024 * 1024;
  * job are committed; a redelivered hook answers 200 again without new work. Refusals are JSON errors with a 4xx.
  */
 export function amojoWebhookRoutes(deps: AmojoWebhookDeps): Hono {
-  const now = deps.now ?? Date.now;
+  const answer = createHookAnswerer(deps);
+  const routes = new Hono();
+  routes.post('/amojo/webhook/:scopeId', async (c) => {
+    const started = performance.now();
+    const maxBytes = deps.maxBodyBytes ?? DEFAULT_HOOK_MAX_BODY_BYTES;
+    const res = await answer(started, {
+      scopeId: c.req.param('scopeId'),
+      body: await readCappedBody(c.req.raw, maxBytes),
+      signature: c.req.header('x-signature') ?? null,
+    });
+    return c.json(res.body, res.status as 200, res.headers);
+  });
+  return routes;
+}
+
+export interface HookRequest {
+  scopeId: string;
+  /** The raw bytes, or null when they went over maxBodyBytes. */
+  body: Uint8Array | null;
+  signature: string | null;
+}
+
+export interface HookResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: object;
+}
+
+/**
+ * The answer to one hook, shared by the hono route and the bare node:http binding (amojo-webhook-node-handler.ts):
+ * the core's verdict as status and JSON, with the ack latency recorded and the relay woken for new work.
+ */
+export function createHookAnswerer(deps: AmojoWebhookDeps) {
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_HOOK_MAX_BODY_BYTES;
   const core = {
     channelId: deps.channelId,
     secrets: deps.secrets,
     lookupScope: deps.lookupScope,
     persist: deps.persist,
-    now,
+    now: deps.now ?? Date.now,
     timeWindow: deps.timeWindow ?? DEFAULT_HOOK_TIME_WINDOW,
   };
-  const routes = new Hono();
-
-  routes.post('/amojo/webhook/:scopeId', async (c) => {
-    const started = performance.now();
+  return async (started: number, request: HookRequest): Promise<HookResponse> => {
     const observe = (outcome: string) =>
       deps.metrics?.hookAckSeconds.observe({ outcome }, (performance.now() - started) / 1000);
     try {
-      const body = await readCappedBody(c.req.raw, maxBodyBytes);
-      if (body === null) throw new AppError('payload_too_large', `The body is larger than ${maxBodyBytes} bytes.`);
-      const accepted = await acceptAmojoHook(core, {
-        scopeId: c.req.param('scopeId'),
-        body,
-        signature: c.req.header('x-signature') ?? null,
-      });
+      if (request.body === null)
+        throw new AppError('payload_too_large', `The body is larger than ${maxBodyBytes} bytes.`);
+      const accepted = await acceptAmojoHook(core, { ...request, body: request.body });
       if (accepted.result === 'new') deps.onAccepted?.(accepted.linkId);
       observe(accepted.result);
-      return c.json({ status: accepted.result === 'new' ? 'accepted' : 'duplicate' }, 200);
+      return { status: 200, headers: {}, body: { status: accepted.result === 'new' ? 'accepted' : 'duplicate' } };
     } catch (error) {
       if (!(error instanceof AppError)) {
         observe('error');
         throw error;
       }
       observe(error.code);
-      deps.logger?.warn({ code: error.code, scope: c.req.param('scopeId') }, 'amojo hook refused');
-      const res = errorResponse(error);
-      return c.json(res.body, res.status as 400, res.headers);
+      deps.logger?.warn({ code: error.code, scope: request.scopeId }, 'amojo hook refused');
+      return errorResponse(error);
     }
-  });
-
-  return routes;
+  };
 }

@@ -4,16 +4,15 @@ import type { Kysely } from 'kysely';
 import { createApp } from '../../../src/server/create-app';
 import { createLogger } from '../../../src/server/create-logger';
 import { createMetrics } from '../../../src/server/create-metrics';
+import { createHookPersister } from '../../../src/server/routes/amojo-webhook/create-hook-persister';
 import { createScopeLookup } from '../../../src/server/routes/amojo-webhook/create-scope-lookup';
 import { amojoWebhookRoutes } from '../../../src/server/routes/amojo-webhook-routes';
-import { createGroupCommit } from '../../../src/store/group-commit';
 import type { Database } from '../../../src/store/schema';
-import { writeIngressBatch } from '../../../src/store/write-ingress-batch';
 import { CHANNEL_ID, CHANNEL_SECRET } from './relay-fixtures';
 
 /** Our webhook route on a real port (the emulator posts hooks to it), writing into `db`. */
 export async function startIngress(db: Kysely<Database>, onAccepted: () => void = () => {}) {
-  const commit = createGroupCommit(db, writeIngressBatch());
+  const persister = createHookPersister(db);
   const app = createApp({
     logger: createLogger({ level: 'silent' }),
     metrics: createMetrics(),
@@ -23,7 +22,7 @@ export async function startIngress(db: Kysely<Database>, onAccepted: () => void 
         channelId: CHANNEL_ID,
         secrets: [CHANNEL_SECRET],
         lookupScope: createScopeLookup(db, { ttlMs: 0, negativeTtlMs: 0 }),
-        persist: (row) => commit.append(row),
+        persist: persister.persist,
         onAccepted,
       }),
     ],
@@ -36,7 +35,7 @@ export async function startIngress(db: Kysely<Database>, onAccepted: () => void 
     hookUrl: `http://127.0.0.1:${port}/amojo/webhook/:scope_id`,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await commit.close();
+      await persister.close();
     },
   };
 }

@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorResponse } from '../error-response';
+import { type AmojoWebhookDeps, createHookAnswerer, DEFAULT_HOOK_MAX_BODY_BYTES } from './amojo-webhook-routes';
+
+const PATH = /^\/amojo\/webhook\/([^/?#]+)\/?(?:\?.*)?$/;
+
+/**
+ * The hook route bound straight to node:http, ahead of the hono app: amojo's hooks are the hot path, and a
+ * Request/Response round trip through the framework cost more than the durable write itself. Same core, same
+ * answers as amojoWebhookRoutes. Returns false for any other request, which then goes to the app.
+ */
+export function createAmojoWebhookNodeHandler(deps: AmojoWebhookDeps) {
+  const answer = createHookAnswerer(deps);
+  const maxBytes = deps.maxBodyBytes ?? DEFAULT_HOOK_MAX_BODY_BYTES;
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const match = req.method === 'POST' && req.url ? PATH.exec(req.url) : null;
+    if (!match) return false;
+    const started = performance.now();
+    const scopeId = decodeURIComponent(match[1]!);
+    const signature = headerValue(req.headers['x-signature']);
+    readCapped(req, maxBytes)
+      .then((body) => answer(started, { scopeId, body, signature }))
+      .catch((error: unknown) => {
+        deps.logger?.error({ err: error, scope: scopeId }, 'amojo hook failed');
+        return errorResponse(error);
+      })
+      .then((out) => {
+        const text = JSON.stringify(out.body);
+        res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers }).end(text);
+      });
+    return true;
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** The body, or null once it goes over `maxBytes` (the rest is drained, not kept). */
+function readCapped(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let over = declared > maxBytes;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) over = true;
+      if (!over) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks, total)));
+    req.on('error', reject);
+  });
+}

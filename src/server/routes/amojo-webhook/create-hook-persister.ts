@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import { createGroupCommit, type GroupCommitStats } from '../../../store/group-commit';
+import type { Database } from '../../../store/schema';
+import { type IngressResult, type IngressRow, writeIngressBatch } from '../../../store/write-ingress-batch';
+
+export interface HookPersister {
+  /** amojoWebhookRoutes' `persist`: resolves once the hook and its job are committed. */
+  persist(row: IngressRow): Promise<IngressResult>;
+  /** Commits what is queued; call on shutdown after the HTTP server stopped accepting. */
+  close(): Promise<void>;
+  stats(): GroupCommitStats;
+}
+
+/**
+ * The webhook's durable write: group commit of inbox rows with their delivery jobs. No added delay (maxDelayMs 0):
+ * a batch starts on the next turn of the event loop and requests arriving while it commits form the next one, so
+ * batches grow with load by themselves; a fixed 1 ms wait only added latency in measurements (p99 5x worse).
+ */
+export function createHookPersister(db: Kysely<Database>, now: () => number = Date.now): HookPersister {
+  const commit = createGroupCommit(db, writeIngressBatch(now), { maxBatch: 256, maxDelayMs: 0 });
+  return { persist: (row) => commit.append(row), close: () => commit.close(), stats: () => commit.stats() };
+}

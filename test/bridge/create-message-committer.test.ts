@@ -1,0 +1,95 @@
+import { beforeEach, expect, it } from 'vitest';
+import type { MessageAccept } from '../../src/bridge/accept-message';
+import { authenticateBridge, type BridgeLink } from '../../src/bridge/authenticate-bridge';
+import { createMessageCommitter } from '../../src/bridge/create-message-committer';
+import { AppError } from '../../src/server/app-error';
+import { findConversation } from '../../src/store/conversations-repo';
+import { clearTables, describeEachDatabase } from '../store/helpers/test-databases';
+import { messageBody, seedBridgeLink } from './helpers/bridge-harness';
+
+const NOW = 1_767_225_600_000;
+
+describeEachDatabase('createMessageCommitter', (t) => {
+  let link: BridgeLink;
+
+  beforeEach(async () => {
+    await clearTables(t.db);
+    const seeded = await seedBridgeLink(t.db, NOW);
+    link = await authenticateBridge(t.db, `Bearer ${seeded.apiKey}`);
+  });
+
+  const accept = (overrides: Record<string, unknown>): MessageAccept => ({
+    link,
+    body: messageBody(overrides) as unknown as MessageAccept['body'],
+    now: NOW,
+  });
+  const jobKeys = async () =>
+    (await t.db.selectFrom('outbox').select('idempotencyKey').orderBy('id').execute()).map((r) => r.idempotencyKey);
+
+  it('writes concurrent messages in shared transactions, each answered with its own result', async () => {
+    let counter = 0;
+    const committer = createMessageCommitter(t.db, { ids: () => `row-${++counter}` });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        committer.commit(accept({ id: `m-${i}`, conversation: { id: `c-${i % 4}` } })),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 40 }, () => true));
+    expect(committer.stats().rows).toBe(40);
+    expect(committer.stats().batches).toBeLessThan(40);
+    expect(await jobKeys()).toEqual(Array.from({ length: 40 }, (_, i) => `bridge:msg:${link.id}:m-${i}`));
+  });
+
+  it('tells twins in one batch apart exactly: new, duplicate, and a 409 for another body', async () => {
+    const committer = createMessageCommitter(t.db, {});
+    const settled = await Promise.allSettled([
+      committer.commit(accept({ id: 'm-1' })),
+      committer.commit(accept({ id: 'm-1' })),
+      committer.commit(accept({ id: 'm-1', message: { type: 'text', text: 'changed' } })),
+      committer.commit(accept({ id: 'm-2' })),
+    ]);
+    expect(committer.stats().batches).toBe(1);
+    expect(settled.slice(0, 2)).toEqual([
+      { status: 'fulfilled', value: true },
+      { status: 'fulfilled', value: false },
+    ]);
+    const conflict = settled[2];
+    expect(conflict?.status).toBe('rejected');
+    expect(conflict?.status === 'rejected' && conflict.reason instanceof AppError && conflict.reason.code).toBe(
+      'idempotency_conflict',
+    );
+    expect(settled[3]).toEqual({ status: 'fulfilled', value: true });
+    expect(await jobKeys()).toEqual([`bridge:msg:${link.id}:m-1`, `bridge:msg:${link.id}:m-2`]);
+  });
+
+  it('rolls back only the writes of a message that fails halfway, and commits the rest of its batch', async () => {
+    let calls = 0;
+    // The fifth id is the second message's conversation row, asked for after its participant row was written.
+    const ids = () => {
+      calls += 1;
+      if (calls === 5) throw new Error('id source failed');
+      return `row-${calls}`;
+    };
+    const committer = createMessageCommitter(t.db, { ids });
+    const settled = await Promise.allSettled([
+      committer.commit(accept({ id: 'm-1', conversation: { id: 'c-1' }, sender: { id: 'u-1', name: 'A' } })),
+      committer.commit(accept({ id: 'm-2', conversation: { id: 'c-2' }, sender: { id: 'u-2', name: 'B' } })),
+      committer.commit(accept({ id: 'm-3', conversation: { id: 'c-3' }, sender: { id: 'u-3', name: 'C' } })),
+    ]);
+    expect(committer.stats()).toMatchObject({ batches: 1, fallbacks: 0 });
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await findConversation(t.db, link.id, 'c-2')).toBeUndefined();
+    const participants = await t.db.selectFrom('participants').select('clientId').orderBy('clientId').execute();
+    expect(participants.map((p) => p.clientId)).toEqual(['u-1', 'u-3']);
+    expect(await jobKeys()).toEqual([`bridge:msg:${link.id}:m-1`, `bridge:msg:${link.id}:m-3`]);
+  });
+
+  it('commits what was handed in before close and refuses more after', async () => {
+    const committer = createMessageCommitter(t.db, {}, { maxDelayMs: 50 });
+    const pending = committer.commit(accept({ id: 'm-1' }));
+    await committer.close();
+    expect(await pending).toBe(true);
+    await expect(committer.commit(accept({ id: 'm-2' }))).rejects.toThrow('closed');
+    expect(await jobKeys()).toEqual([`bridge:msg:${link.id}:m-1`]);
+  });
+});

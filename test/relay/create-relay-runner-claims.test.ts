@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRelayRunner, type JobHandler, type RelayRunner } from '../../src/relay/create-relay-runner';
+import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
+import { type OpenedDatabase, openDatabase } from '../../src/store/open-database';
+import { enqueue, findJob } from '../../src/store/outbox-repo';
+import type { Database } from '../../src/store/schema';
+import { waitFor } from './helpers/relay-fixtures';
+
+// When the runner claims: a claim waits briefly for a running job to end (to share its commit), but never longer.
+describe('createRelayRunner claims', () => {
+  let opened: OpenedDatabase;
+  let db: Kysely<Database>;
+  let runner: RelayRunner | undefined;
+  beforeEach(async () => {
+    opened = openDatabase('sqlite::memory:');
+    db = opened.db;
+    await migrateToLatest(db);
+  });
+  afterEach(async () => {
+    await runner?.stop();
+    runner = undefined;
+    await opened.close();
+  });
+
+  const add = (key: string) =>
+    enqueue(db, { idempotencyKey: key, kind: 'test.job', payload: '{}' }, Date.now()).then((r) => r.job);
+
+  function start(handle: JobHandler, concurrency: number) {
+    // A long idle interval: only notify() and ending jobs can start a claim.
+    runner = createRelayRunner({ db, handle, concurrency, idleMs: 60_000 });
+    runner.start();
+    return runner;
+  }
+
+  it('claims new work while a job hangs, however often notify() wakes it', async () => {
+    let release: () => void = () => {};
+    const hanging = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started: string[] = [];
+    await add('slow');
+    const r = start(async (job) => {
+      started.push(job.idempotencyKey);
+      if (job.idempotencyKey === 'slow') await hanging;
+      return { outcome: 'ok' };
+    }, 8);
+    await waitFor('the slow job running', () => started.includes('slow'));
+    const fast = await add('fast');
+    const pinger = setInterval(() => r.notify(), 2);
+    try {
+      await waitFor('the new job done', async () => (await findJob(db, fast.id))?.status === 'done', 2000);
+    } finally {
+      clearInterval(pinger);
+      release();
+    }
+  });
+
+  it('never runs more handlers at once than its concurrency', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const jobs = await Promise.all(Array.from({ length: 30 }, (_, i) => add(`job-${i}`)));
+    const r = start(async () => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return { outcome: 'ok' };
+    }, 4);
+    r.notify();
+    await waitFor('all done', async () => {
+      const rows = await Promise.all(jobs.map((job) => findJob(db, job.id)));
+      return rows.every((row) => row?.status === 'done');
+    });
+    expect(peak).toBeLessThanOrEqual(4);
+    expect(peak).toBeGreaterThan(1);
+  });
+});
