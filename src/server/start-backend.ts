@@ -69,7 +69,12 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     db,
     channel: { id: channelId, secret, botId: config.channel.botId },
     amojoBaseUrl: config.amojoBaseUrl,
-    signingSecretOf: (link) => openLinkSecrets(secretBox, link as never).signingSecret,
+    signingSecretOf: (link) => {
+      // An unlinked link keeps no secret; its deliveries fail and dead-letter instead of going out unsigned.
+      if (!link.signingSecretEnc) throw new Error('the link has no signing secret (unlinked)');
+      return openLinkSecrets(secretBox, { accountId: link.accountId, signingSecretEnc: link.signingSecretEnc })
+        .signingSecret;
+    },
     ...(options.fetch ? { fetch: options.fetch } : {}),
     metrics,
     logger,
