@@ -9,6 +9,8 @@ describe('the channel in a real browser', () => {
   let inbox: Page;
   let messenger: Page;
   const t = (page: Page, id: string) => page.getByTestId(id);
+  // Every step crosses several processes and polling pages; a loaded CI machine gets the same 15 s a person would.
+  const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
 
   beforeAll(async () => {
     e2e = await startE2E();
@@ -38,7 +40,7 @@ describe('the channel in a real browser', () => {
     await t(messenger, 'settings-api-key').fill(apiKey);
     await t(messenger, 'settings-signing-secret').fill(signingSecret);
     await t(messenger, 'settings-save').click();
-    await expect.poll(() => t(messenger, 'settings-summary').getAttribute('data-configured')).toBe('true');
+    await eventually(() => t(messenger, 'settings-summary').getAttribute('data-configured')).toBe('true');
   });
 
   it('carries a client text, picture and location into the inbox', async () => {
@@ -53,8 +55,8 @@ describe('the channel in a real browser', () => {
     inbox = await e2e.page(e2e.sandbox.urls.inbox);
     await t(inbox, 'chat-item').first().click();
     const incoming = inbox.locator('[data-testid=message][data-direction=incoming]');
-    await expect.poll(() => incoming.count()).toBe(3);
-    await expect.poll(() => incoming.first().textContent()).toContain('Hello from the client');
+    await eventually(() => incoming.count()).toBe(3);
+    await eventually(() => incoming.first().textContent()).toContain('Hello from the client');
     expect(await incoming.nth(1).getAttribute('data-type')).toBe('picture');
     expect(await incoming.nth(2).getAttribute('data-type')).toBe('location');
     await e2e.shot(inbox, '02-inbox-client-messages');
@@ -64,18 +66,18 @@ describe('the channel in a real browser', () => {
     await t(inbox, 'reply-input').fill('Hi! How can we help?');
     await t(inbox, 'reply-send').click();
     const reply = messenger.locator('[data-testid=message][data-direction=manager]');
-    await expect.poll(() => reply.last().textContent()).toContain('How can we help?');
+    await eventually(() => reply.last().textContent()).toContain('How can we help?');
     const outgoing = inbox.locator('[data-testid=message][data-direction=outgoing]').last();
-    await expect.poll(() => outgoing.getAttribute('data-status'), { timeout: 15_000 }).toBe('read');
+    await eventually(() => outgoing.getAttribute('data-status')).toBe('read');
     await e2e.shot(messenger, '03-messenger-reply');
     await e2e.shot(inbox, '03-inbox-read');
   });
 
   it('shows typing both ways', async () => {
     await t(messenger, 'composer-input').pressSequentially('typing…', { delay: 30 });
-    await expect.poll(() => t(inbox, 'client-typing').isVisible()).toBe(true);
+    await eventually(() => t(inbox, 'client-typing').isVisible()).toBe(true);
     await t(inbox, 'typing-send').click();
-    await expect.poll(() => t(messenger, 'typing-indicator').isVisible()).toBe(true);
+    await eventually(() => t(messenger, 'typing-indicator').isVisible()).toBe(true);
     await e2e.shot(messenger, '04-messenger-manager-typing');
     await t(messenger, 'composer-input').fill('');
   });
@@ -84,13 +86,13 @@ describe('the channel in a real browser', () => {
     const clientMessage = inbox.locator('[data-testid=message][data-direction=incoming]').first();
     await clientMessage.getByTestId('react-button').first().click();
     const onClient = messenger.locator('[data-testid=message][data-direction=client]').first();
-    await expect.poll(() => onClient.locator('[data-testid=reaction][data-by=manager]').count()).toBe(1);
+    await eventually(() => onClient.locator('[data-testid=reaction][data-by=manager]').count()).toBe(1);
 
     const managerMessage = messenger.locator('[data-testid=message][data-direction=manager]').last();
     await managerMessage.getByTestId('react-button').click();
     await managerMessage.getByTestId('reaction-option').first().click();
     const outgoing = inbox.locator('[data-testid=message][data-direction=outgoing]').last();
-    await expect.poll(() => outgoing.getByTestId('message-reaction').count()).toBe(1);
+    await eventually(() => outgoing.getByTestId('message-reaction').count()).toBe(1);
     await e2e.shot(inbox, '05-inbox-reactions');
   });
 
@@ -101,20 +103,20 @@ describe('the channel in a real browser', () => {
     await e2e.shot(inbox, '06-inbox-write-first-sent');
 
     const started = messenger.locator('[data-testid=conversation-item][data-phone*="9999"]');
-    await expect.poll(() => started.count(), { timeout: 15_000 }).toBe(1);
+    await eventually(() => started.count()).toBe(1);
     await started.click();
-    await expect
-      .poll(() => messenger.locator('[data-testid=message][data-direction=manager]').last().textContent())
-      .toContain('Your order is ready');
+    await eventually(() =>
+      messenger.locator('[data-testid=message][data-direction=manager]').last().textContent(),
+    ).toContain('Your order is ready');
     await t(messenger, 'composer-input').fill('Great, thanks!');
     await t(messenger, 'send-button').click();
 
     // The reply lands in the chat the manager started (bound), not in a new one.
     const chat = inbox.locator('[data-testid=chat-item]', { hasText: 'Great, thanks!' });
-    await expect.poll(() => chat.count(), { timeout: 15_000 }).toBe(1);
+    await eventually(() => chat.count()).toBe(1);
     expect(await chat.getAttribute('data-unbound')).not.toBe('true');
     await chat.click();
-    await expect.poll(() => inbox.locator('[data-testid=message]').count()).toBe(2);
+    await eventually(() => inbox.locator('[data-testid=message]').count()).toBe(2);
     await e2e.shot(inbox, '06-inbox-write-first-bound');
   });
 
@@ -127,8 +129,8 @@ describe('the channel in a real browser', () => {
     };
     for (const [lang, title] of Object.entries(titles)) {
       const page = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open&lang=${lang}&theme=dark`);
-      await expect.poll(() => page.locator('html').getAttribute('data-color-scheme')).toBe('dark');
-      await expect.poll(() => page.getByRole('heading', { name: title }).count()).toBeGreaterThan(0);
+      await eventually(() => page.locator('html').getAttribute('data-color-scheme')).toBe('dark');
+      await eventually(() => page.getByRole('heading', { name: title }).count()).toBeGreaterThan(0);
       await page
         .getByText(/Linked|Связан|Vinculad/)
         .first()
@@ -148,7 +150,7 @@ describe('the channel in a real browser', () => {
     await t(messenger, 'composer-input').fill('Anyone there?');
     await t(messenger, 'send-button').click();
     const last = messenger.locator('[data-testid=message][data-direction=client]').last();
-    await expect.poll(() => last.getAttribute('data-status')).toBe('failed');
+    await eventually(() => last.getAttribute('data-status')).toBe('failed');
     await e2e.shot(messenger, '08-messenger-refused');
   });
 });
