@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { printResult } from './print-result';
 
 // Posts `amount` client messages to the bridge, each with its own id, spread over `conversations` chats.
 // argv[2]: JSON { url, apiKey, amount, connections, conversations, tag }
@@ -30,14 +31,4 @@ const result = await autocannon({
   ],
 });
 
-process.stdout.write(
-  JSON.stringify({
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-  }),
-);
+printResult(result);

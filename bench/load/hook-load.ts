@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import autocannon from 'autocannon';
+import { printResult } from './print-result';
 
 // Runs in its own process so the load generator never shares an event loop with the server under test.
 // argv[2]: JSON { url, secret, accountId, connections, durationSeconds, tag }
@@ -51,14 +52,4 @@ const result = await autocannon({
   ],
 });
 
-process.stdout.write(
-  JSON.stringify({
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-  }),
-);
+printResult(result);

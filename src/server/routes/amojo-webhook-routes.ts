@@ -4,10 +4,10 @@ import { AppError } from '../app-error';
 import type { Logger } from '../create-logger';
 import type { Metrics } from '../create-metrics';
 import { errorResponse } from '../error-response';
+import { readCappedBody } from '../read-capped-body';
 import { acceptAmojoHook } from './amojo-webhook/accept-amojo-hook';
 import type { ScopeLookup } from './amojo-webhook/create-scope-lookup';
 import { DEFAULT_HOOK_TIME_WINDOW, type HookTimeWindow } from './amojo-webhook/hook-time-issue';
-import { readCappedBody } from './amojo-webhook/read-capped-body';
 
 export interface AmojoWebhookDeps {
   channelId: string;

@@ -1,14 +1,13 @@
 import { safeParse, type z } from 'zod/mini';
 import { formatIssues } from '../../../contracts/amojo/format-issues';
 import { AppError } from '../../app-error';
+import { readCappedBody } from '../../read-capped-body';
 
 export interface ReadJsonBodyOptions {
   maxBytes: number;
   /** An absent or empty body reads as `{}` (rotate, test, DELETE); otherwise a JSON body is required (PUT). */
   optional: boolean;
 }
-
-const EMPTY = new Uint8Array();
 
 /**
  * The edge checks for a request body, in a fixed order so a client always hears about the first problem:
@@ -57,21 +56,9 @@ function isJsonContentType(value: string): boolean {
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
-  if (request.body === null) return EMPTY;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const bytes = await readCappedBody(request, maxBytes);
+  if (bytes === null) throw tooLarge(maxBytes);
+  return bytes;
 }
 
 function unsupportedMediaType(): AppError {
