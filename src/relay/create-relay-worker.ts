@@ -21,6 +21,8 @@ export interface RelayWorkerOptions {
   };
   /** AMOJO_BASE_URL: one amojo host for every region (sandbox, tests). */
   amojoBaseUrl?: string | undefined;
+  /** AMOJO_TIME_WINDOW_SECONDS: the client's reply window; undefined means none. */
+  timeWindowSeconds?: number | undefined;
   /** Opens a link's signing secret, e.g. `(link) => openLinkSecrets(box, link).signingSecret`. */
   signingSecretOf: (link: LiveLink) => string;
   /** Used for amojo and for the messengers' webhook URLs (default: createHttpFetch, keep-alive node:http). */
@@ -79,6 +81,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
       return secret;
     },
     botId: options.channel.botId,
+    timeWindowSeconds: options.timeWindowSeconds,
     fetch: fetchImpl,
     now,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,

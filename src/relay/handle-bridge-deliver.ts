@@ -15,6 +15,7 @@ import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
 import type { RelayJob } from './relay-jobs';
 import { rememberHookState } from './remember-hook-state';
+import { replyWindowFailure } from './reply-window-failure';
 
 type DeliverJob = Extract<RelayJob, { kind: 'bridge.deliver' }>;
 type ActionHook = Extract<BridgeableWebhook, { kind: 'typing' | 'reaction' }>;
@@ -44,6 +45,18 @@ async function deliverMessage(
   if ((await findMessageByAmojoId(deps.db, link.id, amojoMsgId))?.direction === 'in') return { outcome: 'echo' };
 
   const state = await rememberHookState(deps, link.id, hook);
+  const target = { linkId: link.id, amojoMsgId, state };
+  // A comment reply answers a public post, not a private chat, so the messenger's reply window does not apply.
+  if (webhook.kind === 'message') {
+    const closed = replyWindowFailure({
+      windowSeconds: deps.timeWindowSeconds,
+      disabled: link.timeWindowDisabled,
+      lastInboundAt: state.conversation.lastInboundAt,
+      now: deps.now(),
+    });
+    // Final, not a dead letter: a replay could never reopen the window.
+    if (closed) return { outcome: closed.code, effects: undeliveredEffects(target, closed) };
+  }
   const quoted = [
     envelope.message.reply_to?.message.id,
     ...(envelope.message.forwards?.messages ?? []).map((m) => m.id),
@@ -57,7 +70,6 @@ async function deliverMessage(
     messengerIds: await messengerIdsOf(deps.db, link.id, quoted),
   });
   const result = await postBridgeEvent(deps, link, event);
-  const target = { linkId: link.id, amojoMsgId, state };
   if (result.ok) return { outcome: event.type, effects: deliveredEffects(target, result.response) };
   const failure = messengerFailure(result);
   throw new RelayJobError(failure.code, {

@@ -17,6 +17,8 @@ export interface RelayDeps {
   signingSecretOf: (link: LiveLink) => string;
   /** AMOJO_BOT_ID: its messages reach the messenger with `role: 'bot'`. */
   botId?: string | undefined;
+  /** AMOJO_TIME_WINDOW_SECONDS: manager messages after the client's reply window closed are refused (905). */
+  timeWindowSeconds?: number | undefined;
   fetch: typeof fetch;
   now: () => number;
   /** Per delivery attempt to the messenger. */

@@ -38,6 +38,12 @@ const envSchema = z
     AMOJO_BOT_ID: optionalText,
     AMOJO_BOT_NAME: optionalText,
     AMOJO_BASE_URL: z.optional(url(/^https?$/)),
+    AMOJO_TIME_WINDOW_SECONDS: z.optional(
+      z.pipe(
+        z.string().check(z.regex(/^\s*[1-9][0-9]{0,9}\s*$/, 'must be a positive whole number of seconds')),
+        z.transform(Number),
+      ),
+    ),
     AMOCRM_CLIENT_ID: optionalText,
     AMOCRM_CLIENT_SECRET: optionalText,
     AMOCRM_REDIRECT_URI: z.optional(url(/^https?$/)),
@@ -94,6 +100,11 @@ export interface Config {
     secrets: string[];
     botId: string | undefined;
     botName: string | undefined;
+    /**
+     * The channel's time window as registered with amoCRM (AMOJO_TIME_WINDOW_SECONDS): how long after the client's
+     * last message a manager message may still be delivered. Undefined: no window.
+     */
+    timeWindowSeconds?: number | undefined;
   };
   amojoBaseUrl: string | undefined;
   amocrm: { clientId: string | undefined; clientSecret: string | undefined; redirectUri: string | undefined };
@@ -133,6 +144,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ),
       botId: env.AMOJO_BOT_ID,
       botName: env.AMOJO_BOT_NAME,
+      timeWindowSeconds: env.AMOJO_TIME_WINDOW_SECONDS,
     },
     amojoBaseUrl: env.AMOJO_BASE_URL,
     amocrm: {

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { type AmojoRegion, amojoBaseUrl } from '../amojo/amojo-hosts';
 import { type AmojoClient, createAmojoClient } from '../amojo/create-amojo-client';
 import { bridgeRoutes } from '../bridge/bridge-routes';
+import { createPruner } from '../relay/create-pruner';
 import { createRelayWorker } from '../relay/create-relay-worker';
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
 import { openDatabase } from '../store/open-database';
@@ -69,6 +70,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     db,
     channel: { id: channelId, secret, botId: config.channel.botId },
     amojoBaseUrl: config.amojoBaseUrl,
+    timeWindowSeconds: config.channel.timeWindowSeconds,
     signingSecretOf: (link) => {
       // An unlinked link keeps no secret; its deliveries fail and dead-letter instead of going out unsigned.
       if (!link.signingSecretEnc) throw new Error('the link has no signing secret (unlinked)');
@@ -124,6 +126,8 @@ export async function startBackend(config: Config, options: StartBackendOptions 
 
   worker.start();
   workerRunning = true;
+  const pruner = createPruner({ db, logger });
+  pruner.start();
   const hooks = createAmojoWebhookNodeHandler(webhook);
   const rest = getRequestListener(app.fetch);
   const server = createServer((req, res) => {
@@ -147,6 +151,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         await ingress.close();
         workerRunning = false;
         await worker.stop();
+        await pruner.stop();
         await opened.close();
         logger.info('backend stopped');
       })();

@@ -40,3 +40,40 @@ export async function pruneInbox(db: Kysely<Database>, before: number): Promise<
   const result = await db.deleteFrom('inbox').where('receivedAt', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+// Keys per page: one bound parameter each in the DELETE, and a page of rows in memory at a time.
+const PRUNE_PAGE = 500;
+
+/**
+ * pruneInbox, sparing the rows in `keepKeys` (hooks that work still in the outbox needs). Pages through the old rows
+ * by key, so spared rows are passed over rather than read again on every page.
+ */
+export async function pruneInboxExcept(
+  db: Kysely<Database>,
+  before: number,
+  keepKeys: ReadonlySet<string>,
+): Promise<number> {
+  let deleted = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await db
+      .selectFrom('inbox')
+      .select('dedupeKey')
+      .where('receivedAt', '<', before)
+      .$if(after !== undefined, (qb) => qb.where('dedupeKey', '>', after ?? ''))
+      .orderBy('dedupeKey')
+      .limit(PRUNE_PAGE)
+      .execute();
+    const doomed = page.map((row) => row.dedupeKey).filter((key) => !keepKeys.has(key));
+    if (doomed.length > 0) {
+      const result = await db
+        .deleteFrom('inbox')
+        .where('dedupeKey', 'in', doomed)
+        .where('receivedAt', '<', before)
+        .executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+    }
+    if (page.length < PRUNE_PAGE) return deleted;
+    after = page[page.length - 1]?.dedupeKey;
+  }
+}

@@ -76,4 +76,14 @@ describe('loadConfig', () => {
   it('treats blank variables as unset', () => {
     expect(loadConfig({ AMOJO_CHANNEL_SECRET: '  ', PORT: '' })).toMatchObject({ sandbox: true, port: 8080 });
   });
+
+  it('reads AMOJO_TIME_WINDOW_SECONDS as a positive whole number, absent meaning no window', () => {
+    expect(loadConfig({ ...production, AMOJO_TIME_WINDOW_SECONDS: '86400' }).channel.timeWindowSeconds).toBe(86_400);
+    expect(loadConfig(production).channel.timeWindowSeconds).toBeUndefined();
+    for (const bad of ['0', '-5', '1.5', 'a day']) {
+      expect(problems({ ...production, AMOJO_TIME_WINDOW_SECONDS: bad })).toEqual([
+        'AMOJO_TIME_WINDOW_SECONDS must be a positive whole number of seconds',
+      ]);
+    }
+  });
 });

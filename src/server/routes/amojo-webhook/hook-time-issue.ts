@@ -9,7 +9,7 @@ export interface HookTimeWindow {
  * amojo signs no timestamp, so a captured hook could be replayed; the inbox's dedupe key already makes a replay of
  * a hook we still remember harmless. This window only has to cover what the inbox has forgotten, so its default
  * (24 h) is far wider than the 15 minutes of signed requests: a hook delayed in amojo's slow lane is still a real
- * manager message, and amojo never sends it again. Keep it shorter than the inbox retention (pruneInbox).
+ * manager message, and amojo never sends it again. Keep it shorter than the inbox retention (pruneInboxExcept, run by the pruner).
  */
 export const DEFAULT_HOOK_TIME_WINDOW: HookTimeWindow = { maxAgeMs: 24 * 60 * 60 * 1000, maxSkewMs: 15 * 60 * 1000 };
 

@@ -1,0 +1,117 @@
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from '../server/create-logger';
+import { pruneInboxExcept } from '../store/inbox-repo';
+import { pruneCompleted } from '../store/outbox-repo';
+import type { Database } from '../store/schema';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface PrunerOptions {
+  db: Kysely<Database>;
+  now?: () => number;
+  /** Between runs (default 1 h). */
+  intervalMs?: number;
+  /** Done outbox jobs are kept this long after completion (default 7 days): their idempotency keys dedupe retries. */
+  doneRetentionMs?: number;
+  /**
+   * Hooks are remembered this long (default 30 days). Must stay far beyond the webhook's hook time window (24 h):
+   * a hook older than the window is refused at the door, so only then is forgetting its dedupe key safe.
+   */
+  inboxRetentionMs?: number;
+  logger?: Logger;
+}
+
+export interface PruneResult {
+  jobs: number;
+  inbox: number;
+}
+
+export interface Pruner {
+  start(): void;
+  /** Stops the timer and waits for a run in progress, so the database can be closed right after. */
+  stop(): Promise<void>;
+  runOnce(): Promise<PruneResult>;
+}
+
+/**
+ * Keeps the outbox and inbox from growing without bound: old done jobs go, and old hooks go unless a bridge.deliver
+ * job that is not done (pending, leased, or dead and waiting for a replay) still reads its hook from the inbox.
+ */
+export function createPruner(options: PrunerOptions): Pruner {
+  const { db, logger } = options;
+  const now = options.now ?? Date.now;
+  const intervalMs = options.intervalMs ?? 60 * 60 * 1000;
+  const doneRetentionMs = options.doneRetentionMs ?? 7 * DAY_MS;
+  const inboxRetentionMs = options.inboxRetentionMs ?? 30 * DAY_MS;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let running: Promise<PruneResult> | undefined;
+
+  const runOnce = async (): Promise<PruneResult> => {
+    const at = now();
+    const jobs = await pruneCompleted(db, at - doneRetentionMs);
+    const inbox = await pruneInboxExcept(db, at - inboxRetentionMs, await hooksStillNeeded(db));
+    if (jobs > 0 || inbox > 0) logger?.info({ jobs, inbox }, 'pruned old outbox jobs and hooks');
+    return { jobs, inbox };
+  };
+
+  const tick = () => {
+    if (running) return;
+    running = runOnce();
+    running
+      .catch((error: unknown) => logger?.error({ err: error }, 'pruning failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+
+  return {
+    start() {
+      if (timer) return;
+      tick();
+      timer = setInterval(tick, intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => {});
+    },
+    runOnce,
+  };
+}
+
+// Rows per page while collecting the keys; the set itself is as big as the delivery backlog plus dead letters.
+const PAGE = 1000;
+
+/** Dedupe keys of hooks that bridge.deliver jobs not yet done point at (read from the job payloads). */
+async function hooksStillNeeded(db: Kysely<Database>): Promise<Set<string>> {
+  const keys = new Set<string>();
+  let afterId = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('outbox')
+      .select(['id', 'payload'])
+      .where('kind', '=', 'bridge.deliver')
+      .where(sql<boolean>`status <> 'done'`)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(PAGE)
+      .execute();
+    for (const row of rows) {
+      const key = dedupeKeyOf(row.payload);
+      if (key !== undefined) keys.add(key);
+    }
+    if (rows.length < PAGE) return keys;
+    afterId = rows[rows.length - 1]?.id ?? afterId;
+  }
+}
+
+function dedupeKeyOf(payload: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    const key = (parsed as { dedupeKey?: unknown } | null)?.dedupeKey;
+    return typeof key === 'string' ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
