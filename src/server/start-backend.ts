@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { sql } from 'kysely';
-import { type AmojoRegion, amojoBaseUrl } from '../amojo/amojo-hosts';
-import { type AmojoClient, createAmojoClient } from '../amojo/create-amojo-client';
 import { bridgeRoutes } from '../bridge/bridge-routes';
+import { createAmojoClientPool } from '../relay/create-amojo-client-pool';
 import { createPruner } from '../relay/create-pruner';
 import { createRelayWorker } from '../relay/create-relay-worker';
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
@@ -50,21 +49,13 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   await migrateToLatest(opened.db, { schema: opened.schema });
   const db = opened.db;
 
-  const clients = new Map<AmojoRegion, AmojoClient>();
-  const amojoFor = (region: AmojoRegion) => {
-    let client = clients.get(region);
-    if (!client) {
-      client = createAmojoClient({
-        channelId,
-        secret,
-        baseUrl: amojoBaseUrl(region, config.amojoBaseUrl),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }),
-      });
-      clients.set(region, client);
-    }
-    return client;
-  };
+  const amojoFor = createAmojoClientPool({
+    channelId,
+    secret,
+    baseUrlOverride: config.amojoBaseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }),
+  });
 
   const worker = createRelayWorker({
     db,
