@@ -1,50 +1,36 @@
-import { parseArgs } from 'node:util';
+import { createCli } from '../create-cli';
 import { createAmojoEmulator } from './create-amojo-emulator';
 
 const USAGE = `usage: npm run amojo-emulator -- --channel-id ID --secret S --hook-url 'http://127.0.0.1:8080/amojo/webhook/:scope_id'
   [--port P (default 0: any free port)] [--host H (default 127.0.0.1)] [--hook-secret S (default: the channel secret)]
   [--channel-title T] [--bot-id UUID] [--manager-id UUID] [--reaction-hook-format msgid|message]`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-const { values } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        port: { type: 'string', default: '0' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'channel-id': { type: 'string' },
-        secret: { type: 'string' },
-        'hook-url': { type: 'string' },
-        'hook-secret': { type: 'string' },
-        'channel-title': { type: 'string' },
-        'bot-id': { type: 'string' },
-        'manager-id': { type: 'string' },
-        'reaction-hook-format': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
-  }
-})();
-
-if (values.help) {
-  console.info(USAGE);
-  process.exit(0);
-}
+const {
+  values,
+  fail,
+  port: parsePort,
+} = createCli(USAGE, {
+  port: { type: 'string', default: '0' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'channel-id': { type: 'string' },
+  secret: { type: 'string' },
+  'hook-url': { type: 'string' },
+  'hook-secret': { type: 'string' },
+  'channel-title': { type: 'string' },
+  'bot-id': { type: 'string' },
+  'manager-id': { type: 'string' },
+  'reaction-hook-format': { type: 'string' },
+});
 const channelId = values['channel-id'] ?? fail('--channel-id is required');
 const secret = values.secret ?? fail('--secret is required');
 const hookUrl = values['hook-url'] ?? fail('--hook-url is required');
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got ${values.port}`);
+const port = parsePort(values.port);
 if (channelId.includes('_') || channelId.includes('/')) fail('--channel-id must not contain "_" or "/"');
-const format = values['reaction-hook-format'];
-if (format !== undefined && format !== 'msgid' && format !== 'message')
-  fail('--reaction-hook-format is msgid or message');
+const formatArg = values['reaction-hook-format'];
+const format =
+  formatArg === undefined || formatArg === 'msgid' || formatArg === 'message'
+    ? formatArg
+    : fail('--reaction-hook-format is msgid or message');
 
 const emulator = await createAmojoEmulator({
   channelId,
