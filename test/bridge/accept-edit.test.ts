@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod/mini';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
-import { relayJob } from '../../src/relay/relay-jobs';
 import { findConversation } from '../../src/store/conversations-repo';
 import { recordMessage } from '../../src/store/messages-repo';
-import { type BridgeHarness, createBridgeHarness, messageBody } from './helpers/bridge-harness';
+import { type BridgeHarness, createBridgeHarness, messageBody, queuedRequests } from './helpers/bridge-harness';
 
 let h: BridgeHarness;
 beforeEach(async () => {
@@ -15,12 +13,6 @@ afterEach(async () => {
   await h.close();
 });
 
-async function requests(kind: string) {
-  const jobs = await h.jobs(kind);
-  for (const job of jobs) expect(z.safeParse(relayJob, job.json).success).toBe(true);
-  return jobs.map((j) => (j.json as { request: Record<string, unknown> }).request);
-}
-
 describe('POST /bridge/v1/messages/:id/edit', () => {
   it('queues an edit_message located by our msgid, in the conversation order', async () => {
     const res = await h.post('/bridge/v1/messages/m-1/edit', {
@@ -28,7 +20,7 @@ describe('POST /bridge/v1/messages/:id/edit', () => {
       edited_at: '2026-01-01T00:00:05Z',
     });
     expect([res.status, await res.json()]).toEqual([202, { accepted: true, id: 'm-1', duplicate: false }]);
-    const [edit] = await requests('amojo.edit_message');
+    const [edit] = await queuedRequests(h, 'amojo.edit_message');
     expect(edit).toEqual({
       event_type: 'edit_message',
       payload: {
@@ -54,7 +46,7 @@ describe('POST /bridge/v1/messages/:id/edit', () => {
     const bare = (text: string) => h.post('/bridge/v1/messages/m-1/edit', { message: { type: 'text', text } });
     expect(await (await bare('v4')).json()).toMatchObject({ duplicate: false });
     expect(await (await bare('v4')).json()).toMatchObject({ duplicate: true });
-    expect((await requests('amojo.edit_message')).length).toBe(3);
+    expect((await queuedRequests(h, 'amojo.edit_message')).length).toBe(3);
   });
 
   it('404 for a message we never accepted, and for a manager message', async () => {
@@ -81,7 +73,7 @@ describe('POST /bridge/v1/messages/:id/edit', () => {
       message: { type: 'text', text: 'x' },
     });
     expect(res.status).toBe(202);
-    const [edit] = await requests('amojo.edit_message');
+    const [edit] = await queuedRequests(h, 'amojo.edit_message');
     expect((edit?.payload as { msgid?: string } | undefined)?.msgid).toBe(bridgeMsgid(h.a.id, 'a b/c'));
   });
 });

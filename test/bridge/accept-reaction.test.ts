@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod/mini';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
-import { relayJob } from '../../src/relay/relay-jobs';
 import { ensureConversationByAmojoChat, findConversation } from '../../src/store/conversations-repo';
 import { recordMessage } from '../../src/store/messages-repo';
-import { type BridgeHarness, createBridgeHarness, messageBody } from './helpers/bridge-harness';
+import { type BridgeHarness, createBridgeHarness, messageBody, queuedRequests } from './helpers/bridge-harness';
 
 let h: BridgeHarness;
 beforeEach(async () => {
@@ -14,12 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-async function requests(kind: string) {
-  const jobs = await h.jobs(kind);
-  for (const job of jobs) expect(z.safeParse(relayJob, job.json).success).toBe(true);
-  return jobs.map((j) => (j.json as { request: Record<string, unknown> }).request);
-}
 
 describe('POST /bridge/v1/reactions', () => {
   it('reacts to a client message by msgid and a manager message by amojo id, in the conversation', async () => {
@@ -44,7 +36,7 @@ describe('POST /bridge/v1/reactions', () => {
       (await h.post('/bridge/v1/reactions', { sender: { id: 'user-1' }, message: { id: 'm-1' }, type: 'unreact' }))
         .status,
     ).toBe(202);
-    expect(await requests('amojo.react')).toEqual([
+    expect(await queuedRequests(h, 'amojo.react')).toEqual([
       {
         conversation_id: 'conv-1',
         msgid: bridgeMsgid(h.a.id, 'm-1'),
@@ -76,7 +68,7 @@ describe('POST /bridge/v1/reactions', () => {
       emoji: '❤️',
     });
     expect(res.status).toBe(202);
-    expect(await requests('amojo.react')).toEqual([
+    expect(await queuedRequests(h, 'amojo.react')).toEqual([
       { conversation_ref_id: 'amojo-chat-9', id: 'amojo-wf-1', user: { id: 'u-9' }, type: 'react', emoji: '❤️' },
     ]);
   });
@@ -97,7 +89,7 @@ describe('POST /bridge/v1/reactions', () => {
     const noEmoji = await h.post('/bridge/v1/reactions', { ...body, id: 'r-2', emoji: undefined });
     expect(((await noEmoji.json()) as { error: { issues: { path: string }[] } }).error.issues[0]?.path).toBe('emoji');
     expect((await h.post('/bridge/v1/reactions', { ...body, id: 'r-3', type: 'unreact' })).status).toBe(400);
-    expect(await requests('amojo.react')).toHaveLength(1);
+    expect(await queuedRequests(h, 'amojo.react')).toHaveLength(1);
   });
 
   it('404 naming the field for an unknown message', async () => {

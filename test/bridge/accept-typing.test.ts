@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod/mini';
-import { relayJob } from '../../src/relay/relay-jobs';
-import { type BridgeHarness, createBridgeHarness, messageBody } from './helpers/bridge-harness';
+import { type BridgeHarness, createBridgeHarness, messageBody, queuedRequests } from './helpers/bridge-harness';
 
 let h: BridgeHarness;
 beforeEach(async () => {
@@ -11,12 +9,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-async function requests(kind: string) {
-  const jobs = await h.jobs(kind);
-  for (const job of jobs) expect(z.safeParse(relayJob, job.json).success).toBe(true);
-  return jobs.map((j) => (j.json as { request: Record<string, unknown> }).request);
-}
 
 describe('POST /bridge/v1/typing', () => {
   const typing = (conversation = 'conv-1') =>
@@ -30,7 +22,7 @@ describe('POST /bridge/v1/typing', () => {
     expect(await (await typing()).json()).toMatchObject({ throttled: true });
     h.clock.now += 1;
     expect(await (await typing()).json()).toEqual({ accepted: true, id: 'conv-1', duplicate: false });
-    expect(await requests('amojo.typing')).toEqual([
+    expect(await queuedRequests(h, 'amojo.typing')).toEqual([
       { conversation_id: 'conv-1', sender: { id: 'user-1' }, duration_ms: 4000 },
       { conversation_id: 'conv-1', sender: { id: 'user-1' }, duration_ms: 4000 },
     ]);
@@ -41,7 +33,7 @@ describe('POST /bridge/v1/typing', () => {
     expect(await (await typing()).json()).toEqual({ accepted: true, id: 'conv-1', duplicate: false });
     h.clock.now += 600;
     expect(await (await typing()).json()).toMatchObject({ throttled: true });
-    expect(await requests('amojo.typing')).toHaveLength(1);
+    expect(await queuedRequests(h, 'amojo.typing')).toHaveLength(1);
   });
 
   it('throttles conversations separately', async () => {
@@ -50,7 +42,7 @@ describe('POST /bridge/v1/typing', () => {
     ).toBe(202);
     await typing('conv-1');
     await typing('conv-2');
-    expect(await requests('amojo.typing')).toHaveLength(2);
+    expect(await queuedRequests(h, 'amojo.typing')).toHaveLength(2);
   });
 
   it('ignores typing in a conversation that has no message yet', async () => {
@@ -60,6 +52,6 @@ describe('POST /bridge/v1/typing', () => {
       duplicate: false,
       ignored: true,
     });
-    expect(await requests('amojo.typing')).toHaveLength(0);
+    expect(await queuedRequests(h, 'amojo.typing')).toHaveLength(0);
   });
 });

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
+import { expect } from 'vitest';
+import { z } from 'zod/mini';
 import type { BridgeDeps } from '../../../src/bridge/bridge-deps';
 import { bridgeRoutes } from '../../../src/bridge/bridge-routes';
+import { relayJob } from '../../../src/relay/relay-jobs';
 import { createApp } from '../../../src/server/create-app';
 import { createLogger } from '../../../src/server/create-logger';
 import { createMetrics } from '../../../src/server/create-metrics';
@@ -118,4 +121,11 @@ export function messageBody(overrides: Record<string, unknown> = {}): Record<str
     message: { type: 'text', text: 'Hello' },
     ...overrides,
   };
+}
+
+/** The amojo requests queued as jobs of `kind`, each checked against the relay's job contract first. */
+export async function queuedRequests(h: BridgeHarness, kind: string): Promise<Record<string, unknown>[]> {
+  const jobs = await h.jobs(kind);
+  for (const job of jobs) expect(z.safeParse(relayJob, job.json).success).toBe(true);
+  return jobs.map((j) => (j.json as { request: Record<string, unknown> }).request);
 }
