@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod/mini';
 import { formatIssues } from '../contracts/amojo';
 import { AppError } from '../server/app-error';
+import { readCappedBody } from '../server/read-capped-body';
 
 function isJson(contentType: string | undefined): boolean {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
@@ -16,29 +17,9 @@ const tooLarge = (limit: number) =>
 
 /** Reads at most `limit` bytes, stopping (and cancelling the upload) at the first byte over. */
 async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  const bytes = await readCappedBody(request, limit);
+  if (bytes === null) throw tooLarge(limit);
+  return bytes;
 }
 
 /**
