@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { MediaStore } from '../media/create-media-store';
+import { MEDIA_LINK_TTL_MS } from '../media/media-link';
 import type { Logger } from '../server/create-logger';
 import { pruneInboxExcept } from '../store/inbox-repo';
 import { pruneCompleted } from '../store/outbox-repo';
@@ -18,12 +20,15 @@ export interface PrunerOptions {
    * a hook older than the window is refused at the door, so only then is forgetting its dedupe key safe.
    */
   inboxRetentionMs?: number;
+  /** Mirrored files, kept a day past the longest life of a link to them. */
+  media?: Pick<MediaStore, 'prune'>;
   logger?: Logger;
 }
 
 export interface PruneResult {
   jobs: number;
   inbox: number;
+  media: number;
 }
 
 export interface Pruner {
@@ -50,8 +55,9 @@ export function createPruner(options: PrunerOptions): Pruner {
     const at = now();
     const jobs = await pruneCompleted(db, at - doneRetentionMs);
     const inbox = await pruneInboxExcept(db, at - inboxRetentionMs, await hooksStillNeeded(db));
-    if (jobs > 0 || inbox > 0) logger?.info({ jobs, inbox }, 'pruned old outbox jobs and hooks');
-    return { jobs, inbox };
+    const media = (await options.media?.prune(at - MEDIA_LINK_TTL_MS - DAY_MS)) ?? 0;
+    if (jobs > 0 || inbox > 0 || media > 0) logger?.info({ jobs, inbox, media }, 'pruned old jobs, hooks and media');
+    return { jobs, inbox, media };
   };
 
   const tick = () => {

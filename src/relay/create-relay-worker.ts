@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RetryPolicy } from '../amojo/with-retry';
+import type { MediaMirror } from '../media/create-media-mirror';
 import type { Logger } from '../server/create-logger';
 import type { Metrics } from '../server/create-metrics';
 import type { Database } from '../store/schema';
@@ -27,6 +28,8 @@ export interface RelayWorkerOptions {
   signingSecretOf: (link: LiveLink) => string;
   /** Used for amojo and for the messengers' webhook URLs (default: createHttpFetch, keep-alive node:http). */
   fetch?: typeof fetch;
+  /** Mirrors the files of manager messages (createMediaMirror); without it amoCRM's links reach the messenger. */
+  media?: MediaMirror;
   now?: () => number;
   random?: () => number;
   /** One delivery attempt to a messenger (default 10 s). */
@@ -83,6 +86,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     botId: options.channel.botId,
     timeWindowSeconds: options.timeWindowSeconds,
     fetch: fetchImpl,
+    media: options.media,
     now,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
     typingThrottle: createTypingThrottle({ intervalMs: options.typingIntervalMs ?? 3000 }),

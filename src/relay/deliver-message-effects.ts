@@ -46,7 +46,10 @@ export function deliveredEffects(target: Delivered, response: BridgeDeliveryResp
 }
 
 /** When a delivery is given up: the message row, and -1 with a reason the manager can read. */
-export function undeliveredEffects(target: Delivered, failure: MessengerFailure): JobEffect {
+export function undeliveredEffects(
+  target: Delivered,
+  failure: Pick<MessengerFailure, 'errorCode' | 'text'>,
+): JobEffect {
   const { linkId, amojoMsgId, state } = target;
   return async (trx, now) => {
     await recordMessage(trx, { linkId, conversationRowId: state.conversation.id, direction: 'out', amojoMsgId }, now);

@@ -1,5 +1,6 @@
 import { type BridgeableWebhook, hookToBridgeEvent } from '../bridge/hook-to-bridge-event';
 import type { MessageHook } from '../contracts/amojo';
+import { MediaMirrorError } from '../media/create-media-mirror';
 import { findConversationByAmojoChatId } from '../store/conversations-repo';
 import { findMessageByAmojoId } from '../store/messages-repo';
 import { findParticipantByAmojoUserId } from '../store/participants-repo';
@@ -9,6 +10,7 @@ import type { JobResult } from './job-handler';
 import { type LiveLink, liveLink } from './live-link';
 import { messengerFailure } from './messenger-failure';
 import { messengerIdsOf } from './messenger-ids-of';
+import { mirrorHookMedia } from './mirror-hook-media';
 import { postBridgeEvent } from './post-bridge-event';
 import { readInboxHook } from './read-inbox-hook';
 import type { RelayDeps } from './relay-deps';
@@ -61,7 +63,16 @@ async function deliverMessage(
     envelope.message.reply_to?.message.id,
     ...(envelope.message.forwards?.messages ?? []).map((m) => m.id),
   ];
-  const event = hookToBridgeEvent(webhook, {
+  let delivered = webhook;
+  try {
+    if (deps.media) delivered = await mirrorHookMedia(deps.media, webhook, eventId);
+  } catch (error) {
+    if (!(error instanceof MediaMirrorError)) throw error;
+    const failure = { errorCode: error.retryable ? (903 as const) : (905 as const), text: error.text };
+    if (!error.retryable) return { outcome: error.code, effects: undeliveredEffects(target, failure) };
+    throw new RelayJobError(error.code, { retryable: true, onDead: undeliveredEffects(target, failure) });
+  }
+  const event = hookToBridgeEvent(delivered, {
     linkId: link.id,
     eventId,
     conversationId: state.conversation.conversationId ?? undefined,

@@ -56,6 +56,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   });
   const config = loadConfig({
     DATABASE_URL: `sqlite:${join(dataDir, 'channel.db')}`,
+    MEDIA_DIR: join(dataDir, 'media'),
     ...credentials,
     ...options.env,
     PORT: String(ports.backend),

@@ -18,6 +18,10 @@ export const appErrorStatus = {
   method_not_allowed: 405,
   /** 409: the idempotency key was used before with a different body. */
   idempotency_conflict: 409,
+  /** 403: a /media link whose signature does not verify. */
+  media_link_invalid: 403,
+  /** 410: a /media link past its expiry. */
+  media_link_expired: 410,
 } as const satisfies Record<LinkErrorCode, number> & Record<string, number>;
 
 export type AppErrorCode = keyof typeof appErrorStatus;

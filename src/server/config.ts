@@ -29,6 +29,14 @@ const envSchema = z
       z.string().check(z.regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…')),
       'sqlite:./data/channel.db',
     ),
+    MEDIA_DIR: z._default(z.string().check(z.trim(), z.minLength(1)), './data/media'),
+    MEDIA_MAX_BYTES: z._default(
+      z.pipe(
+        z.string().check(z.regex(/^\s*[1-9][0-9]{0,10}\s*$/, 'must be a positive whole number of bytes')),
+        z.transform(Number),
+      ),
+      50 * 1024 * 1024,
+    ),
     AMOJO_CHANNEL_ID: optionalText,
     AMOJO_CHANNEL_CODE: optionalText,
     AMOJO_CHANNEL_SECRET: z.optional(z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex channel secret'))),
@@ -93,6 +101,8 @@ export interface Config {
   port: number;
   publicUrl: string | undefined;
   databaseUrl: string;
+  /** Files of manager messages, mirrored so the messenger can fetch them later (MEDIA_DIR, MEDIA_MAX_BYTES). */
+  media: { dir: string; maxBytes: number };
   channel: {
     id: string | undefined;
     code: string | undefined;
@@ -136,6 +146,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     port: env.PORT,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL,
+    media: { dir: env.MEDIA_DIR, maxBytes: env.MEDIA_MAX_BYTES },
     channel: {
       id: env.AMOJO_CHANNEL_ID,
       code: env.AMOJO_CHANNEL_CODE,

@@ -73,6 +73,22 @@ export function openApiDocument(version: string): JsonObject {
           },
         },
       },
+      '/media/{id}': {
+        get: {
+          summary: 'A file from a manager message, mirrored from amoCRM; the link comes signed in a bridge event',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$' } },
+            { name: 'expires', in: 'query', required: true, schema: { type: 'integer', description: 'Unix seconds' } },
+            { name: 'sig', in: 'query', required: true, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': { description: 'The file, with the content type amoCRM gave it.' },
+            '403': { description: 'media_link_invalid: not a link this server signed.' },
+            '404': { description: 'not_found: the file is no longer kept (8 days).' },
+            '410': { description: 'media_link_expired: the link is older than 7 days.' },
+          },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Up' } } } },
       '/readyz': {
         get: {

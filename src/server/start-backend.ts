@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { sql } from 'kysely';
 import { bridgeRoutes } from '../bridge/bridge-routes';
+import { createMediaMirror } from '../media/create-media-mirror';
+import { createMediaStore } from '../media/create-media-store';
+import { deriveMediaLinkKey } from '../media/media-link';
 import { createAmojoClientPool } from '../relay/create-amojo-client-pool';
 import { createPruner } from '../relay/create-pruner';
 import { createRelayWorker } from '../relay/create-relay-worker';
@@ -17,6 +20,7 @@ import { createHookPersister } from './routes/amojo-webhook/create-hook-persiste
 import { createScopeLookup } from './routes/amojo-webhook/create-scope-lookup';
 import { createAmojoWebhookNodeHandler } from './routes/amojo-webhook-node-handler';
 import { type AmojoWebhookDeps, amojoWebhookRoutes } from './routes/amojo-webhook-routes';
+import { mediaRoutes } from './routes/media-routes';
 import { openLinkSecrets } from './routes/widget-link/link-secrets';
 import { widgetLinkRoutes } from './routes/widget-link-routes';
 
@@ -43,7 +47,8 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   const logger = options.logger ?? createLogger();
   const channelId = required(config.channel.id, 'AMOJO_CHANNEL_ID');
   const secret = required(config.channel.secrets[0], 'AMOJO_CHANNEL_SECRET');
-  const secretBox = createSecretBox(required(config.dataEncryptionKey, 'DATA_ENCRYPTION_KEY'));
+  const dataEncryptionKey = required(config.dataEncryptionKey, 'DATA_ENCRYPTION_KEY');
+  const secretBox = createSecretBox(dataEncryptionKey);
   const metrics = createMetrics({ defaults: true });
   const opened = openDatabase(config.databaseUrl);
   await migrateToLatest(opened.db, { schema: opened.schema });
@@ -57,6 +62,10 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }),
   });
 
+  const mediaStore = createMediaStore(config.media.dir);
+  const mediaKey = deriveMediaLinkKey(dataEncryptionKey);
+  // Known once the server listens (PORT=0 in tests); PUBLIC_URL is required outside the sandbox anyway.
+  let ownUrl = config.publicUrl ?? '';
   const worker = createRelayWorker({
     db,
     channel: { id: channelId, secret, botId: config.channel.botId },
@@ -69,6 +78,14 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         .signingSecret;
     },
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    // Files are streamed with the platform's fetch: the relay's own transport reads small JSON answers only.
+    media: createMediaMirror({
+      store: mediaStore,
+      fetch: options.fetch ?? fetch,
+      publicUrl: () => ownUrl,
+      key: mediaKey,
+      maxBytes: config.media.maxBytes,
+    }),
     metrics,
     logger,
   });
@@ -105,6 +122,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
       amojoWebhookRoutes(webhook),
+      mediaRoutes({ store: mediaStore, key: mediaKey }),
       bridgeRoutes({
         db,
         now: Date.now,
@@ -117,7 +135,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
 
   worker.start();
   workerRunning = true;
-  const pruner = createPruner({ db, logger });
+  const pruner = createPruner({ db, media: mediaStore, logger });
   pruner.start();
   const hooks = createAmojoWebhookNodeHandler(webhook);
   const rest = getRequestListener(app.fetch);
@@ -126,6 +144,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   });
   const port = await listen(server, config.port, options.hostname ?? '0.0.0.0');
   const host = options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1';
+  ownUrl ||= `http://${host}:${port}`;
   logger.info({ port, sandbox: config.sandbox }, 'backend listening');
 
   let closing: Promise<void> | undefined;

@@ -73,6 +73,24 @@ describe('the channel in a real browser', () => {
     await e2e.shot(inbox, '03-inbox-read');
   });
 
+  it('mirrors a picture the manager attaches and the messenger shows our copy', async () => {
+    // The demo messenger's sample stands in for amoCRM's attachment host.
+    const original = `${e2e.sandbox.urls.messenger}/media/sample-2.png`;
+    await t(inbox, 'reply-kind').selectOption('picture');
+    await t(inbox, 'reply-picture-url').fill(original);
+    await t(inbox, 'reply-input').fill('The blue one');
+    await t(inbox, 'reply-send').click();
+    const image = messenger.locator('[data-testid=message][data-direction=manager] [data-testid=message-image]').last();
+    await eventually(() => image.getAttribute('src')).toMatch(
+      new RegExp(`^${e2e.sandbox.urls.backend}/media/[A-Za-z0-9_-]{32}\\?expires=\\d+&sig=`),
+    );
+    await eventually(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(
+      0,
+    );
+    await t(inbox, 'reply-kind').selectOption('text');
+    await e2e.shot(messenger, '03-messenger-picture');
+  });
+
   it('shows typing both ways', async () => {
     await t(messenger, 'composer-input').pressSequentially('typing…', { delay: 30 });
     await eventually(() => t(inbox, 'client-typing').isVisible()).toBe(true);

@@ -35,6 +35,18 @@ describeEachDatabase('createPruner', (t) => {
   const jobExists = async (key: string) => (await findJobByKey(t.db, key)) !== undefined;
   const hookExists = async (key: string) => (await findInboxEvent(t.db, key)) !== undefined;
 
+  it('prunes mirrored media a day after the longest a link to them lives (7 days)', async () => {
+    const cutoffs: number[] = [];
+    const media = {
+      prune: async (before: number) => {
+        cutoffs.push(before);
+        return 3;
+      },
+    };
+    expect(await createPruner({ db: t.db, now: () => NOW, media }).runOnce()).toEqual({ jobs: 0, inbox: 0, media: 3 });
+    expect(cutoffs).toEqual([NOW - 8 * DAY]);
+  });
+
   it('deletes done jobs past the retention and keeps recent done jobs and every job not done', async () => {
     const link = await seedLink(t.db);
     const oldDone = await deliverJob(link.id, 'k-old-done', 'done', NOW - 8 * DAY);
@@ -44,7 +56,7 @@ describeEachDatabase('createPruner', (t) => {
       await deliverJob(link.id, 'k-leased', 'leased'),
       await deliverJob(link.id, 'k-dead', 'dead'),
     ];
-    expect(await pruner().runOnce()).toEqual({ jobs: 1, inbox: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 1, inbox: 0, media: 0 });
     expect(await jobExists(oldDone)).toBe(false);
     expect(await jobExists(recentDone)).toBe(true);
     for (const key of others) expect(await jobExists(key)).toBe(true);
@@ -66,11 +78,11 @@ describeEachDatabase('createPruner', (t) => {
     await deliverJob(link.id, 'h-leased', 'leased');
     await deliverJob(link.id, 'h-dead', 'dead');
 
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 2 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 2, media: 0 });
     expect(await hookExists('h-orphan')).toBe(false);
     expect(await hookExists('h-done')).toBe(false);
     for (const key of ['h-pending', 'h-leased', 'h-dead', 'h-recent']) expect(await hookExists(key)).toBe(true);
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 0, media: 0 });
   });
 
   it('pages through many old hooks, sparing needed ones on either side of a page boundary', async () => {
@@ -82,7 +94,7 @@ describeEachDatabase('createPruner', (t) => {
     );
     const spared = ['h-00000', 'h-00499', 'h-00500', 'h-01202'];
     for (const key of spared) await deliverJob(link.id, key, 'dead');
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: keys.length - spared.length });
+    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: keys.length - spared.length, media: 0 });
     const left = await t.db.selectFrom('inbox').select('dedupeKey').orderBy('dedupeKey').execute();
     expect(left.map((row) => row.dedupeKey)).toEqual(spared);
   });

@@ -26,6 +26,17 @@ describe('loadConfig', () => {
   it('defaults to sandbox mode with no channel secret', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ sandbox: true, port: 8080, databaseUrl: 'sqlite:./data/channel.db' });
+    expect(config.media).toEqual({ dir: './data/media', maxBytes: 50 * 1024 * 1024 });
+  });
+
+  it('reads the media settings and refuses a size that is not a whole number of bytes', () => {
+    expect(loadConfig({ MEDIA_DIR: '/var/media', MEDIA_MAX_BYTES: '1048576' }).media).toEqual({
+      dir: '/var/media',
+      maxBytes: 1048576,
+    });
+    for (const bad of ['lots', '0', '1.5', '-3']) {
+      expect(problems({ MEDIA_MAX_BYTES: bad })).toEqual(['MEDIA_MAX_BYTES must be a positive whole number of bytes']);
+    }
   });
 
   it('reads a complete production environment', () => {
