@@ -16,6 +16,7 @@ import { type AmojoWebhookDeps, amojoWebhookRoutes } from '../src/server/routes/
 import { upsertLink } from '../src/store/links-repo';
 import { migrateToLatest } from '../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../src/store/open-database';
+import { ownCpuMs } from './cpu-time';
 import { type LoadResult, runLoad } from './load/run-load';
 
 const CHANNEL = '0d6f1c2e-3b4a-4c5d-8e6f-7a8b9c0d1e2f';
@@ -108,8 +109,10 @@ async function startIngress(query: string) {
   };
 }
 
-const load = (url: string, tag: string) =>
-  runLoad('hook-load.ts', {
+/** The load run, and the CPU the server under test (this process) spent per request meanwhile. */
+async function load(url: string, tag: string): Promise<LoadResult & { cpuUs: number }> {
+  const from = ownCpuMs();
+  const result = await runLoad('hook-load.ts', {
     url,
     secret: SECRET,
     accountId: ACCOUNT,
@@ -117,9 +120,11 @@ const load = (url: string, tag: string) =>
     durationSeconds: SECONDS,
     tag,
   });
+  return { ...result, cpuUs: ((ownCpuMs() - from) / Math.max(1, result.requests)) * 1000 };
+}
 
-const fmt = (name: string, r: LoadResult) =>
-  `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+const fmt = (name: string, r: LoadResult & { cpuUs: number }) =>
+  `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   server CPU ${r.cpuUs.toFixed(0).padStart(3)} µs/req   non-2xx ${r.non2xx}   errors ${r.errors}`;
 
 /** Hook ingress with durable persistence against a bare HMAC-only node:http server, 10 connections, same run. */
 export async function benchIngress(): Promise<string[]> {

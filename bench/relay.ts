@@ -17,6 +17,7 @@ import { hashApiKey } from '../src/store/api-key-hash';
 import { upsertLink } from '../src/store/links-repo';
 import { migrateToLatest } from '../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../src/store/open-database';
+import { ownCpuMs, treeCpuMs } from './cpu-time';
 import { runLoad } from './load/run-load';
 
 const CHANNEL = '7e3f9a10-4b2c-4d5e-8f60-718293a4b5c6';
@@ -96,7 +97,20 @@ export async function benchRelay(): Promise<string[]> {
     `relay: ${N} client messages over ${CONVERSATIONS} conversations, SQLite synchronous=FULL, emulator in its own process`,
   ];
 
+  // CPU per message in this process (client, bridge, worker) and in the emulator's, for each phase: on 2 cores,
+  // 2,000 msg/s leaves 1,000 µs of CPU per message for everything, load generator included.
+  const emulatorCpu = () => treeCpuMs(emulator.child.pid ?? 0);
+  const cpu = () => ({ own: ownCpuMs(), emulator: emulatorCpu() });
+  const cpuPerMessage = (from: ReturnType<typeof cpu>, messages: number) => {
+    const to = cpu();
+    const us = (ms: number) => `${((ms / messages) * 1000).toFixed(0)} µs`;
+    const emulatorText =
+      from.emulator === undefined || to.emulator === undefined ? 'n/a' : us(to.emulator - from.emulator);
+    return `CPU per message: this process ${us(to.own - from.own)}, emulator ${emulatorText}`;
+  };
+
   // Baseline: the same number of signed new_message calls straight from the client, 64 at a time, no database.
+  let cpuFrom = cpu();
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -120,6 +134,7 @@ export async function benchRelay(): Promise<string[]> {
   );
   const baseline = N / ((performance.now() - started) / 1000);
   lines.push(`direct client -> emulator, 64 in flight (baseline)      ${baseline.toFixed(0).padStart(6)} msg/s`);
+  lines.push(`  ${cpuPerMessage(cpuFrom, N)}`);
 
   const metrics = createMetrics();
   const logger = createLogger({ level: 'silent' });
@@ -165,6 +180,7 @@ export async function benchRelay(): Promise<string[]> {
 
   // 1. Drain: the outbox already holds N messages (accepted with the worker stopped); time the worker alone.
   newPhase();
+  cpuFrom = cpu();
   const accepted = await runLoad('bridge-load.ts', {
     url: bridgeUrl,
     apiKey: API_KEY,
@@ -176,6 +192,8 @@ export async function benchRelay(): Promise<string[]> {
   lines.push(
     `bridge accepts (202, durable), 10 connections                ${(seen.count / ((seen.last - seen.first) / 1000)).toFixed(0).padStart(6)} req/s   p99 ${accepted.p99} ms   non-2xx ${accepted.non2xx}`,
   );
+  lines.push(`  ${cpuPerMessage(cpuFrom, N)}`);
+  cpuFrom = cpu();
   const drainStart = performance.now();
   worker.start();
   await waitUntil(async () => (await sentToAmojo()) >= N, 300_000);
@@ -183,9 +201,11 @@ export async function benchRelay(): Promise<string[]> {
   lines.push(
     `relay drains outbox -> emulator                            ${drain.toFixed(0).padStart(6)} msg/s   ratio ${(drain / baseline).toFixed(2)} (goal >= 2,000 msg/s)`,
   );
+  lines.push(`  ${cpuPerMessage(cpuFrom, N)}`);
 
   // 2. Sustained: the bridge takes N more while the worker relays them; from the first request to the last at amojo.
   newPhase();
+  cpuFrom = cpu();
   const load = await runLoad('bridge-load.ts', {
     url: bridgeUrl,
     apiKey: API_KEY,
@@ -199,6 +219,7 @@ export async function benchRelay(): Promise<string[]> {
   lines.push(
     `bridge -> relay -> emulator, sustained end to end          ${sustained.toFixed(0).padStart(6)} msg/s   ratio ${(sustained / baseline).toFixed(2)}   (bridge non-2xx ${load.non2xx})`,
   );
+  lines.push(`  ${cpuPerMessage(cpuFrom, N)}`);
 
   await worker.stop();
   await new Promise<void>((r) => server.close(() => r()));
