@@ -48,17 +48,22 @@ describe('relay: files in manager messages are mirrored', () => {
       routes: [mediaRoutes({ store: createMediaStore(dir), key: KEY })],
     });
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-media-'));
-    host = await startAttachmentHost();
+  /** The relay with files mirrored into `dir`, as start-backend wires it. */
+  const startRelay = (maxBytes: number) => {
     const media = createMediaMirror({
       store: createMediaStore(dir),
       fetch,
       publicUrl: () => PUBLIC_URL,
       key: KEY,
-      maxBytes: 1024,
+      maxBytes,
     });
-    h = await startRelayHarness({ worker: { media } });
+    return startRelayHarness({ worker: { media } });
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relay-media-'));
+    host = await startAttachmentHost();
+    h = await startRelay(1024);
   });
   afterEach(async () => {
     await h.close();
@@ -125,14 +130,7 @@ describe('relay: files in manager messages are mirrored', () => {
 
   it('refuses a file over MEDIA_MAX_BYTES as -1/905 naming the limit', async () => {
     await h.close();
-    const media = createMediaMirror({
-      store: createMediaStore(dir),
-      fetch,
-      publicUrl: () => PUBLIC_URL,
-      key: KEY,
-      maxBytes: 10,
-    });
-    h = await startRelayHarness({ worker: { media } });
+    h = await startRelay(10);
     const amojoMsgId = await managerFile('/files/big.png');
     await waitFor('error at amojo', () => h.emulator.getMessage(amojoMsgId)?.deliveryStatus?.status === -1);
     expect(h.emulator.getMessage(amojoMsgId)?.deliveryStatus?.error).toBe(
