@@ -16,7 +16,7 @@ export function createAmojoWebhookNodeHandler(deps: AmojoWebhookDeps) {
     const match = req.method === 'POST' && req.url ? PATH.exec(req.url) : null;
     if (!match) return false;
     const started = performance.now();
-    const scopeId = decodeURIComponent(match[1]!);
+    const scopeId = decodeScope(match[1]!);
     const signature = headerValue(req.headers['x-signature']);
     readCapped(req, maxBytes)
       .then((body) => answer(started, { scopeId, body, signature }))
@@ -30,6 +30,15 @@ export function createAmojoWebhookNodeHandler(deps: AmojoWebhookDeps) {
       });
     return true;
   };
+}
+
+/** As hono decodes path parameters: a malformed escape leaves the text as it came, and the scope check refuses it. */
+function decodeScope(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

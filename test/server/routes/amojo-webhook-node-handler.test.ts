@@ -73,6 +73,20 @@ describe('the amojo webhook on bare node:http', () => {
     expect([junk.status, (await junk.json()).error.code]).toEqual([400, 'invalid_request']);
   });
 
+  it('refuses a scope with a malformed escape like any unknown scope, and keeps serving', async () => {
+    for (const raw of ['%E0%A4%A', `${CHANNEL_ID}_%ZZ`, '%']) {
+      const body = hook();
+      const res = await fetch(`${base}/amojo/webhook/${raw}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Signature': signWebhook(Buffer.from(body), SECRET) },
+        body,
+      });
+      expect([res.status, (await res.json()).error.code]).toEqual([404, 'unknown_scope']);
+    }
+    const ok = await post(hook().replace('"id":"', '"id":"after-bad-escape-'));
+    expect(ok.status).toBe(200);
+  });
+
   it('leaves every other request to the app', async () => {
     const other = await fetch(`${base}/amojo/webhook`, { method: 'POST' });
     expect([other.status, await other.text()]).toEqual([418, 'fallback']);
