@@ -5,6 +5,7 @@ import type { Logger } from '../server/create-logger';
 import { pruneInboxExcept } from '../store/inbox-repo';
 import { pruneCompleted } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
+import { pruneTokenIds } from '../store/token-ids-repo';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -29,6 +30,8 @@ export interface PruneResult {
   jobs: number;
   inbox: number;
   media: number;
+  /** Used one-time token ids whose tokens have expired. */
+  tokens: number;
 }
 
 export interface Pruner {
@@ -39,8 +42,9 @@ export interface Pruner {
 }
 
 /**
- * Keeps the outbox and inbox from growing without bound: old done jobs go, and old hooks go unless a bridge.deliver
- * job that is not done (pending, leased, or dead and waiting for a replay) still reads its hook from the inbox.
+ * Keeps the stores from growing without bound: old done jobs go; old hooks go unless a bridge.deliver job that is
+ * not done (pending, leased, or dead and waiting for a replay) still reads its hook from the inbox; mirrored files
+ * go after their links expired; used token ids go once their tokens expired.
  */
 export function createPruner(options: PrunerOptions): Pruner {
   const { db, logger } = options;
@@ -56,8 +60,10 @@ export function createPruner(options: PrunerOptions): Pruner {
     const jobs = await pruneCompleted(db, at - doneRetentionMs);
     const inbox = await pruneInboxExcept(db, at - inboxRetentionMs, await hooksStillNeeded(db));
     const media = (await options.media?.prune(at - MEDIA_LINK_TTL_MS - DAY_MS)) ?? 0;
-    if (jobs > 0 || inbox > 0 || media > 0) logger?.info({ jobs, inbox, media }, 'pruned old jobs, hooks and media');
-    return { jobs, inbox, media };
+    const tokens = await pruneTokenIds(db, at);
+    const pruned = { jobs, inbox, media, tokens };
+    if (jobs + inbox + media + tokens > 0) logger?.info(pruned, 'pruned old jobs, hooks, media and token ids');
+    return pruned;
   };
 
   const tick = () => {

@@ -4,6 +4,7 @@ import { createPruner } from '../../src/relay/create-pruner';
 import { findInboxEvent, insertInboxEvents } from '../../src/store/inbox-repo';
 import { enqueue, findJobByKey } from '../../src/store/outbox-repo';
 import type { OutboxStatus } from '../../src/store/schema';
+import { markTokenSeen } from '../../src/store/token-ids-repo';
 import { seedLink } from '../store/helpers/seed-link';
 import { describeEachDatabase } from '../store/helpers/test-databases';
 
@@ -43,8 +44,22 @@ describeEachDatabase('createPruner', (t) => {
         return 3;
       },
     };
-    expect(await createPruner({ db: t.db, now: () => NOW, media }).runOnce()).toEqual({ jobs: 0, inbox: 0, media: 3 });
+    expect(await createPruner({ db: t.db, now: () => NOW, media }).runOnce()).toEqual({
+      jobs: 0,
+      inbox: 0,
+      media: 3,
+      tokens: 0,
+    });
     expect(cutoffs).toEqual([NOW - 8 * DAY]);
+  });
+
+  it('forgets used token ids once their tokens have expired, and only then', async () => {
+    await markTokenSeen(t.db, 'jti-expired', NOW - 1);
+    await markTokenSeen(t.db, 'jti-live', NOW + 60_000);
+    expect(await pruner().runOnce()).toMatchObject({ tokens: 1 });
+    // A live token's id is still remembered, so its replay stays refused.
+    expect(await markTokenSeen(t.db, 'jti-live', NOW + 60_000)).toBe(false);
+    expect(await markTokenSeen(t.db, 'jti-expired', NOW + 60_000)).toBe(true);
   });
 
   it('deletes done jobs past the retention and keeps recent done jobs and every job not done', async () => {
@@ -56,7 +71,7 @@ describeEachDatabase('createPruner', (t) => {
       await deliverJob(link.id, 'k-leased', 'leased'),
       await deliverJob(link.id, 'k-dead', 'dead'),
     ];
-    expect(await pruner().runOnce()).toEqual({ jobs: 1, inbox: 0, media: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 1, inbox: 0, media: 0, tokens: 0 });
     expect(await jobExists(oldDone)).toBe(false);
     expect(await jobExists(recentDone)).toBe(true);
     for (const key of others) expect(await jobExists(key)).toBe(true);
@@ -78,11 +93,11 @@ describeEachDatabase('createPruner', (t) => {
     await deliverJob(link.id, 'h-leased', 'leased');
     await deliverJob(link.id, 'h-dead', 'dead');
 
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 2, media: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 2, media: 0, tokens: 0 });
     expect(await hookExists('h-orphan')).toBe(false);
     expect(await hookExists('h-done')).toBe(false);
     for (const key of ['h-pending', 'h-leased', 'h-dead', 'h-recent']) expect(await hookExists(key)).toBe(true);
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 0, media: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 0, media: 0, tokens: 0 });
   });
 
   it('pages through many old hooks, sparing needed ones on either side of a page boundary', async () => {
@@ -94,7 +109,7 @@ describeEachDatabase('createPruner', (t) => {
     );
     const spared = ['h-00000', 'h-00499', 'h-00500', 'h-01202'];
     for (const key of spared) await deliverJob(link.id, key, 'dead');
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: keys.length - spared.length, media: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: keys.length - spared.length, media: 0, tokens: 0 });
     const left = await t.db.selectFrom('inbox').select('dedupeKey').orderBy('dedupeKey').execute();
     expect(left.map((row) => row.dedupeKey)).toEqual(spared);
   });
