@@ -5,13 +5,14 @@ import { startBackend } from './server/start-backend';
 
 // `npm start`: the backend against real amojo when a channel is configured; otherwise the whole sandbox.
 const logger = createLogger();
-const wantsSandbox = process.env.SANDBOX === '1' || (process.env.SANDBOX !== '0' && !process.env.AMOJO_CHANNEL_SECRET);
 
 try {
-  const running = wantsSandbox
+  // Validated before anything starts, sandbox included: a bad PORT or SANDBOX gets the same readable list.
+  const config = loadConfig(process.env);
+  const running = config.sandbox
     ? await startSandbox({ env: process.env, logger })
-    : await startBackend(loadConfig(process.env), { logger });
-  if (!wantsSandbox) console.info(`backend: ${running.url}`);
+    : await startBackend(config, { logger });
+  if (!config.sandbox) console.info(`backend: ${running.url}`);
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping');
     await running.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { parseDatabaseUrl } from '../store/parse-database-url';
 import { parseEncryptionKey } from '../store/secret-box';
 
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));
@@ -26,7 +27,12 @@ const envSchema = z
     PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 8080),
     PUBLIC_URL: z.optional(url(/^https?$/)),
     DATABASE_URL: z._default(
-      z.string().check(z.regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…')),
+      z.string().check(
+        z.superRefine((value, ctx) => {
+          const problem = databaseUrlProblem(value);
+          if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: undefined });
+        }),
+      ),
       'sqlite:./data/channel.db',
     ),
     MEDIA_DIR: z._default(z.string().check(z.trim(), z.minLength(1)), './data/media'),
@@ -91,6 +97,16 @@ const envSchema = z
   );
 
 type Env = z.infer<typeof envSchema>;
+
+/** What parseDatabaseUrl, which the store opens with, would refuse, in its own words; it never echoes a password. */
+function databaseUrlProblem(url: string): string | undefined {
+  try {
+    parseDatabaseUrl(url);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^DATABASE_URL:?\s*/, '');
+  }
+}
 
 function isSandbox(env: Pick<Env, 'SANDBOX' | 'AMOJO_CHANNEL_SECRET'>): boolean {
   return env.SANDBOX === '1' || (env.SANDBOX === undefined && env.AMOJO_CHANNEL_SECRET === undefined);

@@ -77,6 +77,16 @@ describe('loadConfig', () => {
     expect(list.join('\n')).not.toContain('c2hvcnQ=');
   });
 
+  it('refuses a DATABASE_URL the store could not open, in the store\'s words and without the password', () => {
+    expect(problems({ DATABASE_URL: 'mysql://x' })).toEqual(['DATABASE_URL must start with sqlite: or postgres://']);
+    expect(problems({ DATABASE_URL: 'sqlite:./x.db?synchronous=off' })).toEqual([
+      'DATABASE_URL synchronous must be full or normal',
+    ]);
+    const schema = problems({ DATABASE_URL: 'postgres://u:hunter2@db/x?schema=Bad-Name' });
+    expect(schema).toEqual(['DATABASE_URL schema must be a lowercase SQL identifier']);
+    expect(schema.join('\n')).not.toContain('hunter2');
+  });
+
   it('refuses plain http for PUBLIC_URL outside the sandbox but allows it inside', () => {
     expect(problems({ ...production, PUBLIC_URL: 'http://channel.example.com' })).toEqual([
       'PUBLIC_URL must be https outside sandbox mode',
