@@ -2,6 +2,7 @@ import { bridgeOpenApi, schemaOf } from '../bridge/bridge-openapi';
 import {
   linkDeleteResponseSchema,
   linkErrorBodySchema,
+  linkErrorStatus,
   linkPutRequestSchema,
   linkPutResponseSchema,
   linkRotateResponseSchema,
@@ -13,16 +14,17 @@ type JsonObject = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
-const linkErrors = {
-  '400': { description: 'Not JSON, or a field does not match; `issues` names it.', ...json('LinkError') },
-  '401': { description: 'auth_missing, auth_invalid, auth_expired or auth_replayed.', ...json('LinkError') },
-  '403': { description: 'amojo_id_mismatch.', ...json('LinkError') },
-  '409': { description: 'amojo_id_taken: the chat id is bound to another account.', ...json('LinkError') },
-  '413': { description: 'payload_too_large.', ...json('LinkError') },
-  '415': { description: 'unsupported_media_type.', ...json('LinkError') },
-  '502': { description: 'channel_rejected: amojo refused connect or disconnect.', ...json('LinkError') },
-  '503': { description: 'channel_unavailable: amojo did not answer; see Retry-After.', ...json('LinkError') },
-};
+// Every code the link API can answer with, grouped by status: generated, so a new code cannot be left out here.
+const codesByStatus = new Map<number, string[]>();
+for (const [code, status] of Object.entries(linkErrorStatus)) {
+  codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+}
+const linkErrors = Object.fromEntries(
+  [...codesByStatus].map(([status, codes]) => [
+    String(status),
+    { description: `${codes.join(', ')}.`, ...json('LinkError') },
+  ]),
+);
 const widget = (summary: string, response: string, status = '200', body?: string): JsonObject => ({
   summary,
   security: [{ amocrmOneTimeToken: [] }],
