@@ -42,6 +42,8 @@ export interface RelayWorkerOptions {
   concurrency?: number;
   leaseMs?: number;
   idleMs?: number;
+  /** Refresh of the relay_queue_depth gauge (default 15 s). */
+  depthEveryMs?: number;
   retry?: RetryPolicy;
   metrics?: Metrics;
   logger?: Logger;
@@ -97,7 +99,17 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     db: options.db,
     handle,
     now,
-    ...pick(options, ['workerId', 'concurrency', 'leaseMs', 'idleMs', 'retry', 'random', 'metrics', 'logger']),
+    ...pick(options, [
+      'workerId',
+      'concurrency',
+      'leaseMs',
+      'idleMs',
+      'depthEveryMs',
+      'retry',
+      'random',
+      'metrics',
+      'logger',
+    ]),
   });
 }
 

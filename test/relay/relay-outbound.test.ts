@@ -49,6 +49,26 @@ describe('relay: manager messages to the messenger', () => {
     });
     expect(row).toMatchObject({ direction: 'out', status: 1, ourMsgid: bridgeMsgid(h.link.id, `msgr-${event?.id}`) });
     expect(h.messenger.rejected).toEqual([]);
+    // Each call is counted where it went: the client message and the status at amojo, the delivery at the messenger.
+    await waitFor('all jobs done', () => h.settled());
+    const metrics = await h.metrics.registry.metrics();
+    expect(metrics).toMatch(/amojo_calls_total\{endpoint="new_message",outcome="200"\} 1\n/);
+    expect(metrics).toMatch(/amojo_calls_total\{endpoint="delivery_status",outcome="200"\} 1\n/);
+    expect(metrics).toMatch(/bridge_deliveries_total\{kind="message",outcome="200"\} 1\n/);
+  });
+
+  it('keeps the queue depth gauge current', async () => {
+    await h.close();
+    h = await startRelayHarness({ worker: { depthEveryMs: 10 } });
+    const { amojoMsgId } = await managerReply();
+    await waitFor('delivered at amojo', () => statusAtAmojo(amojoMsgId) === 1);
+    await waitFor('all jobs done', () => h.settled());
+    const done = (await h.jobs()).length;
+    const gauge = async () => h.metrics.registry.metrics();
+    await waitFor('the gauge caught up', async () =>
+      (await gauge()).includes(`relay_queue_depth{status="done"} ${done}\n`),
+    );
+    expect(await gauge()).toMatch(/relay_queue_depth\{status="pending"\} 0\n/);
   });
 
   it('passes a read receipt on as 2 and never sends a status that would move it back', async () => {
