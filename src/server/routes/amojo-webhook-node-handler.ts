@@ -26,7 +26,9 @@ export function createAmojoWebhookNodeHandler(deps: AmojoWebhookDeps) {
       })
       .then((out) => {
         const text = JSON.stringify(out.body);
-        res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers }).end(text);
+        // The rest of an oversized body is never read: the connection closes after the answer instead.
+        const close = out.status === 413 ? { connection: 'close' } : {};
+        res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers, ...close }).end(text);
       });
     return true;
   };
@@ -45,19 +47,21 @@ function headerValue(value: string | string[] | undefined): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-/** The body, or null once it goes over `maxBytes` (the rest is drained, not kept). */
+/** The body, or null as soon as it is known to go over `maxBytes` (declared or counted); the rest is not read. */
 function readCapped(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | null> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? Number.NaN);
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return resolve(null);
     const chunks: Buffer[] = [];
     let total = 0;
-    let over = declared > maxBytes;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       total += chunk.length;
-      if (total > maxBytes) over = true;
-      if (!over) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks, total)));
+      if (total <= maxBytes) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      resolve(null);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(total > maxBytes ? null : Buffer.concat(chunks, total)));
     req.on('error', reject);
   });
 }

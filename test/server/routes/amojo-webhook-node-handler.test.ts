@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../../src/amojo/sign-webhook';
 import { createHookPersister } from '../../../src/server/routes/amojo-webhook/create-hook-persister';
@@ -85,6 +85,27 @@ describe('the amojo webhook on bare node:http', () => {
     }
     const ok = await post(hook().replace('"id":"', '"id":"after-bad-escape-'));
     expect(ok.status).toBe(200);
+  });
+
+  it('answers 413 to an oversized body without waiting for the rest of it', async () => {
+    for (const head of ['Content-Length: 100000000', 'Transfer-Encoding: chunked']) {
+      const socket = connect(Number(new URL(base).port), '127.0.0.1');
+      const answer = new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += chunk.toString();
+        });
+        socket.on('close', () => resolve(text));
+      });
+      const path = `/amojo/webhook/${link.scopeId}`;
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${head}\r\n\r\n`);
+      // Chunked: 5,000 bytes in one chunk, then the sender stalls as if 100 MB were still to come.
+      if (head.startsWith('Transfer')) socket.write(`1388\r\n${'x'.repeat(5000)}\r\n`);
+      else socket.write('{"pad":"');
+      const text = await answer;
+      expect(text).toMatch(/^HTTP\/1\.1 413 /);
+      expect(text).toContain('"payload_too_large"');
+    }
   });
 
   it('leaves every other request to the app', async () => {
