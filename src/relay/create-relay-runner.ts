@@ -45,6 +45,11 @@ export interface RelayRunner {
   /** Stops claiming, lets every job in flight finish and commits their outcomes. */
   stop(): Promise<void>;
   inFlight(): number;
+  /**
+   * When the claim loop last went round (ms, the runner's clock), or undefined when it is not running: a loop that
+   * stopped turning (stuck on a lock, say) shows as a time that no longer moves, which /readyz reports.
+   */
+  lastTurnAt(): number | undefined;
 }
 
 /** Longest a claim waits for a running job to end so that both share one commit. */
@@ -78,6 +83,7 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
   const held = new Map<number, OutboxJob>();
   let stopping = false;
   let loop: Promise<void> | undefined;
+  let lastTurnAt: number | undefined;
   let depthTimer: NodeJS.Timeout | undefined;
   let renewTimer: NodeJS.Timeout | undefined;
   let woken = false;
@@ -102,6 +108,7 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
   async function claimLoop() {
     let deferredAt: number | undefined;
     while (!stopping) {
+      lastTurnAt = now();
       const free = concurrency - working;
       if (free <= 0) {
         await nap(idleMs);
@@ -228,10 +235,12 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
       wake();
       if (depthTimer) clearInterval(depthTimer);
       await loop;
+      lastTurnAt = undefined;
       while (running.size > 0) await Promise.all([...running]);
       if (renewTimer) clearInterval(renewTimer);
       await committer.close();
     },
     inFlight: () => running.size,
+    lastTurnAt: () => lastTurnAt,
   };
 }

@@ -24,6 +24,8 @@ import { mediaRoutes } from './routes/media-routes';
 import { openLinkSecrets } from './routes/widget-link/link-secrets';
 import { widgetLinkRoutes } from './routes/widget-link-routes';
 
+const WORKER_STALL_MS = 30_000;
+
 export interface Backend {
   url: string;
   port: number;
@@ -109,7 +111,10 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         () => true,
         () => false,
       );
-      return { ok: database && workerRunning, checks: { database, worker: workerRunning } };
+      // The claim loop goes round at least every idle interval (250 ms); half a minute without a turn is a stall.
+      const turn = worker.lastTurnAt();
+      const workerOk = workerRunning && turn !== undefined && Date.now() - turn < WORKER_STALL_MS;
+      return { ok: database && workerOk, checks: { database, worker: workerOk } };
     },
     openapi: () => openApiDocument(options.version ?? '0.0.0'),
     routes: [

@@ -42,6 +42,19 @@ describe('createRelayRunner', () => {
   }
   const statusOf = async (id: number) => (await findJob(db, id))?.status;
 
+  it('shows its claim loop turning while it runs, and stopping with it', async () => {
+    let clock = 1_000;
+    const idle = createRelayRunner({ db, handle: async () => ({ outcome: 'ok' }), idleMs: 5, now: () => clock });
+    expect(idle.lastTurnAt()).toBeUndefined();
+    runner = idle;
+    idle.start();
+    await waitFor('a first turn', () => idle.lastTurnAt() === 1_000);
+    clock = 2_000;
+    await waitFor('the loop turning on its own while idle', () => idle.lastTurnAt() === 2_000);
+    await idle.stop();
+    expect(idle.lastTurnAt()).toBeUndefined();
+  });
+
   it('runs different ordering keys concurrently and one key strictly in order', async () => {
     const events: string[] = [];
     let inFlight = 0;
