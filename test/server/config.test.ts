@@ -77,7 +77,7 @@ describe('loadConfig', () => {
     expect(list.join('\n')).not.toContain('c2hvcnQ=');
   });
 
-  it('refuses a DATABASE_URL the store could not open, in the store\'s words and without the password', () => {
+  it("refuses a DATABASE_URL the store could not open, in the store's words and without the password", () => {
     expect(problems({ DATABASE_URL: 'mysql://x' })).toEqual(['DATABASE_URL must start with sqlite: or postgres://']);
     expect(problems({ DATABASE_URL: 'sqlite:./x.db?synchronous=off' })).toEqual([
       'DATABASE_URL synchronous must be full or normal',

@@ -47,7 +47,9 @@ describe('startBackend', () => {
   });
 
   const hook = (i: number) => {
-    const fixture = hookFixture('hook-message-v2-text-with-source') as { message: { message: Record<string, unknown> } };
+    const fixture = hookFixture('hook-message-v2-text-with-source') as {
+      message: { message: Record<string, unknown> };
+    };
     fixture.message.message = { ...fixture.message.message, id: `graceful-${i}` };
     return JSON.stringify({ ...fixture, account_id: link.amojoId, time: Math.floor(Date.now() / 1000) });
   };
