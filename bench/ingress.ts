@@ -24,7 +24,10 @@ const SECRET = 'f2d7f8704eff95087ed45b23ba99c0b5aac8278e';
 const ACCOUNT = '52e591f7-c98f-4255-8495-827210138c81';
 const SCOPE = `${CHANNEL}_${ACCOUNT}`;
 const CONNECTIONS = 10;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+// Rounds of bare, FULL and NORMAL back to back: this machine's speed drifts by tens of percent within minutes, so a
+// ratio is taken within each round and the median round is reported.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) =>
@@ -123,26 +126,62 @@ async function load(url: string, tag: string): Promise<LoadResult & { cpuUs: num
   return { ...result, cpuUs: ((ownCpuMs() - from) / Math.max(1, result.requests)) * 1000 };
 }
 
-const fmt = (name: string, r: LoadResult & { cpuUs: number }) =>
+type Run = LoadResult & { cpuUs: number };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+/** The median of each figure over the rounds. */
+function summary(runs: Run[]): Run {
+  const pick = (key: keyof Run) => median(runs.map((r) => r[key]));
+  return {
+    rps: pick('rps'),
+    p50: pick('p50'),
+    p99: pick('p99'),
+    requests: pick('requests'),
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    timeouts: runs.reduce((sum, r) => sum + r.timeouts, 0),
+    cpuUs: pick('cpuUs'),
+  };
+}
+
+const fmt = (name: string, r: Run) =>
   `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   server CPU ${r.cpuUs.toFixed(0).padStart(3)} µs/req   non-2xx ${r.non2xx}   errors ${r.errors}`;
 
-/** Hook ingress with durable persistence against a bare HMAC-only node:http server, 10 connections, same run. */
+const CONFIGS = [
+  { name: 'ingress, SQLite synchronous=FULL (default)', tag: 'full', query: '' },
+  { name: 'ingress, SQLite synchronous=NORMAL', tag: 'normal', query: '?synchronous=normal' },
+] as const;
+
+/** Hook ingress with durable persistence against a bare HMAC-only node:http server, 10 connections, same rounds. */
 export async function benchIngress(): Promise<string[]> {
-  const lines = [`webhook ingress: ${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in a separate process`];
-  const bare = await startBare();
-  const baseline = await load(bare.url, 'bare');
-  await bare.close();
-  lines.push(fmt('bare node:http + HMAC check (baseline)', baseline));
-  for (const [name, query] of [
-    ['ingress, SQLite synchronous=FULL (default)', ''],
-    ['ingress, SQLite synchronous=NORMAL', '?synchronous=normal'],
-  ] as const) {
-    const ingress = await startIngress(query);
-    const result = await load(ingress.url, name.includes('FULL') ? 'full' : 'normal');
-    const { n } = await ingress.rows();
-    await ingress.close();
+  const lines = [
+    `webhook ingress: ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds (medians), autocannon in a separate process`,
+  ];
+  const bareRuns: Run[] = [];
+  const runs = CONFIGS.map(() => ({ results: [] as Run[], ratios: [] as number[], rows: 0 }));
+  for (let round = 0; round < ROUNDS; round++) {
+    const bare = await startBare();
+    const baseline = await load(bare.url, `bare${round}`);
+    await bare.close();
+    bareRuns.push(baseline);
+    for (const [i, config] of CONFIGS.entries()) {
+      const ingress = await startIngress(config.query);
+      const result = await load(ingress.url, `${config.tag}${round}`);
+      const { n } = await ingress.rows();
+      await ingress.close();
+      const into = runs[i]!;
+      into.results.push(result);
+      into.ratios.push(result.rps / baseline.rps);
+      into.rows += Number(n);
+    }
+  }
+  lines.push(fmt('bare node:http + HMAC check (baseline)', summary(bareRuns)));
+  for (const [i, config] of CONFIGS.entries()) {
+    const { results, ratios, rows } = runs[i]!;
+    const spread = `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`;
     lines.push(
-      `${fmt(name, result)}   rows ${n}   ratio ${(result.rps / baseline.rps).toFixed(2)} (goal >= 0.50, p99 <= 10 ms)`,
+      `${fmt(config.name, summary(results))}   rows ${rows}   ratio ${median(ratios).toFixed(2)} [rounds ${spread}] (goal >= 0.50, p99 <= 10 ms)`,
     );
   }
   return lines;
