@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AmojoError } from './amojo-error';
 import { canonicalRequest } from './canonical-request';
+import type { FetchLike, ResponseLike } from './fetch-like';
 import { parseRetryAfter } from './parse-retry-after';
 import { signRequest } from './sign-request';
 
@@ -25,7 +26,7 @@ export interface AmojoCallEvent {
 export interface AmojoTransport {
   baseUrl: string;
   secret: string;
-  fetch: typeof fetch;
+  fetch: FetchLike;
   now: () => Date;
   timeoutMs: number;
   /** Metrics hook; sees ids and outcomes only, never bodies. */
@@ -68,7 +69,7 @@ export async function call(transport: AmojoTransport, request: AmojoRequest): Pr
   const report = (outcome: AmojoCallEvent['outcome']) =>
     transport.observe?.({ endpoint, outcome, durationMs: performance.now() - started });
 
-  let response: Response;
+  let response: ResponseLike;
   let text: string;
   try {
     response = await transport.fetch(url, {

@@ -27,6 +27,7 @@ import {
 } from '../contracts/amojo';
 import { AmojoError } from './amojo-error';
 import { type AmojoCallEvent, type AmojoEndpoint, call } from './call';
+import type { FetchLike } from './fetch-like';
 import { isDuplicateMsgid } from './is-duplicate-msgid';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, sleep, withRetry } from './with-retry';
 
@@ -35,7 +36,7 @@ export interface AmojoClientOptions {
   secret: string;
   /** Resolved with `amojoBaseUrl(region, AMOJO_BASE_URL)`. */
   baseUrl: string;
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   now?: () => Date;
   timeoutMs?: number;
   retry?: RetryPolicy;

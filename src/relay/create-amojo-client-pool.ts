@@ -1,6 +1,7 @@
 import { AMOJO_HOSTS, type AmojoRegion, amojoBaseUrl } from '../amojo/amojo-hosts';
 import type { AmojoCallEvent } from '../amojo/call';
 import { type AmojoClient, createAmojoClient } from '../amojo/create-amojo-client';
+import type { FetchLike } from '../amojo/fetch-like';
 import { RelayJobError } from './relay-job-error';
 
 export interface AmojoClientPoolOptions {
@@ -8,7 +9,7 @@ export interface AmojoClientPoolOptions {
   secret: string;
   /** AMOJO_BASE_URL: one host for every region (sandbox, tests). */
   baseUrlOverride?: string | undefined;
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   timeoutMs?: number;
   observe?: (event: AmojoCallEvent) => void;
 }

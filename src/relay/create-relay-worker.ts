@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { FetchLike } from '../amojo/fetch-like';
 import type { RetryPolicy } from '../amojo/with-retry';
 import type { MediaMirror } from '../media/create-media-mirror';
 import type { Logger } from '../server/create-logger';
@@ -27,7 +28,7 @@ export interface RelayWorkerOptions {
   /** Opens a link's signing secret, e.g. `(link) => openLinkSecrets(box, link).signingSecret`. */
   signingSecretOf: (link: LiveLink) => string;
   /** Used for amojo and for the messengers' webhook URLs (default: createHttpFetch, keep-alive node:http). */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   /** Mirrors the files of manager messages (createMediaMirror); without it amoCRM's links reach the messenger. */
   media?: MediaMirror;
   now?: () => number;

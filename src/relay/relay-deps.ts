@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AmojoClient } from '../amojo/create-amojo-client';
+import type { FetchLike } from '../amojo/fetch-like';
 import type { MediaMirror } from '../media/create-media-mirror';
 import type { Logger } from '../server/create-logger';
 import type { Metrics } from '../server/create-metrics';
@@ -20,7 +21,7 @@ export interface RelayDeps {
   botId?: string | undefined;
   /** AMOJO_TIME_WINDOW_SECONDS: manager messages after the client's reply window closed are refused (905). */
   timeWindowSeconds?: number | undefined;
-  fetch: typeof fetch;
+  fetch: FetchLike;
   /** Copies the files of manager messages and hands the messenger our links; without it amoCRM's links pass through. */
   media?: MediaMirror | undefined;
   now: () => number;
