@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod/mini';
 import { formatIssues } from '../contracts/amojo';
 import { AppError } from '../server/app-error';
-import { readCappedBody } from '../server/read-capped-body';
+import { readCappedBody, readCappedIncoming } from '../server/read-capped-body';
 
 function isJson(contentType: string | undefined): boolean {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
@@ -22,47 +22,12 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
   return bytes;
 }
 
-/**
- * The same, straight from node:http's request: the web stream @hono/node-server would wrap it in costs several
- * times the CPU of the read itself, and the bridge reads one body per message. Stopping at the first byte over the
- * limit destroys the request, as cancelling the web stream does.
- */
-function readIncomingLimited(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        cleanup();
-        incoming.destroy();
-        reject(tooLarge(limit));
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const onClose = () => {
-      if (incoming.readableEnded) return onEnd();
-      cleanup();
-      reject(new Error('the client closed the request before its body ended'));
-    };
-    const cleanup = () => {
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onError);
-      incoming.off('close', onClose);
-    };
-    incoming.on('data', onData);
-    incoming.on('end', onEnd);
-    incoming.on('error', onError);
-    incoming.on('close', onClose);
-  });
+/** The same from node:http's request: an oversized upload is cut off, as cancelling the web stream does. */
+async function readIncomingLimited(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+  const bytes = await readCappedIncoming(incoming, limit);
+  if (bytes !== null) return bytes;
+  incoming.destroy();
+  throw tooLarge(limit);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorResponse } from '../error-response';
+import { readCappedIncoming } from '../read-capped-body';
 import { type AmojoWebhookDeps, createHookAnswerer, DEFAULT_HOOK_MAX_BODY_BYTES } from './amojo-webhook-routes';
 
 const PATH = /^\/amojo\/webhook\/([^/?#]+)\/?(?:\?.*)?$/;
@@ -18,10 +19,11 @@ export function createAmojoWebhookNodeHandler(deps: AmojoWebhookDeps) {
     const started = performance.now();
     const scopeId = decodeScope(match[1]!);
     const signature = headerValue(req.headers['x-signature']);
-    readCapped(req, maxBytes)
+    readCappedIncoming(req, maxBytes)
       .then((body) => answer(started, { scopeId, body, signature }))
       .catch((error: unknown) => {
-        deps.logger?.error({ err: error, scope: scopeId }, 'amojo hook failed');
+        // A sender that hung up mid-body is not our failure; amojo sends an unanswered hook again.
+        if (!req.destroyed) deps.logger?.error({ err: error, scope: scopeId }, 'amojo hook failed');
         return errorResponse(error);
       })
       .then((out) => {
@@ -45,23 +47,4 @@ function decodeScope(raw: string): string {
 
 function headerValue(value: string | string[] | undefined): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-/** The body, or null as soon as it is known to go over `maxBytes` (declared or counted); the rest is not read. */
-function readCapped(req: IncomingMessage, maxBytes: number): Promise<Uint8Array | null> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return resolve(null);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer) => {
-      total += chunk.length;
-      if (total <= maxBytes) return void chunks.push(chunk);
-      req.off('data', onData);
-      req.pause();
-      resolve(null);
-    };
-    req.on('data', onData);
-    req.on('end', () => resolve(total > maxBytes ? null : Buffer.concat(chunks, total)));
-    req.on('error', reject);
-  });
 }
