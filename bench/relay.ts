@@ -166,43 +166,38 @@ export async function benchRelay(): Promise<string[]> {
   const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise((r) => server.once('listening', r));
   const bridgeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bridge/v1/messages`;
-  const sentToAmojo = async () =>
-    Number(
-      (
-        await db
-          .selectFrom('outbox')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('kind', '=', 'amojo.new_message')
-          .where('status', '=', 'done')
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  // When the last message reached amojo, as the worker recorded it (Date.now() ms). Polling for the end instead would
-  // add the poll interval, and in the sustained phase the load generator's exit, which autocannon rounds up to a
-  // whole second: that had quantized the figure to N divided by a whole number of seconds.
-  const lastSentAt = async () =>
-    Number(
-      (
-        await db
-          .selectFrom('outbox')
-          .select((eb) => eb.fn.max('completedAt').as('at'))
-          .where('kind', '=', 'amojo.new_message')
-          .where('status', '=', 'done')
-          .executeTakeFirstOrThrow()
-      ).at,
-    );
+  // How many messages reached amojo, and when the last did as the worker recorded it (Date.now() ms). Polling for the
+  // end instead would add the poll interval, and in the sustained phase the load generator's exit, which autocannon
+  // rounds up to a whole second: that had quantized the figure to N divided by a whole number of seconds.
+  const sentToAmojo = async () => {
+    const row = await db
+      .selectFrom('outbox')
+      .select((eb) => [eb.fn.countAll().as('count'), eb.fn.max('completedAt').as('lastAt')])
+      .where('kind', '=', 'amojo.new_message')
+      .where('status', '=', 'done')
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.count), lastAt: Number(row.lastAt) };
+  };
+  /** Posts N client messages to the bridge from the load generator, 10 at a time. */
+  const postMessages = (tag: string) =>
+    runLoad('bridge-load.ts', {
+      url: bridgeUrl,
+      apiKey: API_KEY,
+      amount: N,
+      connections: 10,
+      conversations: CONVERSATIONS,
+      tag,
+    });
+  /** Waits for `total` messages at amojo; resolves with the time the last one got there. */
+  const allSentAt = async (total: number) => {
+    await waitUntil(async () => (await sentToAmojo()).count >= total, 300_000);
+    return (await sentToAmojo()).lastAt;
+  };
 
   // 1. Drain: the outbox already holds N messages (accepted with the worker stopped); time the worker alone.
   newPhase();
   cpuFrom = cpu();
-  const accepted = await runLoad('bridge-load.ts', {
-    url: bridgeUrl,
-    apiKey: API_KEY,
-    amount: N,
-    connections: 10,
-    conversations: CONVERSATIONS,
-    tag: 'drain',
-  });
+  const accepted = await postMessages('drain');
   lines.push(
     `bridge accepts (202, durable), 10 connections                ${(seen.count / ((seen.last - seen.first) / 1000)).toFixed(0).padStart(6)} req/s   p99 ${accepted.p99} ms   non-2xx ${accepted.non2xx}`,
   );
@@ -210,8 +205,7 @@ export async function benchRelay(): Promise<string[]> {
   cpuFrom = cpu();
   const drainStartAt = Date.now();
   worker.start();
-  await waitUntil(async () => (await sentToAmojo()) >= N, 300_000);
-  const drain = N / (((await lastSentAt()) - drainStartAt) / 1000);
+  const drain = N / (((await allSentAt(N)) - drainStartAt) / 1000);
   lines.push(
     `relay drains outbox -> emulator                            ${drain.toFixed(0).padStart(6)} msg/s   ratio ${(drain / baseline).toFixed(2)} (goal >= 2,000 msg/s)`,
   );
@@ -220,16 +214,8 @@ export async function benchRelay(): Promise<string[]> {
   // 2. Sustained: the bridge takes N more while the worker relays them; from the first request to the last at amojo.
   newPhase();
   cpuFrom = cpu();
-  const load = await runLoad('bridge-load.ts', {
-    url: bridgeUrl,
-    apiKey: API_KEY,
-    amount: N,
-    connections: 10,
-    conversations: CONVERSATIONS,
-    tag: 'live',
-  });
-  await waitUntil(async () => (await sentToAmojo()) >= 2 * N, 300_000);
-  const sustained = N / (((await lastSentAt()) - seen.firstAt) / 1000);
+  const load = await postMessages('live');
+  const sustained = N / (((await allSentAt(2 * N)) - seen.firstAt) / 1000);
   lines.push(
     `bridge -> relay -> emulator, sustained end to end          ${sustained.toFixed(0).padStart(6)} msg/s   ratio ${(sustained / baseline).toFixed(2)}   (bridge non-2xx ${load.non2xx})`,
   );
