@@ -8,6 +8,17 @@ const url = (protocols: RegExp) =>
     .url({ protocol: protocols, error: 'must be an absolute URL' })
     .check(z.refine((u) => !u.includes('#'), 'must not contain a fragment'));
 
+/** A positive whole number of `unit` with at most `maxDigits` digits, written as text (env values always are). */
+const positiveWhole = (unit: string, maxDigits: number) =>
+  z.pipe(
+    z
+      .string()
+      .check(
+        z.regex(new RegExp(`^\\s*[1-9][0-9]{0,${maxDigits - 1}}\\s*$`), `must be a positive whole number of ${unit}`),
+      ),
+    z.transform(Number),
+  );
+
 const base64Key = z.string().check(
   z.refine((value) => {
     try {
@@ -36,13 +47,7 @@ const envSchema = z
       'sqlite:./data/channel.db',
     ),
     MEDIA_DIR: z._default(z.string().check(z.trim(), z.minLength(1)), './data/media'),
-    MEDIA_MAX_BYTES: z._default(
-      z.pipe(
-        z.string().check(z.regex(/^\s*[1-9][0-9]{0,10}\s*$/, 'must be a positive whole number of bytes')),
-        z.transform(Number),
-      ),
-      50 * 1024 * 1024,
-    ),
+    MEDIA_MAX_BYTES: z._default(positiveWhole('bytes', 11), 50 * 1024 * 1024),
     AMOJO_CHANNEL_ID: optionalText,
     AMOJO_CHANNEL_CODE: optionalText,
     AMOJO_CHANNEL_SECRET: z.optional(z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex channel secret'))),
@@ -52,12 +57,7 @@ const envSchema = z
     AMOJO_BOT_ID: optionalText,
     AMOJO_BOT_NAME: optionalText,
     AMOJO_BASE_URL: z.optional(url(/^https?$/)),
-    AMOJO_TIME_WINDOW_SECONDS: z.optional(
-      z.pipe(
-        z.string().check(z.regex(/^\s*[1-9][0-9]{0,9}\s*$/, 'must be a positive whole number of seconds')),
-        z.transform(Number),
-      ),
-    ),
+    AMOJO_TIME_WINDOW_SECONDS: z.optional(positiveWhole('seconds', 10)),
     AMOCRM_CLIENT_ID: optionalText,
     AMOCRM_CLIENT_SECRET: optionalText,
     AMOCRM_REDIRECT_URI: z.optional(url(/^https?$/)),
