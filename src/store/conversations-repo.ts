@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { isUniqueViolation } from './is-unique-violation';
+import { type BindResult, bindLinkKey } from './bind-link-key';
+import { findByLinkAnd } from './find-by-link-and';
+import { insertOrFind } from './insert-or-find';
 import type { ConversationRow, Database } from './schema';
 
 export type Conversation = ConversationRow;
@@ -33,16 +35,9 @@ export async function ensureConversation(
   now: number,
   newId: () => string = randomUUID,
 ): Promise<{ conversation: Conversation; created: boolean }> {
-  const inserted = await db
-    .insertInto('conversations')
-    .values({ ...blank(input, now, newId()), conversationId: input.conversationId })
-    .onConflict((oc) => oc.columns(['linkId', 'conversationId']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { conversation: inserted, created: true };
-  const existing = await findConversation(db, input.linkId, input.conversationId);
-  if (!existing) throw new Error('conversation conflicted on insert but was not found');
-  return { conversation: existing, created: false };
+  const values = blank(input, now, newId());
+  const { row, created } = await insertOrFind(db, 'conversations', values, 'conversationId', input.conversationId);
+  return { conversation: row, created };
 }
 
 /**
@@ -55,16 +50,9 @@ export async function ensureConversationByAmojoChat(
   now: number,
   newId: () => string = randomUUID,
 ): Promise<{ conversation: Conversation; created: boolean }> {
-  const inserted = await db
-    .insertInto('conversations')
-    .values({ ...blank(input, now, newId()), amojoChatId: input.amojoChatId, refPending: input.refPending ? 1 : 0 })
-    .onConflict((oc) => oc.columns(['linkId', 'amojoChatId']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { conversation: inserted, created: true };
-  const existing = await findConversationByAmojoChatId(db, input.linkId, input.amojoChatId);
-  if (!existing) throw new Error('conversation conflicted on insert but was not found');
-  return { conversation: existing, created: false };
+  const values = { ...blank(input, now, newId()), refPending: input.refPending ? 1 : 0 };
+  const { row, created } = await insertOrFind(db, 'conversations', values, 'amojoChatId', input.amojoChatId);
+  return { conversation: row, created };
 }
 
 export async function findConversationById(db: Kysely<Database>, id: string) {
@@ -72,21 +60,11 @@ export async function findConversationById(db: Kysely<Database>, id: string) {
 }
 
 export async function findConversation(db: Kysely<Database>, linkId: string, conversationId: string) {
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('linkId', '=', linkId)
-    .where('conversationId', '=', conversationId)
-    .executeTakeFirst();
+  return findByLinkAnd(db, 'conversations', linkId, 'conversationId', conversationId);
 }
 
 export async function findConversationByAmojoChatId(db: Kysely<Database>, linkId: string, amojoChatId: string) {
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('linkId', '=', linkId)
-    .where('amojoChatId', '=', amojoChatId)
-    .executeTakeFirst();
+  return findByLinkAnd(db, 'conversations', linkId, 'amojoChatId', amojoChatId);
 }
 
 /** The newest write-first chat for a phone (and source) that the messenger has not bound yet. */
@@ -108,7 +86,7 @@ export async function findUnboundByPhone(
     .executeTakeFirst();
 }
 
-export type BindResult = 'bound' | 'already_bound' | 'conflict' | 'not_found';
+export type { BindResult };
 
 /**
  * Gives a conversation the id it lacks (ours for a write-first chat, amojo's once create-chat or a hook names
@@ -123,21 +101,7 @@ export async function bindConversation(
 ): Promise<BindResult> {
   const column = 'conversationId' in ids ? 'conversationId' : 'amojoChatId';
   const value = 'conversationId' in ids ? ids.conversationId : ids.amojoChatId;
-  try {
-    const result = await db
-      .updateTable('conversations')
-      .set({ [column]: value, updatedAt: now })
-      .where('id', '=', id)
-      .where(column, 'is', null)
-      .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) return 'bound';
-  } catch (error) {
-    if (isUniqueViolation(error)) return 'conflict';
-    throw error;
-  }
-  const current = await findConversationById(db, id);
-  if (!current) return 'not_found';
-  return current[column] === value ? 'bound' : 'already_bound';
+  return bindLinkKey(db, 'conversations', id, column, value, now);
 }
 
 /**

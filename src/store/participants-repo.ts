@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { isUniqueViolation } from './is-unique-violation';
+import { bindLinkKey } from './bind-link-key';
+import { findByLinkAnd } from './find-by-link-and';
+import { insertOrFind } from './insert-or-find';
 import type { Database, ParticipantRow } from './schema';
 
 export type Participant = ParticipantRow;
@@ -29,16 +31,9 @@ export async function ensureParticipant(
   now: number,
   newId: () => string = randomUUID,
 ): Promise<{ participant: Participant; created: boolean }> {
-  const inserted = await db
-    .insertInto('participants')
-    .values({ ...blank(input, now, newId()), clientId: input.clientId })
-    .onConflict((oc) => oc.columns(['linkId', 'clientId']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { participant: inserted, created: true };
-  const existing = await findParticipantByClientId(db, input.linkId, input.clientId);
-  if (!existing) throw new Error('participant conflicted on insert but was not found');
-  return { participant: existing, created: false };
+  const values = blank(input, now, newId());
+  const { row, created } = await insertOrFind(db, 'participants', values, 'clientId', input.clientId);
+  return { participant: row, created };
 }
 
 /** The participant amojo knows as `amojoUserId` (a write-first receiver), created on first use. */
@@ -48,16 +43,9 @@ export async function ensureParticipantByAmojoUser(
   now: number,
   newId: () => string = randomUUID,
 ): Promise<{ participant: Participant; created: boolean }> {
-  const inserted = await db
-    .insertInto('participants')
-    .values({ ...blank(input, now, newId()), amojoUserId: input.amojoUserId })
-    .onConflict((oc) => oc.columns(['linkId', 'amojoUserId']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return { participant: inserted, created: true };
-  const existing = await findParticipantByAmojoUserId(db, input.linkId, input.amojoUserId);
-  if (!existing) throw new Error('participant conflicted on insert but was not found');
-  return { participant: existing, created: false };
+  const values = blank(input, now, newId());
+  const { row, created } = await insertOrFind(db, 'participants', values, 'amojoUserId', input.amojoUserId);
+  return { participant: row, created };
 }
 
 export async function findParticipantById(db: Kysely<Database>, id: string) {
@@ -65,21 +53,11 @@ export async function findParticipantById(db: Kysely<Database>, id: string) {
 }
 
 export async function findParticipantByClientId(db: Kysely<Database>, linkId: string, clientId: string) {
-  return db
-    .selectFrom('participants')
-    .selectAll()
-    .where('linkId', '=', linkId)
-    .where('clientId', '=', clientId)
-    .executeTakeFirst();
+  return findByLinkAnd(db, 'participants', linkId, 'clientId', clientId);
 }
 
 export async function findParticipantByAmojoUserId(db: Kysely<Database>, linkId: string, amojoUserId: string) {
-  return db
-    .selectFrom('participants')
-    .selectAll()
-    .where('linkId', '=', linkId)
-    .where('amojoUserId', '=', amojoUserId)
-    .executeTakeFirst();
+  return findByLinkAnd(db, 'participants', linkId, 'amojoUserId', amojoUserId);
 }
 
 /**
@@ -94,19 +72,5 @@ export async function bindParticipant(
 ): Promise<'bound' | 'already_bound' | 'conflict' | 'not_found'> {
   const column = 'clientId' in ids ? 'clientId' : 'amojoUserId';
   const value = 'clientId' in ids ? ids.clientId : ids.amojoUserId;
-  try {
-    const result = await db
-      .updateTable('participants')
-      .set({ [column]: value, updatedAt: now })
-      .where('id', '=', id)
-      .where(column, 'is', null)
-      .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) return 'bound';
-  } catch (error) {
-    if (isUniqueViolation(error)) return 'conflict';
-    throw error;
-  }
-  const current = await findParticipantById(db, id);
-  if (!current) return 'not_found';
-  return current[column] === value ? 'bound' : 'already_bound';
+  return bindLinkKey(db, 'participants', id, column, value, now);
 }

@@ -1,17 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
-import { findConversation } from '../../src/store/conversations-repo';
-import { recordMessage } from '../../src/store/messages-repo';
-import { type BridgeHarness, createBridgeHarness, messageBody, queuedRequests } from './helpers/bridge-harness';
+import { bridgeHarnessWithMessage, messageBody, queuedRequests, recordManagerMessage } from './helpers/bridge-harness';
 
-let h: BridgeHarness;
-beforeEach(async () => {
-  h = await createBridgeHarness();
-  expect((await h.post('/bridge/v1/messages', messageBody())).status).toBe(202);
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = bridgeHarnessWithMessage();
 
 describe('POST /bridge/v1/messages/:id/edit', () => {
   it('queues an edit_message located by our msgid, in the conversation order', async () => {
@@ -52,18 +43,7 @@ describe('POST /bridge/v1/messages/:id/edit', () => {
   it('404 for a message we never accepted, and for a manager message', async () => {
     const res = await h.post('/bridge/v1/messages/nope/edit', { message: { type: 'text', text: 'x' } });
     expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([404, 'not_found']);
-    const conversation = await findConversation(h.db, h.a.id, 'conv-1');
-    await recordMessage(
-      h.db,
-      {
-        linkId: h.a.id,
-        conversationRowId: conversation?.id ?? '',
-        direction: 'out',
-        amojoMsgId: 'a-1',
-        ourMsgid: bridgeMsgid(h.a.id, 'out-1'),
-      },
-      h.clock.now,
-    );
+    await recordManagerMessage(h, { amojoMsgId: 'a-1', messengerId: 'out-1' });
     expect((await h.post('/bridge/v1/messages/out-1/edit', { message: { type: 'text', text: 'x' } })).status).toBe(404);
   });
 

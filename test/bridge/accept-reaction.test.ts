@@ -1,32 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
-import { ensureConversationByAmojoChat, findConversation } from '../../src/store/conversations-repo';
+import { ensureConversationByAmojoChat } from '../../src/store/conversations-repo';
 import { recordMessage } from '../../src/store/messages-repo';
-import { type BridgeHarness, createBridgeHarness, messageBody, queuedRequests } from './helpers/bridge-harness';
+import { bridgeHarnessWithMessage, queuedRequests, recordManagerMessage } from './helpers/bridge-harness';
 
-let h: BridgeHarness;
-beforeEach(async () => {
-  h = await createBridgeHarness();
-  expect((await h.post('/bridge/v1/messages', messageBody())).status).toBe(202);
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = bridgeHarnessWithMessage();
 
 describe('POST /bridge/v1/reactions', () => {
   it('reacts to a client message by msgid and a manager message by amojo id, in the conversation', async () => {
-    const conversation = await findConversation(h.db, h.a.id, 'conv-1');
-    await recordMessage(
-      h.db,
-      {
-        linkId: h.a.id,
-        conversationRowId: conversation?.id ?? '',
-        direction: 'out',
-        amojoMsgId: 'amojo-out-1',
-        ourMsgid: bridgeMsgid(h.a.id, 'tg-out-1'),
-      },
-      h.clock.now,
-    );
+    await recordManagerMessage(h, { amojoMsgId: 'amojo-out-1', messengerId: 'tg-out-1' });
     const react = (message: unknown, extra: Record<string, unknown> = {}) =>
       h.post('/bridge/v1/reactions', { sender: { id: 'user-1' }, message, type: 'react', emoji: '👍', ...extra });
     expect((await react({ id: 'm-1' })).status).toBe(202);

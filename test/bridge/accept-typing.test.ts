@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BridgeHarness, createBridgeHarness, messageBody, queuedRequests } from './helpers/bridge-harness';
+import { describe, expect, it } from 'vitest';
+import { bridgeHarnessWithMessage, messageBody, queuedRequests } from './helpers/bridge-harness';
 
-let h: BridgeHarness;
-beforeEach(async () => {
-  h = await createBridgeHarness();
-  expect((await h.post('/bridge/v1/messages', messageBody())).status).toBe(202);
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = bridgeHarnessWithMessage();
 
 describe('POST /bridge/v1/typing', () => {
   const typing = (conversation = 'conv-1') =>

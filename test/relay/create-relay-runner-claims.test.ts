@@ -1,34 +1,20 @@
-import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRelayRunner, type JobHandler, type RelayRunner } from '../../src/relay/create-relay-runner';
-import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
-import { type OpenedDatabase, openDatabase } from '../../src/store/open-database';
+import { describe, expect, it } from 'vitest';
+import { createRelayRunner, type JobHandler } from '../../src/relay/create-relay-runner';
 import { enqueue, findJob } from '../../src/store/outbox-repo';
-import type { Database } from '../../src/store/schema';
 import { waitFor } from './helpers/relay-fixtures';
+import { relayRunnerSetup } from './helpers/relay-runner-setup';
 
 // When the runner claims: a claim waits briefly for a running job to end (to share its commit), but never longer.
 describe('createRelayRunner claims', () => {
-  let opened: OpenedDatabase;
-  let db: Kysely<Database>;
-  let runner: RelayRunner | undefined;
-  beforeEach(async () => {
-    opened = openDatabase('sqlite::memory:');
-    db = opened.db;
-    await migrateToLatest(db);
-  });
-  afterEach(async () => {
-    await runner?.stop();
-    runner = undefined;
-    await opened.close();
-  });
+  const setup = relayRunnerSetup();
 
   const add = (key: string) =>
-    enqueue(db, { idempotencyKey: key, kind: 'test.job', payload: '{}' }, Date.now()).then((r) => r.job);
+    enqueue(setup.db, { idempotencyKey: key, kind: 'test.job', payload: '{}' }, Date.now()).then((r) => r.job);
 
   function start(handle: JobHandler, concurrency: number) {
     // A long idle interval: only notify() and ending jobs can start a claim.
-    runner = createRelayRunner({ db, handle, concurrency, idleMs: 60_000 });
+    const runner = createRelayRunner({ db: setup.db, handle, concurrency, idleMs: 60_000 });
+    setup.runner = runner;
     runner.start();
     return runner;
   }
@@ -49,7 +35,7 @@ describe('createRelayRunner claims', () => {
     const fast = await add('fast');
     const pinger = setInterval(() => r.notify(), 2);
     try {
-      await waitFor('the new job done', async () => (await findJob(db, fast.id))?.status === 'done', 2000);
+      await waitFor('the new job done', async () => (await findJob(setup.db, fast.id))?.status === 'done', 2000);
     } finally {
       clearInterval(pinger);
       release();
@@ -69,7 +55,7 @@ describe('createRelayRunner claims', () => {
     }, 4);
     r.notify();
     await waitFor('all done', async () => {
-      const rows = await Promise.all(jobs.map((job) => findJob(db, job.id)));
+      const rows = await Promise.all(jobs.map((job) => findJob(setup.db, job.id)));
       return rows.every((row) => row?.status === 'done');
     });
     expect(peak).toBeLessThanOrEqual(4);

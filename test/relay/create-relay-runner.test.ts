@@ -1,52 +1,45 @@
 import type { Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRelayRunner, type JobHandler, type RelayRunner } from '../../src/relay/create-relay-runner';
+import { describe, expect, it } from 'vitest';
+import { createRelayRunner, type JobHandler } from '../../src/relay/create-relay-runner';
 import { RelayJobError } from '../../src/relay/relay-job-error';
 import { createMetrics } from '../../src/server/create-metrics';
-import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
-import { type OpenedDatabase, openDatabase } from '../../src/store/open-database';
 import { claimDue, enqueue, findJob, type OutboxJob } from '../../src/store/outbox-repo';
 import type { Database } from '../../src/store/schema';
 import { waitFor } from './helpers/relay-fixtures';
+import { relayRunnerSetup } from './helpers/relay-runner-setup';
 
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('createRelayRunner', () => {
-  let opened: OpenedDatabase;
-  let db: Kysely<Database>;
-  let runner: RelayRunner | undefined;
-  beforeEach(async () => {
-    opened = openDatabase('sqlite::memory:');
-    db = opened.db;
-    await migrateToLatest(db);
-  });
-  afterEach(async () => {
-    await runner?.stop();
-    runner = undefined;
-    await opened.close();
-  });
+  const setup = relayRunnerSetup();
 
   const add = (key: string, orderingKey: string | null = null, kind = 'test.job') =>
-    enqueue(db, { idempotencyKey: key, kind, payload: '{}', orderingKey }, Date.now()).then((r) => r.job);
+    enqueue(setup.db, { idempotencyKey: key, kind, payload: '{}', orderingKey }, Date.now()).then((r) => r.job);
 
   function start(handle: JobHandler, options: Partial<Parameters<typeof createRelayRunner>[0]> = {}) {
-    runner = createRelayRunner({
-      db,
+    const runner = createRelayRunner({
+      db: setup.db,
       handle,
       idleMs: 10,
       retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 40 },
       ...options,
     });
+    setup.runner = runner;
     runner.start();
     return runner;
   }
-  const statusOf = async (id: number) => (await findJob(db, id))?.status;
+  const statusOf = async (id: number) => (await findJob(setup.db, id))?.status;
 
   it('shows its claim loop turning while it runs, and stopping with it', async () => {
     let clock = 1_000;
-    const idle = createRelayRunner({ db, handle: async () => ({ outcome: 'ok' }), idleMs: 5, now: () => clock });
+    const idle = createRelayRunner({
+      db: setup.db,
+      handle: async () => ({ outcome: 'ok' }),
+      idleMs: 5,
+      now: () => clock,
+    });
     expect(idle.lastTurnAt()).toBeUndefined();
-    runner = idle;
+    setup.runner = idle;
     idle.start();
     await waitFor('a first turn', () => idle.lastTurnAt() === 1_000);
     clock = 2_000;
@@ -71,7 +64,8 @@ describe('createRelayRunner', () => {
     });
     await waitFor(
       'all done',
-      async () => (await db.selectFrom('outbox').select('id').where('status', '!=', 'done').execute()).length === 0,
+      async () =>
+        (await setup.db.selectFrom('outbox').select('id').where('status', '!=', 'done').execute()).length === 0,
     );
     expect(peak).toBeGreaterThan(1);
     for (const key of ['a', 'b', 'c']) {
@@ -93,7 +87,7 @@ describe('createRelayRunner', () => {
       { random: () => 0 },
     );
     await waitFor('done', async () => (await statusOf(job.id)) === 'done');
-    const row = await findJob(db, job.id);
+    const row = await findJob(setup.db, job.id);
     expect([row?.attempts, row?.lastError]).toEqual([3, 'busy']);
     expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(140);
     expect((attempts[2] ?? 0) - (attempts[1] ?? 0)).toBeGreaterThanOrEqual(140);
@@ -117,8 +111,8 @@ describe('createRelayRunner', () => {
       { metrics },
     );
     await waitFor('dead', async () => (await statusOf(job.id)) === 'dead');
-    expect((await findJob(db, job.id))?.attempts).toBe(3);
-    const reports = await db.selectFrom('outbox').select('kind').where('kind', '=', 'report').execute();
+    expect((await findJob(setup.db, job.id))?.attempts).toBe(3);
+    const reports = await setup.db.selectFrom('outbox').select('kind').where('kind', '=', 'report').execute();
     expect(reports).toHaveLength(1);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/relay_dead_letters_total\{kind="test.job"\} 1/);
@@ -139,8 +133,8 @@ describe('createRelayRunner', () => {
       'settled',
       async () => (await statusOf(after.id)) === 'done' && (await statusOf(crashy.id)) === 'done',
     );
-    expect(await findJob(db, permanent.id)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'refused' });
-    expect(await findJob(db, crashy.id)).toMatchObject({ attempts: 2, lastError: 'internal_error' });
+    expect(await findJob(setup.db, permanent.id)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'refused' });
+    expect(await findJob(setup.db, crashy.id)).toMatchObject({ attempts: 2, lastError: 'internal_error' });
   });
 
   it('renews the lease of a job that outlives it, so it runs once and nobody else can take it', async () => {
@@ -156,9 +150,9 @@ describe('createRelayRunner', () => {
     );
     await waitFor('running', () => runs === 1);
     await later(120);
-    expect(await claimDue(db, { now: Date.now(), limit: 10, leaseMs: 60_000, workerId: 'other' })).toEqual([]);
+    expect(await claimDue(setup.db, { now: Date.now(), limit: 10, leaseMs: 60_000, workerId: 'other' })).toEqual([]);
     await waitFor('done', async () => (await statusOf(job.id)) === 'done');
-    expect([runs, (await findJob(db, job.id))?.attempts]).toEqual([1, 1]);
+    expect([runs, (await findJob(setup.db, job.id))?.attempts]).toEqual([1, 1]);
   });
 
   it('commits effects with completion, and not at all when the lease was taken over meanwhile', async () => {
@@ -184,15 +178,15 @@ describe('createRelayRunner', () => {
     });
     await waitFor('kept done, lost running', async () => blocked && (await statusOf(kept.id)) === 'done');
     // What a takeover looks like after this worker stalled past its lease: another owner and a newer attempt.
-    await db
+    await setup.db
       .updateTable('outbox')
       .set((eb) => ({ leaseOwner: 'other', attempts: eb('attempts', '+', 1) }))
       .where('id', '=', lost.id)
       .execute();
     release();
-    await waitFor('first worker finished', () => runner?.inFlight() === 0);
-    expect(await findJob(db, lost.id)).toMatchObject({ status: 'leased', leaseOwner: 'other' });
-    const effects = await db.selectFrom('outbox').select('idempotencyKey').where('kind', '=', 'effect').execute();
+    await waitFor('first worker finished', () => setup.runner?.inFlight() === 0);
+    expect(await findJob(setup.db, lost.id)).toMatchObject({ status: 'leased', leaseOwner: 'other' });
+    const effects = await setup.db.selectFrom('outbox').select('idempotencyKey').where('kind', '=', 'effect').execute();
     expect(effects.map((e) => e.idempotencyKey)).toEqual(['effect-kept']);
   });
 
@@ -209,7 +203,7 @@ describe('createRelayRunner', () => {
       };
     });
     await waitFor('dead', async () => (await statusOf(job.id)) === 'dead');
-    expect(await findJob(db, job.id)).toMatchObject({ attempts: 3, lastError: 'effects_failed' });
+    expect(await findJob(setup.db, job.id)).toMatchObject({ attempts: 3, lastError: 'effects_failed' });
     expect(runs).toBe(3);
   });
 
@@ -223,7 +217,7 @@ describe('createRelayRunner', () => {
     });
     await waitFor('started', () => started);
     await r.stop();
-    runner = undefined;
+    setup.runner = undefined;
     expect(await statusOf(job.id)).toBe('done');
     const next = await add('after-stop');
     await later(50);

@@ -1,14 +1,17 @@
 import type { Kysely } from 'kysely';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { z } from 'zod/mini';
 import type { BridgeDeps } from '../../../src/bridge/bridge-deps';
+import { bridgeMsgid } from '../../../src/bridge/bridge-msgid';
 import { bridgeRoutes } from '../../../src/bridge/bridge-routes';
 import { relayJob } from '../../../src/relay/relay-jobs';
 import { createApp } from '../../../src/server/create-app';
 import { createLogger } from '../../../src/server/create-logger';
 import { createMetrics } from '../../../src/server/create-metrics';
 import { hashApiKey } from '../../../src/store/api-key-hash';
+import { findConversation } from '../../../src/store/conversations-repo';
 import { upsertLink } from '../../../src/store/links-repo';
+import { recordMessage } from '../../../src/store/messages-repo';
 import { migrateToLatest } from '../../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../../src/store/open-database';
 import type { Database, OutboxRow } from '../../../src/store/schema';
@@ -112,6 +115,52 @@ export async function createBridgeHarness(overrides: Partial<BridgeDeps> = {}): 
   return { db: opened.db, app, clock, a, b, logs, post, get, jobs, close: () => opened.close() };
 }
 
+/** The parts of a harness that suites sharing one through `bridgeHarnessWithMessage` reach for. */
+export type SharedBridgeHarness = Pick<BridgeHarness, 'db' | 'clock' | 'a' | 'post' | 'jobs'>;
+
+/**
+ * Registers, in the calling suite, a new harness before each test that has accepted the client message
+ * `messageBody()` (m-1 in conv-1), closed after the test. What it returns always acts on the current test's harness.
+ */
+export function bridgeHarnessWithMessage(): SharedBridgeHarness {
+  let current: BridgeHarness | undefined;
+  beforeEach(async () => {
+    current = await createBridgeHarness();
+    expect((await current.post('/bridge/v1/messages', messageBody())).status).toBe(202);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const live = () => {
+    if (!current) throw new Error('the bridge harness only exists while a test runs');
+    return current;
+  };
+  return {
+    get db() {
+      return live().db;
+    },
+    get clock() {
+      return live().clock;
+    },
+    get a() {
+      return live().a;
+    },
+    post: (...args) => live().post(...args),
+    jobs: (kind) => live().jobs(kind),
+  };
+}
+
+/** A manager message in conversation conv-1 of account `a`, stored as the relay stores one the messenger took. */
+export async function recordManagerMessage(
+  h: Pick<BridgeHarness, 'db' | 'a' | 'clock'>,
+  { amojoMsgId, messengerId }: { amojoMsgId: string; messengerId: string },
+): Promise<void> {
+  const conversationRowId = (await findConversation(h.db, h.a.id, 'conv-1'))?.id ?? '';
+  const ourMsgid = bridgeMsgid(h.a.id, messengerId);
+  await recordMessage(h.db, { linkId: h.a.id, conversationRowId, direction: 'out', amojoMsgId, ourMsgid }, h.clock.now);
+}
+
 /** A valid message body; override any part. */
 export function messageBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -124,7 +173,7 @@ export function messageBody(overrides: Record<string, unknown> = {}): Record<str
 }
 
 /** The amojo requests queued as jobs of `kind`, each checked against the relay's job contract first. */
-export async function queuedRequests(h: BridgeHarness, kind: string): Promise<Record<string, unknown>[]> {
+export async function queuedRequests(h: Pick<BridgeHarness, 'jobs'>, kind: string): Promise<Record<string, unknown>[]> {
   const jobs = await h.jobs(kind);
   for (const job of jobs) expect(z.safeParse(relayJob, job.json).success).toBe(true);
   return jobs.map((j) => (j.json as { request: Record<string, unknown> }).request);
