@@ -16,7 +16,7 @@ import { type AmojoWebhookDeps, amojoWebhookRoutes } from '../src/server/routes/
 import { upsertLink } from '../src/store/links-repo';
 import { migrateToLatest } from '../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../src/store/open-database';
-import { ownCpuMs } from './cpu-time';
+import { ownCpuMs, reapedChildrenCpuMs } from './cpu-time';
 import { startDurableFloor } from './durable-floor';
 import { type LoadResult, runLoad } from './load/run-load';
 
@@ -134,9 +134,10 @@ async function startIngress(query: string) {
   };
 }
 
-/** The load run, and the CPU the server under test (this process) spent per request meanwhile. */
-async function load(url: string, tag: string): Promise<LoadResult & { cpuUs: number }> {
+/** The load run, and the CPU per request meanwhile of the server under test (this process) and of the load generator. */
+async function load(url: string, tag: string): Promise<LoadResult & { cpuUs: number; loadCpuUs: number }> {
   const from = ownCpuMs();
+  const loadFrom = reapedChildrenCpuMs();
   const result = await runLoad('hook-load.ts', {
     url,
     secret: SECRET,
@@ -145,10 +146,11 @@ async function load(url: string, tag: string): Promise<LoadResult & { cpuUs: num
     durationSeconds: SECONDS,
     tag,
   });
-  return { ...result, cpuUs: ((ownCpuMs() - from) / Math.max(1, result.requests)) * 1000 };
+  const perRequest = (ms: number) => (ms / Math.max(1, result.requests)) * 1000;
+  return { ...result, cpuUs: perRequest(ownCpuMs() - from), loadCpuUs: perRequest(reapedChildrenCpuMs() - loadFrom) };
 }
 
-type Run = LoadResult & { cpuUs: number };
+type Run = LoadResult & { cpuUs: number; loadCpuUs: number };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
@@ -164,11 +166,12 @@ function summary(runs: Run[]): Run {
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     timeouts: runs.reduce((sum, r) => sum + r.timeouts, 0),
     cpuUs: pick('cpuUs'),
+    loadCpuUs: pick('loadCpuUs'),
   };
 }
 
 const fmt = (name: string, r: Run) =>
-  `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   server CPU ${r.cpuUs.toFixed(0).padStart(3)} µs/req   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  `${name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   server CPU ${r.cpuUs.toFixed(0).padStart(3)} µs/req (load generator ${r.loadCpuUs.toFixed(0)})   non-2xx ${r.non2xx}   errors ${r.errors}`;
 
 const CONFIGS = [
   { name: 'ingress, SQLite synchronous=FULL (default)', tag: 'full', query: '' },
