@@ -5,9 +5,23 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** The longest `Retry-After` honoured (default DEFAULT_MAX_RETRY_AFTER_MS); a longer one is cut to it. */
+  maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
+/**
+ * An upstream may ask for a day, or name the year 9999; a queued job waiting that long would hold back every later
+ * job of its conversation. After an hour the next attempt simply asks again.
+ */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+// Callers of withRetry wait inside a request, so they honour no more than the longest backoff.
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 200,
+  maxDelayMs: 10_000,
+  maxRetryAfterMs: 10_000,
+};
 
 export interface RetryRuntime {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -15,11 +29,12 @@ export interface RetryRuntime {
   random: () => number;
 }
 
-/** Full-jitter exponential backoff; a `Retry-After` from amojo is a floor, never shortened. */
+/** Full-jitter exponential backoff; a `Retry-After` is a floor, never shortened below policy.maxRetryAfterMs. */
 export function retryDelayMs(policy: RetryPolicy, attempt: number, random: number, retryAfterMs?: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.floor(random * ceiling);
-  return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
+  if (retryAfterMs === undefined) return jittered;
+  return Math.max(Math.min(retryAfterMs, policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS), jittered);
 }
 
 /**

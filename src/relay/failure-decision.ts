@@ -4,7 +4,7 @@ import type { JobDecision } from './create-outbox-committer';
 
 /**
  * What a failed attempt becomes: a dead letter when the failure is permanent or the attempts are used up, else a
- * retry after full-jitter backoff, never sooner than the upstream's Retry-After.
+ * retry after full-jitter backoff, never sooner than the upstream's Retry-After (up to an hour, see retryDelayMs).
  */
 export function failureDecision(
   failure: Pick<JobFailure, 'code' | 'retryable' | 'retryAfterMs'>,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmojoError } from '../../src/amojo/amojo-error';
 import { call } from '../../src/amojo/call';
-import { retryDelayMs, withRetry } from '../../src/amojo/with-retry';
+import { DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_POLICY, retryDelayMs, withRetry } from '../../src/amojo/with-retry';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
 const fail = (code: ConstructorParameters<typeof AmojoError>[0], retryAfterMs?: number) =>
@@ -25,6 +25,14 @@ describe('retryDelayMs', () => {
   it('never waits less than Retry-After', () => {
     expect(retryDelayMs(policy, 1, 0.5, 5000)).toBe(5000);
     expect(retryDelayMs(policy, 4, 0.999, 10)).toBe(799);
+  });
+
+  it('cuts a Retry-After longer than the policy honours', () => {
+    const capped = { ...policy, maxRetryAfterMs: 3000 };
+    expect(retryDelayMs(capped, 1, 0.5, 5000)).toBe(3000);
+    expect(retryDelayMs(capped, 1, 0.5, Number.POSITIVE_INFINITY)).toBe(3000);
+    expect(retryDelayMs(policy, 1, 0.5, 86_400_000)).toBe(DEFAULT_MAX_RETRY_AFTER_MS);
+    expect(retryDelayMs(DEFAULT_RETRY_POLICY, 1, 0.5, 60_000)).toBe(DEFAULT_RETRY_POLICY.maxDelayMs);
   });
 });
 
