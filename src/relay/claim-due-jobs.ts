@@ -11,7 +11,7 @@ const live = (alias = '') => sql.raw(`${alias === '' ? '' : `${alias}.`}status i
 
 /**
  * claimDue's contract (lease up to `limit` due jobs and count an attempt; a job waits while an older job of its
- * ordering key is pending or leased; oldest first), at a cost bounded by the work rather than the backlog.
+ * ordering key is pending or leased, or any job of it is in flight; oldest first), at a cost bounded by the work rather than the backlog.
  *
  * claimDue tests every due job for an older live one. Once every conversation's head is in flight, which is where a
  * busy worker with fewer conversations than its concurrency lives, each claim walks the whole backlog to find
@@ -48,7 +48,7 @@ async function countDue(db: Kysely<Database>, now: number, window: number): Prom
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Due jobs among the oldest `window` with no older live job of their key. */
+/** Due jobs among the oldest `window` with no older live job of their key and none of it in flight. */
 function windowCandidates(now: number, window: number) {
   return sql`
     select r.id from (
@@ -56,11 +56,15 @@ function windowCandidates(now: number, window: number) {
         order by available_at, id limit ${window}
     ) r
     where r.ordering_key is null or not exists (
-      select 1 from outbox e where e.ordering_key = r.ordering_key and e.id < r.id and ${live('e')}
+      select 1 from outbox e where e.ordering_key = r.ordering_key and ${live('e')}
+        and (e.id < r.id or (e.status = 'leased' and e.available_at > ${now}))
     )`;
 }
 
-/** The oldest live job of every ordering key, and keyless jobs among the oldest `window` due ones. */
+/**
+ * The oldest live job of every ordering key with nothing in flight (a replayed dead job is older than jobs that
+ * ran past it), and keyless jobs among the oldest `window` due ones.
+ */
 function headCandidates(now: number, window: number) {
   return sql`
     with recursive keys(k) as (
@@ -69,8 +73,15 @@ function headCandidates(now: number, window: number) {
       select (select min(ordering_key) from outbox where ${live()} and ordering_key is not null and ordering_key > keys.k)
         from keys where keys.k is not null
     )
-    select (select min(id) from outbox where ${live()} and ordering_key is not null and ordering_key = keys.k)
-      from keys where keys.k is not null
+    select heads.id from (
+      select keys.k as k,
+        (select min(id) from outbox where ${live()} and ordering_key is not null and ordering_key = keys.k) as id
+        from keys where keys.k is not null
+    ) heads
+    where not exists (
+      select 1 from outbox f where f.ordering_key = heads.k and ${live('f')}
+        and f.status = 'leased' and f.available_at > ${now}
+    )
     union all
     select w.id from (
       select id, ordering_key from outbox where ${live()} and available_at <= ${now}

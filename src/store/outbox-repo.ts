@@ -93,7 +93,8 @@ const live = (alias: 'r' | 'e') => sql<boolean>`${sql.ref(`${alias}.status`)} in
  * Leases up to `limit` due jobs in one atomic statement and counts an attempt on each. A job is due when it is
  * pending and its next attempt time has come, or leased with an expired lease (its worker died). A job whose
  * ordering key has an older job still pending or leased is not due: that is what keeps one conversation's
- * messages in order. Dead jobs do not hold back later ones. On PostgreSQL, FOR UPDATE SKIP LOCKED lets
+ * messages in order. Nor is one whose key has a job in flight (leased, lease not expired), whatever its age: a dead
+ * job requeued by replay is older than the jobs that ran past it. Dead jobs do not hold back later ones. On PostgreSQL, FOR UPDATE SKIP LOCKED lets
  * concurrent claimers pass over each other's rows instead of waiting; SQLite runs one writer at a time anyway.
  */
 export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<OutboxJob[]> {
@@ -114,7 +115,7 @@ export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Pro
         .select('r.id')
         .where(live('r'))
         .where('r.availableAt', '<=', now)
-        .where((w) => w.or([w('r.orderingKey', 'is', null), w.not(w.exists(olderLiveJob(w)))]))
+        .where((w) => w.or([w('r.orderingKey', 'is', null), w.not(w.exists(blockingJob(w, now)))]))
         .orderBy('r.availableAt')
         .orderBy('r.id')
         .limit(limit)
@@ -125,13 +126,19 @@ export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Pro
   return rows.sort((a, b) => a.id - b.id);
 }
 
-function olderLiveJob(eb: ExpressionBuilder<Database & { r: Database['outbox'] }, 'r'>) {
+/** A job of r's ordering key that r must wait for: an older live one, or any one in flight. */
+function blockingJob(eb: ExpressionBuilder<Database & { r: Database['outbox'] }, 'r'>, now: number) {
   return eb
     .selectFrom('outbox as e')
     .select(sql.lit(1).as('one'))
     .whereRef('e.orderingKey', '=', 'r.orderingKey')
-    .whereRef('e.id', '<', 'r.id')
-    .where(live('e'));
+    .where(live('e'))
+    .where((w) =>
+      w.or([
+        w(w.ref('e.id'), '<', w.ref('r.id')),
+        w.and([w(sql.ref('e.status'), '=', sql.lit('leased')), w('e.availableAt', '>', now)]),
+      ]),
+    );
 }
 
 const heldBy = (eb: ExpressionBuilder<Database, 'outbox'>, lease: Lease, workerId: string) =>

@@ -193,6 +193,31 @@ describeEachDatabase('outbox repo', (t) => {
     expect(keys(await claim(T0 + 1, W1))).toEqual(['r1']);
   });
 
+  it('a dead job requeued while a later job of its conversation is in flight waits for it, then goes first', async () => {
+    for (const key of ['q1', 'q2', 'q3']) await enqueue(t.db, job(key, { orderingKey: 'conv:q' }), T0);
+    const [q1] = await claim(T0, W1);
+    if (!q1) throw new Error('nothing claimed');
+    await deadLetter(t.db, q1, { workerId: W1, errorCode: 'x', now: T0 });
+    const [q2] = await claim(T0, W1);
+    expect(q2?.idempotencyKey).toBe('q2');
+    if (!q2) return;
+    await requeueDeadLetters(t.db, { ids: [q1.id] }, T0 + 1);
+    expect(keys(await claim(T0 + 1, W2))).toEqual([]);
+    await complete(t.db, [q2], W1, T0 + 2);
+    expect(keys(await claim(T0 + 2, W2))).toEqual(['q1']);
+  });
+
+  it('a requeued job does not wait for a later job whose worker died', async () => {
+    for (const key of ['d1', 'd2']) await enqueue(t.db, job(key, { orderingKey: 'conv:d' }), T0);
+    const [d1] = await claim(T0, W1);
+    if (!d1) throw new Error('nothing claimed');
+    await deadLetter(t.db, d1, { workerId: W1, errorCode: 'x', now: T0 });
+    expect(keys(await claim(T0, W1))).toEqual(['d2']);
+    await requeueDeadLetters(t.db, { ids: [d1.id] }, T0 + 1);
+    // d2's lease runs out: its worker is gone, so d1 goes first and d2 runs again after it.
+    expect(keys(await claim(T0 + LEASE, W2))).toEqual(['d1']);
+  });
+
   it('enqueues and completes batches larger than one statement can carry', async () => {
     const many = Array.from({ length: 1234 }, (_, i) => job(`bulk-${i}`));
     const created = await enqueueMany(t.db, [...many, job('bulk-7')], T0);
