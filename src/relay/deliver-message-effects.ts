@@ -1,7 +1,7 @@
 import { bridgeMsgid } from '../bridge/bridge-msgid';
 import type { BridgeDeliveryResponse } from '../contracts/bridge';
 import { bindConversation, findConversation } from '../store/conversations-repo';
-import { findMessageByOurId, recordMessage } from '../store/messages-repo';
+import { findMessageByOurId, recordMessage, setOurMsgid } from '../store/messages-repo';
 import { enqueue } from '../store/outbox-repo';
 import { bindParticipant, findParticipantByClientId } from '../store/participants-repo';
 import { deliveryStatusJob } from './delivery-status-job';
@@ -25,11 +25,13 @@ export function deliveredEffects(target: Delivered, response: BridgeDeliveryResp
   return async (trx, now) => {
     const msgid = response.message_id === undefined ? undefined : bridgeMsgid(linkId, response.message_id);
     const ourMsgid = msgid !== undefined && !(await findMessageByOurId(trx, linkId, msgid)) ? msgid : null;
-    await recordMessage(
+    const { message, created } = await recordMessage(
       trx,
       { linkId, conversationRowId: state.conversation.id, direction: 'out', amojoMsgId, ourMsgid },
       now,
     );
+    // A replayed delivery finds the row its dead letter recorded, which had no messenger id to store yet.
+    if (!created && ourMsgid !== null && message.ourMsgid === null) await setOurMsgid(trx, message.id, ourMsgid, now);
     if (response.conversation_id !== undefined && state.conversation.conversationId === null) {
       if (!(await findConversation(trx, linkId, response.conversation_id))) {
         await bindConversation(trx, state.conversation.id, { conversationId: response.conversation_id }, now);

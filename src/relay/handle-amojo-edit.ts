@@ -1,8 +1,8 @@
-import { amojoJobError } from './amojo-job-error';
 import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 import type { RelayJob } from './relay-jobs';
+import { targetMessageJobError } from './target-message-job-error';
 
 type EditJob = Extract<RelayJob, { kind: 'amojo.edit_message' }>;
 
@@ -12,8 +12,7 @@ export async function handleAmojoEdit(deps: RelayDeps, job: EditJob): Promise<Jo
   try {
     await deps.amojo(link.region).editMessage(link.scopeId, job.request, { retry: false });
   } catch (error) {
-    // The edited message may still be on its way to amojo (an earlier job of the conversation).
-    throw amojoJobError(error, { retryNotFound: true });
+    throw await targetMessageJobError(deps, job.linkId, job.request.payload.msgid, error);
   }
   return { outcome: 'sent' };
 }

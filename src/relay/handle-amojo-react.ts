@@ -1,8 +1,8 @@
-import { amojoJobError } from './amojo-job-error';
 import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 import type { RelayJob } from './relay-jobs';
+import { targetMessageJobError } from './target-message-job-error';
 
 type ReactJob = Extract<RelayJob, { kind: 'amojo.react' }>;
 
@@ -12,7 +12,7 @@ export async function handleAmojoReact(deps: RelayDeps, job: ReactJob): Promise<
   try {
     await deps.amojo(link.region).react(link.scopeId, job.request, { retry: false });
   } catch (error) {
-    throw amojoJobError(error, { retryNotFound: true });
+    throw await targetMessageJobError(deps, job.linkId, job.request.msgid, error);
   }
   return { outcome: 'sent' };
 }
