@@ -32,10 +32,11 @@ function incomingOf(c: Context): IncomingMessage | undefined {
 }
 
 function pathId(c: Context): string {
-  const id = c.req.param('id');
-  if (id === undefined || !z.safeParse(bridgeId, id).success) {
+  const id = c.req.param('id') ?? '';
+  const checked = z.safeParse(bridgeId, id);
+  if (!checked.success) {
     throw new AppError('invalid_request', 'The id in the path is not a valid id.', {
-      issues: [{ path: 'id', message: 'must have 1 to 255 characters' }],
+      issues: [{ path: 'id', message: checked.error.issues[0]?.message ?? 'invalid' }],
     });
   }
   return id;

@@ -22,12 +22,15 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
   return bytes;
 }
 
-/** The same from node:http's request: an oversized upload is cut off, as cancelling the web stream does. */
+/**
+ * The same from node:http's request. The rest of an oversized upload is left unread, and the socket open: destroying
+ * the request here would reset the connection before the 413 is written. The app's error mapping closes the
+ * connection after that answer instead.
+ */
 async function readIncomingLimited(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
   const bytes = await readCappedIncoming(incoming, limit);
-  if (bytes !== null) return bytes;
-  incoming.destroy();
-  throw tooLarge(limit);
+  if (bytes === null) throw tooLarge(limit);
+  return bytes;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { AppError } from './app-error';
+import { createErrorHandler } from './create-error-handler';
 import type { Logger } from './create-logger';
 import type { Metrics } from './create-metrics';
 import { errorResponse } from './error-response';
@@ -23,11 +24,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
 
-  app.onError((error, c) => {
-    const res = errorResponse(error);
-    if (!(error instanceof AppError)) options.logger.error({ err: error, path: c.req.path }, 'unhandled error');
-    return c.json(res.body, res.status as 500, res.headers);
-  });
+  app.onError(createErrorHandler(options.logger));
   app.notFound((c) => {
     const res = errorResponse(new AppError('not_found', `No route for ${c.req.method} ${c.req.path}.`));
     return c.json(res.body, 404);

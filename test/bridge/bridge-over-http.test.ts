@@ -1,7 +1,8 @@
 import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { serve } from '@hono/node-server';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { resetMidBody } from '../server/helpers/reset-mid-body';
 import { type BridgeHarness, createBridgeHarness, messageBody } from './helpers/bridge-harness';
 
 // The bridge behind a real node:http server, where bodies are read from the socket rather than a web stream.
@@ -56,10 +57,42 @@ describe('bridge over node:http', () => {
     expect(await h.jobs('amojo.new_message')).toHaveLength(12);
   });
 
-  it('refuses a streamed body over the limit without storing anything', async () => {
+  it('refuses a streamed body over the limit with a 413, without storing anything', async () => {
     const text = JSON.stringify(messageBody({ message: { type: 'text', text: 'y'.repeat(6000) } }));
     const answer = await post('/bridge/v1/messages', [text.slice(0, 3000), text.slice(3000)]);
-    if ('status' in answer) expect(answer.status).toBe(413);
+    expect(answer).toMatchObject({ status: 413 });
+    expect('body' in answer && JSON.parse(answer.body).error.code).toBe('payload_too_large');
+    expect(await h.jobs()).toHaveLength(0);
+  });
+
+  it('answers 413 to a chunked body over the limit whose rest never comes, then closes the connection', async () => {
+    const socket = connect(port, '127.0.0.1');
+    const received = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => {});
+    });
+    socket.write(
+      `POST /bridge/v1/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${h.a.apiKey}\r\n` +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    // 5,000 bytes in one chunk (the limit is 4,096), then the sender stalls as if much more were to come.
+    socket.write(`1388\r\n${'x'.repeat(5000)}\r\n`);
+    const text = await received;
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(text.toLowerCase()).toContain('\r\nconnection: close\r\n');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)).error.code).toBe('payload_too_large');
+    expect(await h.jobs()).toHaveLength(0);
+  });
+
+  it('logs a client that resets mid-body at debug, never at error', async () => {
+    await resetMidBody(server, 'POST', '/bridge/v1/messages', [`Authorization: Bearer ${h.a.apiKey}`]);
+    const entries = () => h.logs.map((line) => JSON.parse(line) as { level: number; msg: string });
+    await vi.waitFor(() => expect(entries().map((e) => e.msg)).toContain('client went away mid-request'));
+    expect(entries().filter((e) => e.level >= 50)).toEqual([]);
     expect(await h.jobs()).toHaveLength(0);
   });
 

@@ -176,6 +176,30 @@ describe('bridge request checks, in order', () => {
     expect(body.error.issues?.[0]?.path).toBe('message.type');
   });
 
+  it('400 naming the field for NUL or a lone surrogate, which the database cannot keep, and stores nothing', async () => {
+    const refused = 'must not contain NUL or unpaired surrogate characters';
+    const cases: [string, unknown, string][] = [
+      ['/bridge/v1/messages', messageBody({ conversation: { id: 'c\u0000' } }), 'conversation.id'],
+      ['/bridge/v1/messages', messageBody({ sender: { id: 'u', name: 'A\u0000n' } }), 'sender.name'],
+      // SQLite stores both as U+FFFD: the second used to be a "duplicate" of the first, and was dropped.
+      ['/bridge/v1/messages', messageBody({ id: '\ud800' }), 'id'],
+      ['/bridge/v1/messages', messageBody({ id: '\udc00' }), 'id'],
+      ['/bridge/v1/typing', { conversation: { id: 'c\u0000' }, sender: { id: 'u' } }, 'conversation.id'],
+      [
+        '/bridge/v1/reactions',
+        { id: 'r\u0000', sender: { id: 'u' }, message: { id: 'm' }, type: 'react', emoji: '👍' },
+        'id',
+      ],
+    ];
+    for (const [path, body, field] of cases) {
+      const answer = await expectError(await h.post(path, body), 400, 'invalid_request');
+      expect(answer.error.issues, `${path} ${field}`).toEqual([{ path: field, message: refused }]);
+    }
+    const status = await expectError(await h.get('/bridge/v1/history-imports/a%00b'), 400, 'invalid_request');
+    expect(status.error.issues?.map((i) => i.path)).toEqual(['id']);
+    expect(await h.jobs()).toHaveLength(0);
+  });
+
   it('400 for a path id that is too long', async () => {
     const res = await h.post(`/bridge/v1/messages/${'x'.repeat(300)}/edit`, { message: { type: 'text', text: 'x' } });
     await expectError(res, 400, 'invalid_request');

@@ -1,9 +1,13 @@
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/server/app-error';
 import { createApp } from '../../src/server/create-app';
 import { createLogger } from '../../src/server/create-logger';
 import { createMetrics } from '../../src/server/create-metrics';
+import { recordLogs } from './helpers/record-logs';
+import { resetMidBody } from './helpers/reset-mid-body';
 
 function build(ready = true) {
   const lines: string[] = [];
@@ -70,6 +74,48 @@ describe('createApp', () => {
     expect(text).not.toContain('/var/db');
     expect(JSON.parse(text).error.code).toBe('internal_error');
     expect(lines.join('')).toContain('unhandled error');
+  });
+
+  it('closes the connection after a 413, since the rest of the body is left unread', async () => {
+    const routes = new Hono();
+    routes.post('/big', () => {
+      throw new AppError('payload_too_large', 'The body is too large.');
+    });
+    const app = createApp({
+      logger: createLogger({ level: 'silent' }),
+      metrics: createMetrics(),
+      readiness: async () => ({ ok: true, checks: {} }),
+      routes: [routes],
+    });
+    const res = await app.request('/big', { method: 'POST' });
+    expect([res.status, res.headers.get('connection')]).toEqual([413, 'close']);
+    expect((await build().app.request('/busy')).headers.get('connection')).toBeNull();
+  });
+
+  it('logs a client that reset the connection mid-body at debug, never at error', async () => {
+    const { logger, entries } = recordLogs();
+    const routes = new Hono();
+    routes.put('/upload', async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+    const app = createApp({
+      logger,
+      metrics: createMetrics(),
+      readiness: async () => ({ ok: true, checks: {} }),
+      routes: [routes],
+    });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    try {
+      await new Promise((resolve) => server.once('listening', resolve));
+      await resetMidBody(server, 'PUT', '/upload');
+      await vi.waitFor(() => expect(entries.map((e) => e.msg)).toContain('client went away mid-request'));
+      expect(entries.filter((e) => e.level >= 50)).toEqual([]);
+      expect(entries.find((e) => e.msg === 'client went away mid-request')).toMatchObject({
+        level: 20,
+        path: '/upload',
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('answers unknown routes with a coded 404', async () => {

@@ -1,8 +1,9 @@
 import { z } from 'zod/mini';
+import { storableText } from '../storable-text';
 
 const optionalId = z.exactOptional(
   z.pipe(
-    z.union([z.string().check(z.minLength(1), z.maxLength(255)), z.int()]),
+    z.union([z.string().check(z.minLength(1), z.maxLength(255), storableText), z.int()]),
     z.transform((value: string | number) => String(value)),
   ),
 );

@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { sourceExternalId } from '../amojo';
+import { storableText } from '../storable-text';
 
 const optional = z.exactOptional;
 
@@ -7,13 +8,16 @@ const optional = z.exactOptional;
 export const bridgeIdMaxLength = 255;
 
 /** An id of the messenger's (message, conversation, user): any non-empty string; numbers are not accepted. */
-export const bridgeId = z.string().check(z.minLength(1), z.maxLength(bridgeIdMaxLength));
+export const bridgeId = z.string().check(z.minLength(1), z.maxLength(bridgeIdMaxLength), storableText);
 
 /** A string that is not only whitespace: amojo shows names and texts, and a blank one reads as missing. */
-export const bridgeText = z.string().check(z.refine((value) => value.trim() !== '', { message: 'must not be blank' }));
+export const bridgeText = z.string().check(
+  storableText,
+  z.refine((value) => value.trim() !== '', { message: 'must not be blank' }),
+);
 
 /** A link amojo (or the messenger) downloads itself, so only plain http(s) can work. */
-export const bridgeUrl = z.url({ protocol: /^https?$/ });
+export const bridgeUrl = z.url({ protocol: /^https?$/ }).check(storableText);
 
 /**
  * A moment, as an ISO 8601 date-time with a zone (`2026-01-31T12:00:00Z`, `…+03:00`) or as Unix milliseconds.

@@ -1,10 +1,11 @@
 import { z } from 'zod/mini';
+import { storableText } from '../storable-text';
 import { bridgeId, bridgeText, bridgeUrl } from './bridge-fields';
 
 const optional = z.exactOptional;
 const byteSize = z.int().check(z.gte(0));
 const seconds = z.int().check(z.gte(0));
-const caption = optional(z.string());
+const caption = optional(z.string().check(storableText));
 
 const textContent = z.strictObject({
   type: z.literal('text'),
@@ -17,7 +18,7 @@ const textContent = z.strictObject({
       url: bridgeUrl,
       preview_link: optional(bridgeUrl),
       preview_permalink: optional(bridgeUrl),
-      site_name: optional(z.string()),
+      site_name: optional(z.string().check(storableText)),
     }),
   ),
 });

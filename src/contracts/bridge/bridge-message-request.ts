@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { storableText } from '../storable-text';
 import {
   bridgeConversation,
   bridgeId,
@@ -39,8 +40,8 @@ export const bridgePost = z.strictObject({
   url: bridgeUrl,
   preview_url: optional(bridgeUrl),
   preview_permalink: optional(bridgeUrl),
-  username: optional(z.string().check(z.maxLength(255))),
-  caption: optional(z.string()),
+  username: optional(z.string().check(z.maxLength(255), storableText)),
+  caption: optional(z.string().check(storableText)),
 });
 
 /**
@@ -90,7 +91,7 @@ export const bridgeReactionRequest = z
     sender: z.strictObject({ id: bridgeId }),
     message: bridgeMessageRef,
     type: z.enum(['react', 'unreact']),
-    emoji: optional(z.string().check(z.minLength(1), z.maxLength(32))),
+    emoji: optional(z.string().check(z.minLength(1), z.maxLength(32), storableText)),
   })
   .check(
     z.superRefine((r, ctx) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { storableText } from '../storable-text';
 import { bridgeMessageRef } from './bridge-fields';
 
 const optional = z.exactOptional;
@@ -34,7 +35,7 @@ export const bridgeReceiptRequest = z
       z.enum(['conversation_deleted', 'integration_disabled', 'internal_error', 'recipient_unreachable', 'other']),
     ),
     /** Shown to the manager; cut to 200 characters. */
-    text: optional(z.string().check(z.maxLength(2000))),
+    text: optional(z.string().check(z.maxLength(2000), storableText)),
   })
   .check(
     z.superRefine((r, ctx) => {

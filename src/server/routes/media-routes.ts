@@ -4,6 +4,14 @@ import type { MediaStore } from '../../media/create-media-store';
 import { checkMediaLink, MEDIA_ID } from '../../media/media-link';
 import { AppError } from '../app-error';
 
+/**
+ * The name with each lone surrogate replaced by U+FFFD, which encodeURIComponent would throw on: a name amojo sent
+ * once would otherwise fail every download of the file. String.prototype.toWellFormed is ES2024, beyond our TS lib.
+ */
+function toWellFormed(name: string): string {
+  return name.replace(/\p{Surrogate}/gu, '\ufffd');
+}
+
 export interface MediaRouteDeps {
   store: MediaStore;
   key: Buffer;
@@ -34,7 +42,7 @@ export function mediaRoutes(deps: MediaRouteDeps): Hono {
       'content-security-policy': "default-src 'none'; sandbox",
     };
     if (stored.fileName !== undefined) {
-      headers['content-disposition'] = `inline; filename*=UTF-8''${encodeURIComponent(stored.fileName)}`;
+      headers['content-disposition'] = `inline; filename*=UTF-8''${encodeURIComponent(toWellFormed(stored.fileName))}`;
     }
     const body = c.req.method === 'HEAD' ? null : (Readable.toWeb(deps.store.read(id)) as ReadableStream);
     return new Response(body, { status: 200, headers });

@@ -3,6 +3,7 @@ import { linkActionRequestSchema, linkPaths, linkPutRequestSchema } from '../../
 import { findLinkByAccountId } from '../../store/links-repo';
 import { AppError } from '../app-error';
 import type { OneTimeTokenIdentity } from '../auth/verify-one-time-token';
+import { createErrorHandler } from '../create-error-handler';
 import { errorResponse } from '../error-response';
 import { authenticateWidgetRequest } from './widget-link/authenticate-widget-request';
 import {
@@ -32,11 +33,7 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
   // Mounted at the root, so middleware is scoped to the API's own paths, never to the rest of the app.
   // `/*` also matches the bare path, so one registration covers all five routes.
   app.use(`${linkPaths.link}/*`, widgetLinkCors({ sandbox: ctx.sandbox }));
-  app.onError((error, c) => {
-    const res = errorResponse(error);
-    if (!(error instanceof AppError)) ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
-    return c.json(res.body, res.status as 500, res.headers);
-  });
+  app.onError(createErrorHandler(ctx.logger));
 
   app.get(linkPaths.link, async (c) => {
     const identity = await authenticate(ctx, c);

@@ -78,6 +78,13 @@ describe('bridgeDeliveryResponse', () => {
     }
     expect(z.safeParse(bridgeDeliveryResponse, { message_id: 'm', extra: true }).success).toBe(true);
   });
+
+  it('drops an id the database could not keep (NUL, a lone surrogate) and keeps the others', () => {
+    expect(
+      parseBridgeDeliveryResponse('{"message_id":"m\\u0000","conversation_id":"\\ud800","recipient_id":"u-1"}'),
+    ).toEqual({ recipient_id: 'u-1' });
+    expect(parseBridgeDeliveryResponse('{"message_id":"\\udc00x"}')).toEqual({});
+  });
 });
 
 describe('responses', () => {

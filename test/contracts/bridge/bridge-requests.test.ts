@@ -184,3 +184,154 @@ describe('bridgeHistoryImportRequest', () => {
     ]);
   });
 });
+
+describe('text the database cannot keep', () => {
+  const refused = 'must not contain NUL or unpaired surrogate characters';
+  const url = 'https://x.example/a';
+
+  /** A copy of `value` with `suffix` appended to the string at `path`. */
+  function spoil(value: Record<string, unknown>, path: string, suffix: string): Record<string, unknown> {
+    const copy = structuredClone(value);
+    const keys = path.split('.');
+    const last = keys.pop() ?? '';
+    let at: Record<string, unknown> = copy;
+    for (const key of keys) at = at[key] as Record<string, unknown>;
+    expect(typeof at[last], path).toBe('string');
+    at[last] = `${at[last] as string}${suffix}`;
+    return copy;
+  }
+
+  const message = {
+    ...base,
+    conversation: { id: 'c-1', phone: '+7916' },
+    sender: { id: 'u-1', name: 'Ann', avatar: url, phone: '+7', email: 'a@x', profile_link: url },
+    message: {
+      type: 'text',
+      text: 'hi',
+      callback_data: 'cb',
+      shared_post: { url, preview_link: url, preview_permalink: url, site_name: 'site' },
+    },
+    reply_to: { id: 'm-0' },
+    forward: { sender_name: 'Bob', message: { type: 'text', text: 'fwd' } },
+    post: { id: 'p-1', url, preview_url: url, preview_permalink: url, username: 'ann', caption: 'cap' },
+  };
+  const history = {
+    import_id: 'imp-1',
+    conversation: { id: 'c' },
+    client: { id: 'u', name: 'Ann' },
+    final: true,
+    messages: [
+      {
+        id: 'h-1',
+        direction: 'out',
+        sent_at: 1_767_000_000_000,
+        message: { type: 'text', text: 'old' },
+        reply_to: { message_id: 'm-0' },
+        author: { amojo_user_id: 'mgr', name: 'Manager' },
+      },
+    ],
+  };
+  const cases: [string, z.core.$ZodType, Record<string, unknown>, string[]][] = [
+    [
+      'message',
+      bridgeMessageRequest,
+      message,
+      [
+        'id',
+        'conversation.id',
+        'conversation.phone',
+        'sender.id',
+        'sender.name',
+        'sender.avatar',
+        'sender.phone',
+        'sender.email',
+        'sender.profile_link',
+        'message.text',
+        'message.callback_data',
+        'message.shared_post.url',
+        'message.shared_post.preview_link',
+        'message.shared_post.preview_permalink',
+        'message.shared_post.site_name',
+        'reply_to.id',
+        'forward.sender_name',
+        'forward.message.text',
+        'post.id',
+        'post.url',
+        'post.preview_url',
+        'post.preview_permalink',
+        'post.username',
+        'post.caption',
+      ],
+    ],
+    [
+      'file',
+      bridgeMessageContent,
+      { type: 'file', url, file_name: 'a.pdf', file_size: 1, caption: 'cap' },
+      ['url', 'file_name', 'caption'],
+    ],
+    [
+      'voice',
+      bridgeMessageContent,
+      { type: 'voice', url, file_name: 'a.ogg', caption: 'cap' },
+      ['url', 'file_name', 'caption'],
+    ],
+    ['sticker', bridgeMessageContent, { type: 'sticker', url, sticker_id: 's-1' }, ['url', 'sticker_id']],
+    ['contact', bridgeMessageContent, { type: 'contact', name: 'Bob', phone: '+1' }, ['name', 'phone']],
+    ['edit', bridgeEditRequest, { message: { type: 'text', text: 'x' } }, ['message.text']],
+    [
+      'typing',
+      bridgeTypingRequest,
+      { conversation: { id: 'c' }, sender: { id: 'u' } },
+      ['conversation.id', 'sender.id'],
+    ],
+    [
+      'reaction',
+      bridgeReactionRequest,
+      { id: 'r-1', sender: { id: 'u' }, message: { id: 'm' }, type: 'react', emoji: '👍' },
+      ['id', 'sender.id', 'message.id', 'emoji'],
+    ],
+    [
+      'receipt',
+      bridgeReceiptRequest,
+      { message: { message_id: 'm' }, status: 'failed', reason: 'other', text: 'gone' },
+      ['message.message_id', 'text'],
+    ],
+    [
+      'history import',
+      bridgeHistoryImportRequest,
+      history,
+      [
+        'conversation.id',
+        'client.id',
+        'client.name',
+        'messages.0.id',
+        'messages.0.message.text',
+        'messages.0.reply_to.message_id',
+        'messages.0.author.amojo_user_id',
+        'messages.0.author.name',
+      ],
+    ],
+  ];
+
+  it.each(cases)('%s: the valid base passes', (_, schema, value) => {
+    expect(issues(schema, value)).toEqual([]);
+  });
+
+  it.each(cases)('%s: NUL or a lone surrogate in any string is a 400 naming that field', (_, schema, value, paths) => {
+    for (const path of paths) {
+      for (const suffix of ['\u0000', 'x\u0000y', '\ud800', '\udc00', '\ude00\ud83d']) {
+        expect(issues(schema, spoil(value, path, suffix)), `${path} + ${JSON.stringify(suffix)}`).toEqual([
+          `${path}: ${refused}`,
+        ]);
+      }
+    }
+  });
+
+  it('keeps "\\ud800" and "\\udc00" from becoming one id (SQLite would store both as U+FFFD)', () => {
+    for (const id of ['\ud800', '\udc00']) {
+      expect(issues(bridgeMessageRequest, { ...base, id, message: { type: 'text', text: 'x' } })).toEqual([
+        `id: ${refused}`,
+      ]);
+    }
+  });
+});

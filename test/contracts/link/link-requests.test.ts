@@ -50,6 +50,15 @@ describe('PUT /api/widget/link body', () => {
     expect(issuePaths({ ...valid, webhook_url: url })).toEqual(ok ? [] : ['webhook_url']);
   });
 
+  it.each(['a\u0000b', 'a\ud800b', '\udc00', 'x\ude00\ud83d'])(
+    'refuses %j in the title or the webhook URL, which the database could not keep',
+    (bad) => {
+      expect(issuePaths({ ...valid, title: bad })).toEqual(['title']);
+      expect(issuePaths({ ...valid, webhook_url: `https://messenger.example.com/${bad}` })).toEqual(['webhook_url']);
+      expect(z.safeParse(linkPutRequestSchema, { ...valid, title: 'Chat 👍' }).success).toBe(true);
+    },
+  );
+
   it('rotate and test take an empty object', () => {
     expect(z.safeParse(linkActionRequestSchema, {}).success).toBe(true);
     expect(z.safeParse(linkActionRequestSchema, { force: true }).success).toBe(false);

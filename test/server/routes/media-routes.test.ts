@@ -80,6 +80,28 @@ describe('GET /media/:id', () => {
     expect(res.headers.has('content-disposition')).toBe(false);
   });
 
+  it('serves a file whose stored name holds lone surrogates, naming them U+FFFD', async () => {
+    const broken = 'QnJva2VuX25hbWVfd2l0aF9zdXJyb2dh';
+    await store.save(
+      broken,
+      body(Buffer.from('text')),
+      { contentType: 'text/plain', fileName: 'a\ud800b\udc00.txt' },
+      1024,
+    );
+    for (const method of ['GET', 'HEAD']) {
+      const res = await app().request(pathOf(broken), { method });
+      expect(res.status).toBe(200);
+      const disposition = res.headers.get('content-disposition') ?? '';
+      expect(disposition).toBe(`inline; filename*=UTF-8''a%EF%BF%BDb%EF%BF%BD.txt`);
+      expect(decodeURIComponent(disposition.split("UTF-8''")[1] ?? '')).toBe('a\ufffdb\ufffd.txt');
+    }
+    // A pair stays the character it encodes.
+    const emoji = 'RW1vamlfbmFtZV9vZl90aGlydHl0d29f';
+    await store.save(emoji, body(Buffer.from('png')), { contentType: 'image/png', fileName: '👍.png' }, 1024);
+    const res = await app().request(pathOf(emoji));
+    expect(res.headers.get('content-disposition')).toBe(`inline; filename*=UTF-8''${encodeURIComponent('👍.png')}`);
+  });
+
   it('answers HEAD with the headers and no body', async () => {
     const res = await app().request(pathOf(id), { method: 'HEAD' });
     expect(res.status).toBe(200);

@@ -1,4 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'zod/mini';
 import {
   linkDeleteResponseSchema,
@@ -10,6 +12,8 @@ import {
 import { openLinkSecrets } from '../../../src/server/routes/widget-link/link-secrets';
 import { verifyApiKey } from '../../../src/store/api-key-hash';
 import { findLinkByAccountId } from '../../../src/store/links-repo';
+import { recordLogs } from '../helpers/record-logs';
+import { resetMidBody } from '../helpers/reset-mid-body';
 import {
   ACCOUNT_A,
   ACCOUNT_B,
@@ -264,5 +268,23 @@ describe('widget link routes', () => {
     const result = await h.call('POST', LINK, { body: {} });
     expect(result.status).toBe(405);
     expect(result.headers.get('allow')).toBe('GET, PUT, DELETE');
+  });
+});
+
+describe('widget link routes over node:http', () => {
+  it('logs a client that resets mid-body (no token needed) at debug, never at error', async () => {
+    const { logger, entries } = recordLogs();
+    const h = await startHarness({ deps: { logger } });
+    const server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    try {
+      await new Promise((resolve) => server.once('listening', resolve));
+      await resetMidBody(server, 'PUT', LINK);
+      await vi.waitFor(() => expect(entries.map((e) => e.msg)).toContain('client went away mid-request'));
+      expect(entries.filter((e) => e.level >= 50)).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await h.close();
+    }
   });
 });
