@@ -11,6 +11,7 @@ import {
   bridgeReceiptRequest,
   bridgeTypingRequest,
 } from '../contracts/bridge';
+import { answerOtherMethods } from '../server/answer-other-methods';
 import { AppError } from '../server/app-error';
 import { acceptEdit } from './accept-edit';
 import { acceptHistoryImport } from './accept-history-import';
@@ -112,6 +113,12 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
     bridgePaths.historyImport,
     authed(async (c, link) => c.json(await historyImportStatus(deps, link, pathId(c)))),
   );
-
+  answerOtherMethods(app, [
+    ...[bridgePaths.messages, bridgePaths.edit, bridgePaths.typing, bridgePaths.reactions, bridgePaths.receipts].map(
+      (path) => [path, 'POST'] as const,
+    ),
+    [bridgePaths.historyImports, 'POST'],
+    [bridgePaths.historyImport, 'GET'],
+  ]);
   return app;
 }

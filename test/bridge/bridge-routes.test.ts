@@ -78,6 +78,19 @@ describe('bridge authentication', () => {
   });
 });
 
+describe('methods', () => {
+  it.each([
+    ['GET', '/bridge/v1/messages', 'POST'],
+    ['PUT', '/bridge/v1/messages/m-1/edit', 'POST'],
+    ['GET', '/bridge/v1/receipts', 'POST'],
+    ['DELETE', '/bridge/v1/history-imports/imp-1', 'GET'],
+  ])('answers %s %s 405 with Allow: %s', async (method, path, allow) => {
+    const res = await h.app.request(path, { method });
+    expect(res.headers.get('allow')).toBe(allow);
+    await expectError(res, 405, 'method_not_allowed');
+  });
+});
+
 describe('bridge request checks, in order', () => {
   it('415 without a JSON content type (before size and JSON)', async () => {
     const big = 'x'.repeat(10_000);

@@ -10,6 +10,8 @@ export interface AccountOrigin {
 // One DNS label, then one of the three CRM domains (widget-platform.md §7). Nested labels (`a.b.amocrm.ru`) are no
 // account address, so they are refused rather than read as a subdomain.
 const ACCOUNT_HOST = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.(amocrm\.ru|amocrm\.com|kommo\.com)$/;
+// The CRM's own site, not an account: refused as a CORS origin and as a token issuer alike.
+const NOT_ACCOUNTS: ReadonlySet<string> = new Set(['www']);
 const REGION_OF_DOMAIN: Readonly<Record<string, AmojoRegion>> = {
   'amocrm.ru': 'ru',
   'amocrm.com': 'com',
@@ -34,6 +36,6 @@ export function parseAccountOrigin(value: string): AccountOrigin | null {
   const match = ACCOUNT_HOST.exec(url.hostname);
   const subdomain = match?.[1];
   const region = match?.[2] === undefined ? undefined : REGION_OF_DOMAIN[match[2]];
-  if (subdomain === undefined || region === undefined) return null;
+  if (subdomain === undefined || region === undefined || NOT_ACCOUNTS.has(subdomain)) return null;
   return { origin: url.origin, subdomain, region };
 }

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { IngressResult, IngressRow } from '../../store/write-ingress-batch';
+import { answerOtherMethods } from '../answer-other-methods';
 import { AppError } from '../app-error';
 import type { Logger } from '../create-logger';
 import type { Metrics } from '../create-metrics';
@@ -46,6 +47,7 @@ export function amojoWebhookRoutes(deps: AmojoWebhookDeps): Hono {
     });
     return c.json(res.body, res.status as 200, res.headers);
   });
+  answerOtherMethods(routes, [['/amojo/webhook/:scopeId', 'POST']]);
   return routes;
 }
 

@@ -1,10 +1,9 @@
 import { type Context, Hono } from 'hono';
 import { linkActionRequestSchema, linkPaths, linkPutRequestSchema } from '../../contracts/link';
 import { findLinkByAccountId } from '../../store/links-repo';
-import { AppError } from '../app-error';
+import { answerOtherMethods } from '../answer-other-methods';
 import type { OneTimeTokenIdentity } from '../auth/verify-one-time-token';
 import { createErrorHandler } from '../create-error-handler';
-import { errorResponse } from '../error-response';
 import { authenticateWidgetRequest } from './widget-link/authenticate-widget-request';
 import {
   createWidgetLinkContext,
@@ -66,16 +65,11 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
     return c.json(await testLink(ctx, identity));
   });
 
-  for (const [path, allow] of [
+  answerOtherMethods(app, [
     [linkPaths.link, 'GET, PUT, DELETE'],
     [linkPaths.rotate, 'POST'],
     [linkPaths.test, 'POST'],
-  ] as const) {
-    app.all(path, (c) => {
-      const res = errorResponse(new AppError('method_not_allowed', `${c.req.method} is not allowed here.`));
-      return c.json(res.body, 405, { Allow: allow });
-    });
-  }
+  ]);
   return app;
 }
 

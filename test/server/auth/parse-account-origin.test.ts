@@ -23,6 +23,8 @@ describe('parseAccountOrigin', () => {
     'https:\\\\shop.amocrm.ru',
     'https://a.b.amocrm.ru',
     'https://amocrm.ru',
+    'https://www.amocrm.ru',
+    'https://www.kommo.com',
     'https://user:pw@shop.amocrm.ru',
     'not a url',
     '',

@@ -98,6 +98,17 @@ describe('POST /amojo/webhook/:scopeId', () => {
     expect(await h.inbox()).toEqual([]);
   });
 
+  it('answers other methods 405 with Allow: POST', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await h.app.request(`/amojo/webhook/${h.link.scopeId}`, { method });
+      expect([res.status, res.headers.get('allow'), (await errorOf(res)).code]).toEqual([
+        405,
+        'POST',
+        'method_not_allowed',
+      ]);
+    }
+  });
+
   it('refuses an unknown scope or another channel’s scope with 404', async () => {
     const body = h.hook('hook-message-v2-text-with-source');
     const unknown = await h.post(body, {}, `${CHANNEL_ID}_00000000-0000-4000-8000-999999999999`);
