@@ -111,6 +111,9 @@ export async function call(transport: AmojoTransport, request: AmojoRequest): Pr
     }
     case response.status === 404:
       throw new AmojoError('not_found', '404', init);
+    // The server gave up waiting for our request: nothing was done, so it is a timeout like our own.
+    case response.status === 408:
+      throw new AmojoError('timeout', '408', init);
     case response.status === 429: {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), transport.now());
       throw new AmojoError('rate_limited', '429', retryAfterMs === null ? init : { ...init, retryAfterMs });

@@ -78,6 +78,7 @@ describe('call', () => {
     [403, 'forbidden', false],
     [400, 'invalid_request', false],
     [404, 'not_found', false],
+    [408, 'timeout', true],
     [409, 'invalid_request', false],
     [429, 'rate_limited', true],
     [500, 'upstream_error', true],
