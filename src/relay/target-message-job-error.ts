@@ -1,7 +1,6 @@
 import { AmojoError } from '../amojo/amojo-error';
-import { bridgeJobKeys } from '../bridge/bridge-job-keys';
-import { messengerIdFromMsgid } from '../bridge/bridge-msgid';
-import { findJobByKey } from '../store/outbox-repo';
+import { findMessageByOurId } from '../store/messages-repo';
+import { findDeadJobsMentioning } from '../store/outbox-repo';
 import { amojoJobError } from './amojo-job-error';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
@@ -11,9 +10,6 @@ import { RelayJobError } from './relay-job-error';
  * retried, as the message may still be in processing there, unless the message's own new_message job is dead: then
  * it never reached amojo, retrying would hold the conversation's later messages back for all the attempts, and
  * the job is better off beside its message among the dead letters, to be replayed after it.
- *
- * Only msgids that still carry the messenger's id can name that job; for hashed ids and history imports (whose keys
- * hold the import id) the 404 is retried as before.
  */
 export async function targetMessageJobError(
   deps: Pick<RelayDeps, 'db'>,
@@ -27,9 +23,22 @@ export async function targetMessageJobError(
   return amojoJobError(error, { retryNotFound: true });
 }
 
+/**
+ * Whether the client message `msgid` names has a dead send. Found through the message row, as its job key depends on
+ * how the message came (a request or a history import) and a long id is only a hash in the msgid.
+ */
 async function sendIsDead(deps: Pick<RelayDeps, 'db'>, linkId: string, msgid: string | undefined): Promise<boolean> {
-  const messengerId = messengerIdFromMsgid(linkId, msgid);
-  if (messengerId === undefined) return false;
-  const job = await findJobByKey(deps.db, bridgeJobKeys.message(linkId, messengerId));
-  return job?.kind === 'amojo.new_message' && job.status === 'dead';
+  if (msgid === undefined) return false;
+  const message = await findMessageByOurId(deps.db, linkId, msgid);
+  if (message?.direction !== 'in') return false;
+  const dead = await findDeadJobsMentioning(deps.db, linkId, 'amojo.new_message', message.id);
+  return dead.some((job) => messageRowIdOf(job.payload) === message.id);
+}
+
+function messageRowIdOf(payload: string): unknown {
+  try {
+    return (JSON.parse(payload) as { messageRowId?: unknown }).messageRowId;
+  } catch {
+    return undefined;
+  }
 }

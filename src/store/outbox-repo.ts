@@ -240,6 +240,27 @@ export async function requeueDeadLetters(db: Kysely<Database>, filter: DeadLette
   return Number(result.numUpdatedRows);
 }
 
+/**
+ * Dead jobs of `kind` on a link whose payload contains `text` (an id), for the caller to confirm by parsing. Dead
+ * letters are few, and the partial dead index holds only them.
+ */
+export async function findDeadJobsMentioning(
+  db: Kysely<Database>,
+  linkId: string,
+  kind: string,
+  text: string,
+): Promise<OutboxJob[]> {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where(sql<boolean>`status = 'dead'`)
+    .where('linkId', '=', linkId)
+    .where('kind', '=', kind)
+    .where(sql<boolean>`payload like ${pattern} escape '\\'`)
+    .execute();
+}
+
 export async function findJob(db: Kysely<Database>, id: number): Promise<OutboxJob | undefined> {
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -4,7 +4,9 @@ import { bridgeJobKeys } from '../../src/bridge/bridge-job-keys';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
 import { RelayJobError } from '../../src/relay/relay-job-error';
 import { targetMessageJobError } from '../../src/relay/target-message-job-error';
+import { ensureConversation } from '../../src/store/conversations-repo';
 import type { Link } from '../../src/store/links-repo';
+import { recordMessage } from '../../src/store/messages-repo';
 import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../src/store/open-database';
 import { enqueue } from '../../src/store/outbox-repo';
@@ -25,19 +27,33 @@ describe('targetMessageJobError', () => {
 
   const notFound = () => new AmojoError('not_found', 'message not found', { endpoint: 'react', status: 404 });
 
-  /** The new_message job of messenger message `messengerId`, left in `status`. */
-  async function sendJob(messengerId: string, status: OutboxStatus) {
+  /**
+   * A client message from the messenger (row id `rowId`) and its new_message job under `key`, left in `status`;
+   * returns the msgid amojo knows it by.
+   */
+  async function clientMessage(messengerId: string, status: OutboxStatus, rowId: string, key?: string) {
+    const now = Date.now();
+    const { conversation } = await ensureConversation(opened.db, { linkId: link.id, conversationId: 'conv-1' }, now);
+    const ourMsgid = bridgeMsgid(link.id, messengerId);
+    const direction = 'in';
+    await recordMessage(
+      opened.db,
+      { linkId: link.id, conversationRowId: conversation.id, direction, ourMsgid },
+      now,
+      () => rowId,
+    );
     const { job } = await enqueue(
       opened.db,
       {
-        idempotencyKey: bridgeJobKeys.message(link.id, messengerId),
+        idempotencyKey: key ?? bridgeJobKeys.message(link.id, messengerId),
         kind: 'amojo.new_message',
-        payload: '{}',
+        payload: JSON.stringify({ kind: 'amojo.new_message', linkId: link.id, messageRowId: rowId }),
         linkId: link.id,
       },
-      Date.now(),
+      now,
     );
     await opened.db.updateTable('outbox').set({ status }).where('id', '=', job.id).execute();
+    return ourMsgid;
   }
 
   const failure = async (msgid: string | undefined, error: unknown = notFound()) => {
@@ -46,28 +62,31 @@ describe('targetMessageJobError', () => {
     const { code, retryable } = result as RelayJobError;
     return { code, retryable };
   };
+  const final = { code: 'target_message_dead', retryable: false };
+  const retried = { code: 'amojo_not_found', retryable: true };
 
   it('makes a 404 final when the named message’s own send is a dead letter', async () => {
-    await sendJob('m-1', 'dead');
-    expect(await failure(bridgeMsgid(link.id, 'm-1'))).toEqual({ code: 'target_message_dead', retryable: false });
+    expect(await failure(await clientMessage('m-1', 'dead', 'row-1'))).toEqual(final);
+  });
+
+  it('finds the send however the message came: a long id kept only as a hash, a history import', async () => {
+    expect(await failure(await clientMessage('an id with spaces', 'dead', 'row-1'))).toEqual(final);
+    expect(await failure(await clientMessage('m-2', 'dead', 'row-2', 'bridge:history:imp-1:m-2'))).toEqual(final);
   });
 
   it.each(['pending', 'leased', 'done'] as const)('retries a 404 while the send is %s', async (status) => {
-    await sendJob('m-1', status);
-    expect(await failure(bridgeMsgid(link.id, 'm-1'))).toEqual({ code: 'amojo_not_found', retryable: true });
+    expect(await failure(await clientMessage('m-1', status, 'row-1'))).toEqual(retried);
   });
 
-  it('retries a 404 it cannot trace to a send: no job, a hashed msgid, or a message named by amojo’s id', async () => {
-    const odd = 'an id with spaces';
-    await sendJob(odd, 'dead');
-    for (const msgid of [bridgeMsgid(link.id, 'm-9'), bridgeMsgid(link.id, odd), undefined]) {
-      expect(await failure(msgid)).toEqual({ code: 'amojo_not_found', retryable: true });
-    }
+  it('retries a 404 it cannot trace to a dead send of that very message', async () => {
+    // The two row ids differ in one character; only the parsed payload names the message.
+    await clientMessage('m-1', 'dead', 'row-1');
+    const other = await clientMessage('m-2', 'pending', 'row_1');
+    for (const msgid of [other, bridgeMsgid(link.id, 'm-9'), undefined]) expect(await failure(msgid)).toEqual(retried);
   });
 
   it('leaves other failures as amojo classifies them', async () => {
-    await sendJob('m-1', 'dead');
-    const msgid = bridgeMsgid(link.id, 'm-1');
+    const msgid = await clientMessage('m-1', 'dead', 'row-1');
     const refused = new AmojoError('invalid_request', 'bad body', { endpoint: 'react', status: 400 });
     expect(await failure(msgid, refused)).toEqual({ code: 'amojo_invalid_request', retryable: false });
     const down = new AmojoError('upstream_error', 'bad gateway', { endpoint: 'react', status: 502 });

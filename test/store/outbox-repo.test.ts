@@ -8,6 +8,7 @@ import {
   enqueueMany,
   extendLease,
   fail,
+  findDeadJobsMentioning,
   findJob,
   type NewOutboxJob,
   pruneCompleted,
@@ -216,6 +217,24 @@ describeEachDatabase('outbox repo', (t) => {
     await requeueDeadLetters(t.db, { ids: [d1.id] }, T0 + 1);
     // d2's lease runs out: its worker is gone, so d1 goes first and d2 runs again after it.
     expect(keys(await claim(T0 + LEASE, W2))).toEqual(['d1']);
+  });
+
+  it('finds dead jobs of a link and kind by text in their payload, with LIKE wildcards taken literally', async () => {
+    const link = await seedLink(t.db);
+    const dead = async (key: string, text: string, kind = 'amojo.new_message') => {
+      const { job: queued } = await enqueue(
+        t.db,
+        { ...job(key), kind, linkId: link.id, payload: `{"x":"${text}"}` },
+        T0,
+      );
+      await t.db.updateTable('outbox').set({ status: 'dead' }).where('id', '=', queued.id).execute();
+    };
+    await dead('w1', 'a_b%c\\d');
+    await dead('w2', 'axbyc\\d');
+    await dead('w3', 'a_b%c\\d', 'amojo.react');
+    await enqueue(t.db, { ...job('w4'), linkId: link.id, payload: '{"x":"a_b%c\\\\d"}' }, T0);
+    const found = await findDeadJobsMentioning(t.db, link.id, 'amojo.new_message', 'a_b%c\\d');
+    expect(keys(found)).toEqual(['w1']);
   });
 
   it('enqueues and completes batches larger than one statement can carry', async () => {
