@@ -11,6 +11,7 @@ import { type CommitRequest, createOutboxCommitter } from './create-outbox-commi
 import { failureDecision } from './failure-decision';
 import type { JobContext, JobHandler } from './job-handler';
 import { JOB_RETRY_POLICY } from './job-retry-policy';
+import { RelayJobError } from './relay-job-error';
 import { renewLeases } from './renew-leases';
 
 export type { JobContext, JobHandler, JobResult } from './job-handler';
@@ -159,6 +160,9 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
     let outcome: string;
     working += 1;
     try {
+      // Claimed more often than it may run, yet its last attempt never reported: a worker died on it every time (a
+      // crash, an out-of-memory kill). Running it again would only take the next worker down with it.
+      if (job.attempts > retry.maxAttempts) throw new RelayJobError('attempts_exhausted', { retryable: false });
       const result = await handle(job, ctx);
       outcome = result.outcome;
       finish = { type: 'finish', lease, decision: { type: 'complete' }, effects: result.effects };

@@ -119,6 +119,25 @@ describe('createRelayRunner', () => {
     expect(text).toMatch(/relay_job_attempts_total\{kind="test.job",outcome="retry"\} 2/);
   });
 
+  it('dead-letters without running it a job whose every attempt took its worker down', async () => {
+    const poison = await add('poison', 'conv');
+    const next = await add('next', 'conv');
+    // Three claims (maxAttempts) whose workers died before reporting, each lease since run out.
+    await setup.db.updateTable('outbox').set({ attempts: 3 }).where('id', '=', poison.id).execute();
+    const ran: string[] = [];
+    start(async (job) => {
+      ran.push(job.idempotencyKey);
+      return { outcome: 'ok' };
+    });
+    await waitFor('the next job done', async () => (await statusOf(next.id)) === 'done');
+    expect(ran).toEqual(['next']);
+    expect(await findJob(setup.db, poison.id)).toMatchObject({
+      status: 'dead',
+      attempts: 4,
+      lastError: 'attempts_exhausted',
+    });
+  });
+
   it('dead-letters a permanent failure at once, does not hold its key back, and retries unknown errors', async () => {
     const permanent = await add('bad', 'k');
     const after = await add('good', 'k');
