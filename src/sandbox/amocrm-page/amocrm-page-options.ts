@@ -47,6 +47,7 @@ export type InboxEmulator = Pick<
   | 'startWriteFirst'
   | 'typing'
   | 'react'
+  | 'uninstall'
 >;
 
 export interface AmocrmPageOptions {

@@ -115,6 +115,11 @@ export function pageRoutes(app: Hono, deps: PageRouteDeps): void {
     const parsed = z.safeParse(widgetSettingsInput, await c.req.json().catch(() => undefined));
     if (!parsed.success)
       return c.json({ error: 'expected {status: "install"|"installed", settings: {code: string}}' }, 400);
+    // Uninstalling the integration disconnects its channel at amojo (chats-api §1.2); the next install must connect
+    // again, which is what the widget's onSave does.
+    if (settings.get().status === 'installed' && parsed.data.status === 'install') {
+      options.emulator.uninstall(options.account.amojo_id);
+    }
     settings.set(parsed.data);
     return c.json(settings.get(), 200, noStore);
   });

@@ -13,6 +13,7 @@ import {
   type WriteFirstInput,
   writeFirstInput,
 } from './control-schemas';
+import { disconnectAccount } from './disconnect-account';
 import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord, HookDelivery, MessageRecord } from './emulator-types';
 import type { FaultInjector } from './FaultInjector';
@@ -34,6 +35,11 @@ export interface ControlApi {
   typing(input: TypingInput): Promise<{ readonly hook: HookDelivery | null }>;
   /** A manager reacts or takes the reaction back: emits a reaction hook. */
   react(input: ReactInput): Promise<{ readonly message: MessageRecord; readonly hook: HookDelivery }>;
+  /**
+   * The integration is uninstalled in the account: amoCRM disconnects the channel itself (chats-api §1.2), so the
+   * backend must connect again after the next install.
+   */
+  uninstall(accountId: string): void;
   /** Answer a status (or stall) for the next `count` amojo API requests. */
   misbehave(input: MisbehaveInput): void;
   clearMisbehaviour(): void;
@@ -48,6 +54,8 @@ export function createControlApi(ctx: EmulatorContext, faults: FaultInjector): C
   };
 
   return {
+    uninstall: (accountId) => disconnectAccount(ctx, accountId),
+
     async sendMessage(raw) {
       const input = parseControlInput(sendMessageInput, raw);
       const sent = await sendManagerMessage(ctx, {

@@ -4,8 +4,12 @@ import { type ApiResponse, jsonResponse } from './api-response';
 import { parseRequestBody } from './parse-request-body';
 import type { RouteInput } from './route-input';
 
-// Our client always sends hook_api_version, but amojo accepts a connect without it and defaults to v1.
-const connectAsAmojoReads = z.extend(connectRequest, { hook_api_version: z._default(z.enum(['v1', 'v2']), 'v1') });
+// Our client always sends hook_api_version, but amojo accepts a connect without it and defaults to v1. An account's
+// amojo id is a UUID; the numeric amoCRM account id in its place (chats-api §0, the classic mix-up) is refused.
+const connectAsAmojoReads = z.extend(connectRequest, {
+  account_id: z.guid(),
+  hook_api_version: z._default(z.enum(['v1', 'v2']), 'v1'),
+});
 
 /** POST /v2/origin/custom/{channel_id}/connect. Reconnecting an account keeps its scope id and takes the new settings. */
 export function handleConnect({ ctx, body }: RouteInput): ApiResponse {

@@ -1,5 +1,6 @@
 import { disconnectRequest } from '../../contracts/amojo';
 import { type ApiResponse, emptyResponse } from './api-response';
+import { disconnectAccount } from './disconnect-account';
 import { parseRequestBody } from './parse-request-body';
 import type { RouteInput } from './route-input';
 
@@ -10,10 +11,6 @@ import type { RouteInput } from './route-input';
 export function handleDisconnect({ ctx, body }: RouteInput): ApiResponse {
   const parsed = parseRequestBody(disconnectRequest, body);
   if (!parsed.ok) return parsed.response;
-  const connection = ctx.store.connections.get(`${ctx.channelId}_${parsed.value.account_id}`);
-  if (connection?.connected) {
-    connection.connected = false;
-    connection.disconnectedAt = ctx.now().getTime();
-  }
+  disconnectAccount(ctx, parsed.value.account_id);
   return emptyResponse(200);
 }

@@ -157,6 +157,22 @@ describe('amoCRM sandbox page server', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('disconnects the channel at amojo when the widget is uninstalled, as amoCRM does, and only then', async () => {
+    await h.amojo.connect(ACCOUNT.amojo_id);
+    const put = (status: 'install' | 'installed') =>
+      h.fetchPage('/_sandbox/widget-settings', {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status, settings: {} }),
+      });
+    const connected = () => h.amojo.emulator.listConnections()[0]?.connected;
+    expect((await put('installed')).status).toBe(200);
+    expect((await put('installed')).status).toBe(200);
+    expect(connected()).toBe(true);
+    expect((await put('install')).status).toBe(200);
+    expect(connected()).toBe(false);
+  });
+
   it('re-reads the archive when it changes, and warns when script.js names another backend', async () => {
     const rebuilt = testScript.replace('http://127.0.0.1:8080', 'https://channel.example.com');
     const files = { ...h.zip.files, 'script.js': new TextEncoder().encode(rebuilt) };

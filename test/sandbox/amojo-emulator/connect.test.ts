@@ -26,6 +26,14 @@ describe('amojo emulator: connect and disconnect', () => {
     });
   });
 
+  it('refuses the numeric amoCRM account id where the amojo id belongs, with 400', async () => {
+    for (const accountId of ['31415926', 31_415_926]) {
+      const result = await h.call({ path: h.paths.connect, body: { account_id: accountId, hook_api_version: 'v2' } });
+      expect(result.status).toBe(400);
+    }
+    expect(h.emulator.listConnections()).toEqual([]);
+  });
+
   it('stores the hook version asked for and returns the same scope on reconnect', async () => {
     const first = await h.call({ path: h.paths.connect, body: { account_id: ACCOUNT_ID, hook_api_version: 'v1' } });
     expect(first.json().hook_api_version).toBe('v1');
