@@ -126,19 +126,24 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
       return link.unlink();
     },
     /**
-     * The onSave callback: resolves with the backend's answer when there was something to send, with true when
-     * there was not (no consent yet, not installed yet, nothing changed, widget being disabled), and rejects with
-     * the admin-facing message when the backend refused.
+     * The onSave callback (Install/Save, and disabling). A linked account gets its PUT even when nothing changed:
+     * every PUT reconnects at amojo, and uninstalling disconnected the channel there (docs/decisions.md). An action
+     * still running is waited for, not refused. Resolves true (never the answer: it holds the one-time
+     * credentials, which stay in the panel), also when there is nothing to send (disabling, no consent, not
+     * installed, not linked and nothing changed); rejects with the admin-facing message when the backend refused.
      */
-    async save(info?: unknown): Promise<unknown> {
+    async save(info?: unknown): Promise<true> {
       if (isDisabling(info)) return true;
       if (!consent.given.peek()) {
         consent.warn();
         return true;
       }
-      if (!canLink || !form.dirty.peek()) return true;
+      if (!canLink) return true;
+      // the next action can only start from a later event, so after this the model is free
+      await link.settled();
+      if (link.status.peek()?.state !== 'linked' && !form.dirty.peek()) return true;
       const result = await submit();
-      if (result.ok) return result.value;
+      if (result.ok) return true;
       throw new Error(t(failureMessageKey(result.failure)));
     },
     dispose() {

@@ -13,7 +13,7 @@ export function isStorableText(value: string): boolean {
   return !value.includes('\u0000') && !loneSurrogate.test(value);
 }
 
+export const storableTextMessage = 'must not contain NUL or unpaired surrogate characters';
+
 /** The check on every client-supplied string of the contracts, so bad text is a 400 naming the field, not a 500. */
-export const storableText = z.refine<string>(isStorableText, {
-  message: 'must not contain NUL or unpaired surrogate characters',
-});
+export const storableText = z.refine<string>(isStorableText, { message: storableTextMessage });

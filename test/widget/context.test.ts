@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LinkedStatus } from '../../src/contracts/link';
 import type { ApiResult, BackendApi } from '../../widget/api/backend-api';
 import { createPanelContext } from '../../widget/context';
 import type { CrmHost, InstallStatus } from '../../widget/host/crm-host';
@@ -6,8 +7,20 @@ import type { SettingsField } from '../../widget/host/settings-field';
 import { mountPanel } from '../../widget/mount-panel';
 
 const unlinked = { state: 'unlinked', account: { id: 1, subdomain: 'acme' } } as const;
+const linked: LinkedStatus = {
+  state: 'linked',
+  account: { id: 1, subdomain: 'acme' },
+  amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
+  title: 'Chat',
+  webhook_url: 'https://m.example/h',
+  time_window_disabled: false,
+  api_key_hint: 'ak_test_',
+  created_at: '2026-11-29T12:00:00.000Z',
+  updated_at: '2026-11-29T12:00:00.000Z',
+};
+const credentials = { api_key: 'k'.repeat(24), signing_secret: 's'.repeat(32) };
 
-function fakes(installStatus: InstallStatus = 'installed') {
+function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<BackendApi> = {}) {
   const writes: string[] = [];
   let value = '';
   const field: SettingsField = {
@@ -28,6 +41,7 @@ function fakes(installStatus: InstallStatus = 'installed') {
     rotate: () => answer('rotate', { ok: false, failure: { kind: 'network' } }),
     test: () => answer('test', { ok: false, failure: { kind: 'network' } }),
     unlink: () => answer('unlink', { ok: true, value: { status: unlinked } }),
+    ...overrides,
   };
   const host: CrmHost = {
     widgetCode: () => 'wc',
@@ -49,10 +63,19 @@ function fakes(installStatus: InstallStatus = 'installed') {
     clipboard: undefined,
     idPrefix: 'p',
   });
-  return { ctx, writes, calls, gate: () => gate?.() };
+  return { ctx, writes, calls, answer, gate: () => gate?.() };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A backend answer the test releases by hand, to look at the panel while a request is in flight. */
+function held<T>(result: ApiResult<T>) {
+  let release = () => {};
+  const promise = new Promise<ApiResult<T>>((resolve) => {
+    release = () => resolve(result);
+  });
+  return { promise, release: () => release() };
+}
 
 describe('createPanelContext', () => {
   it('gates the API on consent and loads the status once consent is given', async () => {
@@ -106,5 +129,129 @@ describe('createPanelContext', () => {
     button.click();
     expect(ctx.consent.warning.value).toBe(false);
     unmount();
+  });
+
+  describe('save (onSave)', () => {
+    /** A linked account whose PUT succeeds; `created` says whether the backend issued new credentials. */
+    function linkedFakes(created = false) {
+      const sent: unknown[] = [];
+      const f = fakes('installed', {
+        getStatus: () => f.answer('getStatus', { ok: true, value: linked }),
+        link: (request) => {
+          sent.push(request);
+          return f.answer('link', {
+            ok: true,
+            value: created ? { created: true, status: linked, credentials } : { created: false, status: linked },
+          });
+        },
+      });
+      return { ...f, sent };
+    }
+
+    it('re-sends the PUT for a linked account even when nothing changed, so a reinstall reconnects at amojo', async () => {
+      const { ctx, calls, sent } = linkedFakes();
+      ctx.consent.set(true);
+      await tick();
+      expect(ctx.link.status.value?.state).toBe('linked');
+      expect(ctx.form.dirty.value).toBe(false);
+      await ctx.save({ active: 'Y', fields: {} });
+      expect(calls).toEqual(['getStatus', 'link']);
+      expect(sent).toEqual([
+        {
+          amojo_id: linked.amojo_id,
+          title: linked.title,
+          webhook_url: linked.webhook_url,
+          time_window_disabled: linked.time_window_disabled,
+        },
+      ]);
+    });
+
+    it('resolves true, not the PUT answer: the one-time credentials stay in the panel', async () => {
+      const { ctx } = linkedFakes(true);
+      ctx.consent.set(true);
+      await tick();
+      expect(await ctx.save({ active: 'Y' })).toBe(true);
+      expect(ctx.link.credentials.value).toEqual(credentials);
+    });
+
+    it('sends nothing while disabling, even for a linked account', async () => {
+      const { ctx, calls } = linkedFakes();
+      ctx.consent.set(true);
+      await tick();
+      expect(await ctx.save({ active: 'N' })).toBe(true);
+      expect(calls).toEqual(['getStatus']);
+    });
+
+    it('sends nothing for an unlinked account with an unchanged form, and links one with changes', async () => {
+      const f = fakes('installed', {
+        link: () => f.answer('link', { ok: true, value: { created: false, status: linked } }),
+      });
+      f.ctx.consent.set(true);
+      await tick();
+      expect(await f.ctx.save({ active: 'Y' })).toBe(true);
+      expect(f.calls).toEqual(['getStatus']);
+      f.ctx.form.setWebhookUrl(linked.webhook_url);
+      expect(await f.ctx.save({ active: 'Y' })).toBe(true);
+      expect(f.calls).toEqual(['getStatus', 'link']);
+    });
+
+    it('without consent warns and sends nothing', async () => {
+      const { ctx, calls } = linkedFakes();
+      expect(await ctx.save({ active: 'Y' })).toBe(true);
+      expect(ctx.consent.warning.value).toBe(true);
+      expect(calls).toEqual([]);
+    });
+
+    it('rejects with the admin-facing message when the PUT fails', async () => {
+      const { ctx } = fakes('installed', {
+        getStatus: async () => ({ ok: true, value: linked }),
+      });
+      ctx.consent.set(true);
+      await tick();
+      await expect(ctx.save({ active: 'Y' })).rejects.toThrow('errors.network');
+    });
+
+    it('waits for the status request in flight, then re-sends the PUT for the linked account', async () => {
+      const status = held<LinkedStatus>({ ok: true, value: linked });
+      const f = fakes('installed', {
+        getStatus: () => {
+          f.calls.push('getStatus');
+          return status.promise;
+        },
+        link: () => f.answer('link', { ok: true, value: { created: false, status: linked } }),
+      });
+      f.ctx.consent.set(true);
+      expect(f.ctx.link.busy.value).toBe('load');
+      const saving = f.ctx.save({ active: 'Y' });
+      await tick();
+      expect(f.calls).toEqual(['getStatus']);
+      status.release();
+      expect(await saving).toBe(true);
+      expect(f.calls).toEqual(['getStatus', 'link']);
+      expect(f.ctx.link.busy.value).toBeNull();
+    });
+
+    it('waits for a panel action in flight instead of refusing with "Saving…"', async () => {
+      const test = held({
+        ok: true,
+        value: { outcome: 'delivered', http_status: 200, duration_ms: 1, event_id: 'e' },
+      } as const);
+      const f = fakes('installed', {
+        getStatus: async () => ({ ok: true, value: linked }),
+        test: () => test.promise,
+        link: () => f.answer('link', { ok: true, value: { created: false, status: linked } }),
+      });
+      const { ctx, calls } = f;
+      ctx.consent.set(true);
+      await tick();
+      void ctx.test();
+      expect(ctx.link.busy.value).toBe('test');
+      const saving = ctx.save({ active: 'Y' });
+      await tick();
+      expect(calls).toEqual([]);
+      test.release();
+      expect(await saving).toBe(true);
+      expect(calls).toEqual(['link']);
+    });
   });
 });

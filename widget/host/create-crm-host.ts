@@ -61,8 +61,12 @@ export function createCrmHost(widget: AmoWidget, scope: object): CrmHost {
 
     request(request: HostRequest) {
       return new Promise<HostResponse>((resolve) => {
-        widget
-          .$authorizedAjax({
+        const fail = (xhr?: AmoXhr, textStatus?: string) =>
+          resolve(toResponse(xhr, undefined, textStatus === 'timeout'));
+        // A host that throws, or answers without a Deferred, fails like a request that got no answer (status 0):
+        // a rejection here would leave the panel waiting for good.
+        try {
+          const deferred = widget.$authorizedAjax({
             url: request.url,
             // jQuery 2 reads `type`; `method` is its later alias. Both are set so either host version works.
             method: request.method,
@@ -74,9 +78,12 @@ export function createCrmHost(widget: AmoWidget, scope: object): CrmHost {
             ...(request.body === undefined
               ? {}
               : { data: request.body, contentType: 'application/json', processData: false }),
-          })
-          .done((data, _textStatus, xhr) => resolve(toResponse(xhr, data, false)))
-          .fail((xhr, textStatus) => resolve(toResponse(xhr, undefined, textStatus === 'timeout')));
+          });
+          deferred.done((data, _textStatus, xhr) => resolve(toResponse(xhr, data, false)));
+          deferred.fail(fail);
+        } catch {
+          fail();
+        }
       });
     },
   };

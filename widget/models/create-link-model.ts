@@ -32,6 +32,8 @@ export function createLinkModel(api: BackendApi) {
   /** The last action that finished well, so the panel can confirm it ("Changes saved", "Unlinked"). */
   const lastSuccess = signal<LinkAction | null>(null);
   let disposed = false;
+  /** The action in flight, or the last one; it always resolves (see perform). */
+  let running: Promise<unknown> = Promise.resolve();
 
   const view = computed<LinkView>(() => {
     const current = status.value;
@@ -41,19 +43,34 @@ export function createLinkModel(api: BackendApi) {
     return failure.value?.action === 'load' ? 'error' : 'idle';
   });
 
-  async function run<T>(
+  function run<T>(
     action: LinkAction,
     send: () => Promise<ApiResult<T>>,
     apply: (value: T) => void,
   ): Promise<PanelResult<T>> {
-    if (busy.peek() !== null) return busyResult;
+    if (busy.peek() !== null) return Promise.resolve(busyResult);
     batch(() => {
       busy.value = action;
       failure.value = null;
       lastSuccess.value = null;
       if (action !== 'load') testResult.value = null;
     });
-    const result = await send();
+    running = perform(action, send, apply);
+    return running as Promise<PanelResult<T>>;
+  }
+
+  async function perform<T>(
+    action: LinkAction,
+    send: () => Promise<ApiResult<T>>,
+    apply: (value: T) => void,
+  ): Promise<PanelResult<T>> {
+    let result: ApiResult<T>;
+    try {
+      result = await send();
+    } catch {
+      // a broken host (CrmHost.request promises never to reject) fails like no answer, so busy is always cleared
+      result = { ok: false, failure: { kind: 'network' } };
+    }
     if (disposed) return result;
     batch(() => {
       busy.value = null;
@@ -80,6 +97,8 @@ export function createLinkModel(api: BackendApi) {
     testResult,
     lastSuccess,
     view,
+    /** Resolves once the action in flight, if any, has finished; it never rejects. */
+    settled: () => running,
     load: () =>
       run('load', api.getStatus, (value) => {
         status.value = value;

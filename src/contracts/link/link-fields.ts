@@ -1,5 +1,4 @@
 import { z } from 'zod/mini';
-import { storableText } from '../storable-text';
 
 /*
  * Field schemas shared by the link requests and responses, so the backend never serves what a PUT could not set.
@@ -17,7 +16,6 @@ export const linkTitleMaxLength = 255;
 /** The channel's display name in this account; amojo connect takes it as `title`. Trimmed before the length check. */
 export const linkTitleSchema = z.string().check(
   z.trim(),
-  storableText,
   z.refine((title) => title.length >= 1 && title.length <= linkTitleMaxLength, 'must be 1 to 255 characters'),
 );
 
@@ -39,7 +37,6 @@ export function isHttpUrl(value: string): boolean {
  */
 export const webhookUrlSchema = z.string().check(
   z.trim(),
-  storableText,
   z.refine(
     (url) => url.length <= webhookUrlMaxLength && isHttpUrl(url),
     'must be an absolute http(s) URL of at most 2048 characters',

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
-import { linkActionRequestSchema, linkPaths, linkPutRequestSchema } from '../../contracts/link';
+import { linkActionRequestSchema, linkPaths } from '../../contracts/link';
+import { storableLinkPutRequestSchema } from '../../contracts/link/storable-link-put-request';
 import { findLinkByAccountId } from '../../store/links-repo';
 import { answerOtherMethods } from '../answer-other-methods';
 import type { OneTimeTokenIdentity } from '../auth/verify-one-time-token';
@@ -41,7 +42,7 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
   });
 
   app.put(linkPaths.link, async (c) => {
-    const body = await readJsonBody(c.req.raw, linkPutRequestSchema, {
+    const body = await readJsonBody(c.req.raw, storableLinkPutRequestSchema, {
       maxBytes: ctx.limits.maxBodyBytes,
       optional: false,
     });

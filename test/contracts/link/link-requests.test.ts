@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
 import { isHttpUrl, linkActionRequestSchema, linkPutRequestSchema } from '../../../src/contracts/link';
+import { storableLinkPutRequestSchema } from '../../../src/contracts/link/storable-link-put-request';
 import request from '../../fixtures/amojo/request-connect.json' with { type: 'json' };
 
 const valid = {
@@ -51,11 +52,15 @@ describe('PUT /api/widget/link body', () => {
   });
 
   it.each(['a\u0000b', 'a\ud800b', '\udc00', 'x\ude00\ud83d'])(
-    'refuses %j in the title or the webhook URL, which the database could not keep',
+    'the backend refuses %j in the title or the webhook URL, which the database could not keep',
     (bad) => {
-      expect(issuePaths({ ...valid, title: bad })).toEqual(['title']);
-      expect(issuePaths({ ...valid, webhook_url: `https://messenger.example.com/${bad}` })).toEqual(['webhook_url']);
-      expect(z.safeParse(linkPutRequestSchema, { ...valid, title: 'Chat 👍' }).success).toBe(true);
+      const storedPaths = (body: unknown) => {
+        const result = z.safeParse(storableLinkPutRequestSchema, body);
+        return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
+      };
+      expect(storedPaths({ ...valid, title: bad })).toEqual(['title']);
+      expect(storedPaths({ ...valid, webhook_url: `https://messenger.example.com/${bad}` })).toEqual(['webhook_url']);
+      expect(storedPaths({ ...valid, title: 'Chat 👍' })).toEqual([]);
     },
   );
 

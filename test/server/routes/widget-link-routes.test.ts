@@ -264,6 +264,13 @@ describe('widget link routes', () => {
     expect((await findLinkByAccountId(h.db, ACCOUNT_A.accountId))?.scopeId).toBeNull();
   });
 
+  it('refuses a title the database could not keep with 400 naming it, and connects nothing', async () => {
+    const result = await h.link(ACCOUNT_A, { title: 'shop\u0000chat' });
+    expectError(result, 400, 'invalid_request');
+    expect(JSON.stringify(result.json)).toContain('"title"');
+    expect(h.emulator.listConnections()).toEqual([]);
+  });
+
   it('answers 405 with Allow for a method a path does not take', async () => {
     const result = await h.call('POST', LINK, { body: {} });
     expect(result.status).toBe(405);

@@ -94,6 +94,28 @@ describe('every error the backend can return', () => {
     expect(session.backend.links.size).toBe(0);
   });
 
+  it('does not stay on "Checking the link…" when $authorizedAjax throws or returns no Deferred', async () => {
+    session = await PanelSession.open();
+    const working = session.widget.$authorizedAjax;
+    session.widget.$authorizedAjax = () => {
+      throw new TypeError('broken host');
+    };
+    session.openSettings();
+    await session.giveConsent();
+    expect(session.panelText()).not.toContain(session.text('status.loading'));
+    expect(session.panelText()).toContain(session.text('status.error'));
+    expect(session.alerts().join()).toContain(session.text('errors.network'));
+    session.widget.$authorizedAjax = () => undefined as never;
+    session.button('status.retry').click();
+    await session.settle();
+    expect(session.panelText()).toContain(session.text('status.error'));
+    session.widget.$authorizedAjax = working;
+    session.button('status.retry').click();
+    await session.settle();
+    expect(session.panelText()).toContain(session.text('status.unlinked'));
+    expect(session.alerts()).toEqual([]);
+  });
+
   it('shows the backend unlinking underneath a rotate as an unlinked state', async () => {
     session = await PanelSession.open();
     session.openSettings();

@@ -181,15 +181,42 @@ describe('linking through the panel', () => {
 });
 
 describe('onSave', () => {
-  it('links pending changes and resolves with the backend answer', async () => {
+  it('links pending changes and resolves true, keeping the one-time credentials away from the host page', async () => {
     session = await PanelSession.open();
     session.openSettings();
     await session.giveConsent();
     session.type('form.webhook_label', 'https://messenger.example.com/hooks/crm');
     const outcome = await session.page.clickSave(session.widget);
     expect(outcome.saved).toBe(true);
-    expect(outcome.result).toMatchObject({ created: true, status: { state: 'linked' } });
+    expect(outcome.result).toBe(true);
     expect(JSON.parse(String(session.page.saved.channel_link)).link).toBe('linked');
+    expect(session.input('credentials.api_key').value).toMatch(/^ak_test_/);
+  });
+
+  it('re-sends the PUT on Save after a reinstall, also while the status is still loading', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    await session.link();
+    expect((await session.page.clickSave(session.widget)).saved).toBe(true);
+    // disabling: onSave, then destroy; nothing is sent
+    const puts = () => session.backend.requests.filter((r) => r.method === 'PUT').length;
+    const before = puts();
+    expect(await session.widget.callbacks.onSave({ active: 'N' })).toBe(true);
+    session.widget.callbacks.destroy();
+    session.page.closeSettings();
+    expect(puts()).toBe(before);
+
+    // installed again: the saved consent starts the status request; Save is pressed before it answers
+    const release = session.backend.hold();
+    session.openSettings();
+    const saving = session.page.clickSave(session.widget);
+    await session.settle();
+    expect(puts()).toBe(before);
+    release();
+    const outcome = await saving;
+    expect(outcome).toEqual({ saved: true, result: true });
+    expect(puts()).toBe(before + 1);
+    expect(session.panelText()).toContain(session.text('status.linked'));
   });
 
   it('rejects with the admin-facing message when the backend refuses', async () => {
@@ -203,7 +230,7 @@ describe('onSave', () => {
     expect((outcome.error as Error).message).toBe(session.text('errors.channel_unavailable'));
   });
 
-  it('resolves true without any request when nothing changed or the widget is being disabled', async () => {
+  it('resolves true without any request when unlinked and nothing changed, or the widget is being disabled', async () => {
     session = await PanelSession.open();
     session.openSettings();
     await session.giveConsent();

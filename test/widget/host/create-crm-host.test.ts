@@ -83,4 +83,21 @@ describe('createCrmHost', () => {
     await createCrmHost(get, {}).request({ method: 'GET', url: 'https://b/x' });
     expect(get.calls[0]).not.toHaveProperty('data');
   });
+
+  it('resolves like a request without an answer when $authorizedAjax throws or returns no Deferred', async () => {
+    const noAnswer = { status: 0, body: '', timedOut: false };
+    const broken: Array<AmoWidget['$authorizedAjax']> = [
+      () => {
+        throw new TypeError('$authorizedAjax failed');
+      },
+      () => undefined as never,
+      () => ({}) as never,
+      () => Promise.resolve('{"ok":true}') as never,
+      () => ({ done: () => ({}) }) as never,
+    ];
+    for (const $authorizedAjax of broken) {
+      const host = createCrmHost(widget({ $authorizedAjax }), {});
+      await expect(host.request({ method: 'GET', url: 'https://b/x' })).resolves.toEqual(noAnswer);
+    }
+  });
 });

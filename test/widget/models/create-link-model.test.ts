@@ -92,4 +92,40 @@ describe('createLinkModel', () => {
     await late;
     expect(model.status.value?.state).toBe('unlinked');
   });
+
+  it('treats an API call that throws or rejects as a network failure and always clears busy', async () => {
+    const { api } = controlledApi();
+    const model = createLinkModel({
+      ...api,
+      getStatus: () => {
+        throw new TypeError('$authorizedAjax is not a function');
+      },
+      test: () => Promise.reject(new TypeError('done is not a function')),
+    });
+    expect(await model.load()).toEqual({ ok: false, failure: { kind: 'network' } });
+    expect(model.busy.value).toBeNull();
+    expect(model.view.value).toBe('error');
+    expect(model.failure.value).toEqual({ action: 'load', failure: { kind: 'network' } });
+    expect(await model.test()).toEqual({ ok: false, failure: { kind: 'network' } });
+    expect(model.busy.value).toBeNull();
+    expect(model.failure.value).toEqual({ action: 'test', failure: { kind: 'network' } });
+  });
+
+  it('settled() resolves once the action in flight has finished, and at once when none runs', async () => {
+    const { api, answer } = controlledApi();
+    const model = createLinkModel(api);
+    await model.settled();
+    const load = model.load();
+    let settled = false;
+    void model.settled().then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(settled).toBe(false);
+    answer({ ok: true, value: linked });
+    await load;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(settled).toBe(true);
+    expect(model.busy.value).toBeNull();
+  });
 });
