@@ -158,6 +158,32 @@ describe('the channel in a real browser', () => {
     }
   });
 
+  it('relinks on Save after the widget was disabled and installed again (amoCRM disconnects on uninstall)', async () => {
+    const page = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open`);
+    await page.getByText('Linked').first().waitFor();
+    const connected = async () => {
+      const list = (await (await fetch(`${e2e.sandbox.urls.amojo}/_control/connections`)).json()) as {
+        connected: boolean;
+      }[];
+      return list.length > 0 && list.every((c) => c.connected);
+    };
+    // page.evaluate runs in the browser, so each call names the page's own hook
+    await page.evaluate(() => (window as unknown as { __sandbox: { disable(): Promise<void> } }).__sandbox.disable());
+    expect(await connected()).toBe(false);
+
+    await page.evaluate(() => (window as unknown as { __sandbox: { openSettings(): void } }).__sandbox.openSettings());
+    await t(page, 'settings-save').click();
+    await page.getByText('Linked').first().waitFor();
+    await t(page, 'settings-save').click();
+    await eventually(connected).toBe(true);
+
+    await t(messenger, 'composer-input').fill('Still here after the reinstall');
+    await t(messenger, 'send-button').click();
+    const incoming = inbox.locator('[data-testid=message][data-direction=incoming]');
+    await eventually(() => incoming.last().textContent()).toContain('Still here after the reinstall');
+    await page.context().close();
+  });
+
   it('unlinks from the panel, after which client messages are refused', async () => {
     const page = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open`);
     await page.getByRole('button', { name: 'Unlink' }).click();
