@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { minifySync } from 'rolldown/utils';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -78,6 +79,16 @@ export function minifyVendorSegments(code: string): string {
   return out.join('\n');
 }
 
+/** manifest.json's `widget.support.email`: the one place the address is set, shown under the panel's errors too. */
+export function readSupportEmail(path = 'manifest.json'): string {
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { widget?: { support?: { email?: unknown } } };
+  const email = manifest.widget?.support?.email;
+  if (typeof email !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(email)) {
+    throw new Error(`${path}: widget.support.email must be an email address`);
+  }
+  return email;
+}
+
 export interface WidgetBuildPluginOptions {
   /** The iife's global name (build.lib.name). */
   readonly globalName: string;
@@ -93,7 +104,10 @@ export function widgetBuildPlugin({ globalName, fileName }: WidgetBuildPluginOpt
     config() {
       const backendUrl = resolveBackendUrl(process.env.WIDGET_BACKEND_URL);
       return {
-        define: { __WIDGET_BACKEND_URL__: JSON.stringify(backendUrl) },
+        define: {
+          __WIDGET_BACKEND_URL__: JSON.stringify(backendUrl),
+          __WIDGET_SUPPORT_EMAIL__: JSON.stringify(readSupportEmail()),
+        },
         // production JSX even when NODE_ENV says otherwise (vitest sets "test"): dev JSX leaks file paths and size
         oxc: { jsx: { runtime: 'automatic', importSource: 'preact', development: false } },
       };

@@ -26,6 +26,8 @@ export interface PanelDeps {
   readonly clipboard: ClipboardWriter | undefined;
   /** Prefix for element ids, unique per mounted panel. */
   readonly idPrefix: string;
+  /** Our support address (manifest.json `widget.support.email`), named under every error the admin cannot fix. */
+  readonly supportEmail?: string;
 }
 
 /** amoCRM passes `{active: 'N'}` (community-observed, undocumented) when onSave fires because the widget is disabled. */
@@ -36,7 +38,7 @@ function isDisabling(info: unknown): boolean {
 }
 
 /** The composition root of one settings panel: builds the models from the adapters and tears them all down. */
-export function createPanelContext({ host, field, createApi, now, clipboard, idPrefix }: PanelDeps) {
+export function createPanelContext({ host, field, createApi, now, clipboard, idPrefix, supportEmail = '' }: PanelDeps) {
   const scope = createScope();
   const t = createTranslator(host);
   const account = host.account();
@@ -102,6 +104,7 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
   return {
     t,
     idPrefix,
+    supportEmail,
     account,
     canLink,
     consent,

@@ -10,6 +10,8 @@ export interface WidgetOptions {
   readonly backendUrl: string;
   /** Where `APP` / `AMOCRM` live; the page's global object in production. */
   readonly globals: object;
+  /** Our support address, fixed at build time from manifest.json. */
+  readonly supportEmail?: string;
   readonly now?: () => Date;
 }
 
@@ -50,6 +52,7 @@ export function createWidgetConstructor(options: WidgetOptions) {
           now,
           clipboard: globalThis.navigator?.clipboard,
           idPrefix: `${widgetCode}-channel-link-${panelCounter}`,
+          ...(options.supportEmail === undefined ? {} : { supportEmail: options.supportEmail }),
           createApi: (hasConsent) => createBackendApi({ host, baseUrl: options.backendUrl, hasConsent }),
         });
         save = ctx.save;

@@ -27,7 +27,7 @@ export function ActionFeedback({ ctx }: ActionFeedbackProps) {
       <div class="channel-link-widget__alert" role="alert">
         <p>{t(failureMessageKey(failure.failure))}</p>
         {failure.failure.kind !== 'invalid_form' && failure.failure.kind !== 'consent_required' && (
-          <p class="channel-link-widget__muted">{t('errors.support')}</p>
+          <p class="channel-link-widget__muted">{t('errors.support', { email: ctx.supportEmail })}</p>
         )}
       </div>
     );

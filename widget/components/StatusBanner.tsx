@@ -32,7 +32,7 @@ export function StatusBanner({ ctx }: StatusBannerProps) {
       {loadFailure !== null && (
         <div class="channel-link-widget__alert" role="alert">
           <p>{t(failureMessageKey(loadFailure))}</p>
-          <p class="channel-link-widget__muted">{t('errors.support')}</p>
+          <p class="channel-link-widget__muted">{t('errors.support', { email: ctx.supportEmail })}</p>
           <div class="channel-link-widget__actions">
             <button type="button" class="channel-link-widget__button" onClick={() => void ctx.retry()}>
               {t('status.retry')}
