@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkArchive } from './widget-check/check-archive';
+import { checkRelease } from './widget-check/check-release';
 import { scriptGzipBudget } from './widget-check/check-script';
 import { readZip } from './widget-check/read-zip';
 import { violation } from './widget-check/violation';
 
 /**
  * Validates dist/widget.zip (or the path given) against the platform rules and prints each violation with its file
- * and rule, then the script.js size against the budget. Exits 1 when anything is wrong.
- * Run: npx tsx scripts/check-widget.ts [path/to/widget.zip]
+ * and rule, then the script.js size against the budget. Exits 1 when anything is wrong. `--release` also refuses
+ * what only a sandbox build may carry (check-release.ts).
+ * Run: npx tsx scripts/check-widget.ts [--release] [path/to/widget.zip]
  */
 
 /** The class the panel's styles are scoped under (widget/mount-panel.tsx). */
@@ -20,7 +22,9 @@ function kb(bytes: number): string {
 
 function main(): number {
   const root = process.cwd();
-  const zipPath = process.argv[2] ?? join(root, 'dist', 'widget.zip');
+  const args = process.argv.slice(2);
+  const release = args.includes('--release');
+  const zipPath = args.find((arg) => arg !== '--release') ?? join(root, 'dist', 'widget.zip');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   let zip: Uint8Array;
   try {
@@ -30,7 +34,7 @@ function main(): number {
     return 1;
   }
   const report = checkArchive(readZip(zip), { expectedVersion: pkg.version, cssScope: widgetCssScope });
-  const violations = [...report.violations];
+  const violations = [...report.violations, ...(release ? checkRelease(readZip(zip)) : [])];
   if (basename(zipPath) !== 'widget.zip') {
     violations.unshift(violation(basename(zipPath), 'archive/name', 'the upload must be named widget.zip'));
   }
