@@ -20,8 +20,9 @@ async function start(env: Record<string, string>) {
   }
 }
 
-// The environment is checked before anything starts, in the sandbox as well as with a real channel.
-describe('npm start with a bad environment', () => {
+// The environment is checked before anything starts, in the sandbox as well as with a real channel. Each test starts
+// a process through tsx, which takes seconds on a loaded 2-core machine: the default 5 s was not enough.
+describe('npm start with a bad environment', { timeout: 30_000 }, () => {
   it('stops with a readable list for a bad PORT or SANDBOX, before starting the sandbox', async () => {
     const result = await start({ PORT: 'eighty', SANDBOX: 'yes' });
     expect(result.code).toBe(1);
