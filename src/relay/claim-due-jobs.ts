@@ -11,7 +11,8 @@ const live = (alias = '') => sql.raw(`${alias === '' ? '' : `${alias}.`}status i
 
 /**
  * claimDue's contract (lease up to `limit` due jobs and count an attempt; a job waits while an older job of its
- * ordering key is pending or leased, or any job of it is in flight; oldest first), at a cost bounded by the work rather than the backlog.
+ * ordering key is pending or leased, or any job of it is in flight; oldest first), at a cost bounded by the work
+ * rather than the backlog.
  *
  * claimDue tests every due job for an older live one. Once every conversation's head is in flight, which is where a
  * busy worker with fewer conversations than its concurrency lives, each claim walks the whole backlog to find

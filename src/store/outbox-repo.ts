@@ -94,8 +94,9 @@ const live = (alias: 'r' | 'e') => sql<boolean>`${sql.ref(`${alias}.status`)} in
  * pending and its next attempt time has come, or leased with an expired lease (its worker died). A job whose
  * ordering key has an older job still pending or leased is not due: that is what keeps one conversation's
  * messages in order. Nor is one whose key has a job in flight (leased, lease not expired), whatever its age: a dead
- * job requeued by replay is older than the jobs that ran past it. Dead jobs do not hold back later ones. On PostgreSQL, FOR UPDATE SKIP LOCKED lets
- * concurrent claimers pass over each other's rows instead of waiting; SQLite runs one writer at a time anyway.
+ * job requeued by replay is older than the jobs that ran past it. Dead jobs do not hold back later ones. On
+ * PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent claimers pass over each other's rows instead of waiting; SQLite
+ * runs one writer at a time anyway.
  */
 export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<OutboxJob[]> {
   const { now, limit, leaseMs, workerId } = options;
