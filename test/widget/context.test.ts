@@ -5,20 +5,11 @@ import { createPanelContext } from '../../widget/context';
 import type { CrmHost, InstallStatus } from '../../widget/host/crm-host';
 import type { SettingsField } from '../../widget/host/settings-field';
 import { mountPanel } from '../../widget/mount-panel';
+import { linkedStatus, testCredentials } from './harness/link-fixtures';
 
 const unlinked = { state: 'unlinked', account: { id: 1, subdomain: 'acme' } } as const;
-const linked: LinkedStatus = {
-  state: 'linked',
-  account: { id: 1, subdomain: 'acme' },
-  amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
-  title: 'Chat',
-  webhook_url: 'https://m.example/h',
-  time_window_disabled: false,
-  api_key_hint: 'ak_test_',
-  created_at: '2026-11-29T12:00:00.000Z',
-  updated_at: '2026-11-29T12:00:00.000Z',
-};
-const credentials = { api_key: 'k'.repeat(24), signing_secret: 's'.repeat(32) };
+const linked = linkedStatus({ id: 1, subdomain: 'acme' });
+const credentials = testCredentials;
 
 function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<BackendApi> = {}) {
   const writes: string[] = [];

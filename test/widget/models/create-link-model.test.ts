@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { LinkedStatus, LinkStatus } from '../../../src/contracts/link';
+import type { LinkStatus } from '../../../src/contracts/link';
 import type { ApiResult, BackendApi } from '../../../widget/api/backend-api';
 import { createLinkModel } from '../../../widget/models/create-link-model';
+import { linkedStatus, testCredentials } from '../harness/link-fixtures';
 
 const account = { id: 7, subdomain: 'acme' };
-const linked: LinkedStatus = {
-  state: 'linked',
-  account,
-  amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
-  title: 'Chat',
-  webhook_url: 'https://m.example/h',
-  time_window_disabled: false,
-  api_key_hint: 'ak_test_',
-  created_at: '2026-11-29T12:00:00.000Z',
-  updated_at: '2026-11-29T12:00:00.000Z',
-};
-const credentials = { api_key: 'k'.repeat(24), signing_secret: 's'.repeat(32) };
+const linked = linkedStatus(account);
+const credentials = testCredentials;
 
 /** A BackendApi whose answers the test releases one at a time. */
 function controlledApi() {
