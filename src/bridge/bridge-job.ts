@@ -4,6 +4,7 @@ import { formatIssues } from '../contracts/amojo';
 import { type RelayJob, relayJob } from '../relay/relay-jobs';
 import { AppError } from '../server/app-error';
 import { enqueue, findJobByKey, type NewOutboxJob } from '../store/outbox-repo';
+import { payloadString } from '../store/payload-string';
 import type { Database } from '../store/schema';
 
 export interface BridgeJob {
@@ -35,15 +36,6 @@ export function toOutboxJob(spec: BridgeJob): NewOutboxJob {
   };
 }
 
-function storedFingerprint(payload: string): string | undefined {
-  try {
-    const value = (JSON.parse(payload) as { bodySha256?: unknown }).bodySha256;
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const conflict = () =>
   new AppError('idempotency_conflict', 'This id was already used with a different body; use a new id for new content.');
 
@@ -54,13 +46,13 @@ const conflict = () =>
 export async function alreadyAccepted(db: Kysely<Database>, key: string, fingerprint: string): Promise<boolean> {
   const existing = await findJobByKey(db, key);
   if (!existing) return false;
-  if (storedFingerprint(existing.payload) !== fingerprint) throw conflict();
+  if (payloadString(existing.payload, 'bodySha256') !== fingerprint) throw conflict();
   return true;
 }
 
 /** Enqueues inside the caller's transaction; a concurrent twin that won the race is a duplicate (or a conflict). */
 export async function enqueueBridgeJob(trx: Kysely<Database>, spec: BridgeJob, now: number): Promise<boolean> {
   const { job, created } = await enqueue(trx, toOutboxJob(spec), now);
-  if (!created && storedFingerprint(job.payload) !== spec.fingerprint) throw conflict();
+  if (!created && payloadString(job.payload, 'bodySha256') !== spec.fingerprint) throw conflict();
   return created;
 }

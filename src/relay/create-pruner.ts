@@ -4,6 +4,7 @@ import { MEDIA_LINK_TTL_MS } from '../media/media-link';
 import type { Logger } from '../server/create-logger';
 import { pruneInboxExcept } from '../store/inbox-repo';
 import { pruneCompleted } from '../store/outbox-repo';
+import { payloadString } from '../store/payload-string';
 import type { Database } from '../store/schema';
 import { pruneTokenIds } from '../store/token-ids-repo';
 
@@ -110,20 +111,10 @@ async function hooksStillNeeded(db: Kysely<Database>): Promise<Set<string>> {
       .limit(PAGE)
       .execute();
     for (const row of rows) {
-      const key = dedupeKeyOf(row.payload);
+      const key = payloadString(row.payload, 'dedupeKey');
       if (key !== undefined) keys.add(key);
     }
     if (rows.length < PAGE) return keys;
     afterId = rows[rows.length - 1]?.id ?? afterId;
-  }
-}
-
-function dedupeKeyOf(payload: string): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(payload);
-    const key = (parsed as { dedupeKey?: unknown } | null)?.dedupeKey;
-    return typeof key === 'string' ? key : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { AmojoError } from '../amojo/amojo-error';
 import { findMessageByOurId } from '../store/messages-repo';
 import { findDeadJobsMentioning } from '../store/outbox-repo';
+import { payloadString } from '../store/payload-string';
 import { amojoJobError } from './amojo-job-error';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
@@ -32,13 +33,5 @@ async function sendIsDead(deps: Pick<RelayDeps, 'db'>, linkId: string, msgid: st
   const message = await findMessageByOurId(deps.db, linkId, msgid);
   if (message?.direction !== 'in') return false;
   const dead = await findDeadJobsMentioning(deps.db, linkId, 'amojo.new_message', message.id);
-  return dead.some((job) => messageRowIdOf(job.payload) === message.id);
-}
-
-function messageRowIdOf(payload: string): unknown {
-  try {
-    return (JSON.parse(payload) as { messageRowId?: unknown }).messageRowId;
-  } catch {
-    return undefined;
-  }
+  return dead.some((job) => payloadString(job.payload, 'messageRowId') === message.id);
 }
