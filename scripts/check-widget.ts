@@ -33,8 +33,9 @@ function main(): number {
     process.stderr.write(`cannot read ${zipPath}; run the build first\n`);
     return 1;
   }
-  const report = checkArchive(readZip(zip), { expectedVersion: pkg.version, cssScope: widgetCssScope });
-  const violations = [...report.violations, ...(release ? checkRelease(readZip(zip)) : [])];
+  const files = readZip(zip);
+  const report = checkArchive(files, { expectedVersion: pkg.version, cssScope: widgetCssScope });
+  const violations = [...report.violations, ...(release ? checkRelease(files) : [])];
   if (basename(zipPath) !== 'widget.zip') {
     violations.unshift(violation(basename(zipPath), 'archive/name', 'the upload must be named widget.zip'));
   }

@@ -13,6 +13,11 @@ export function isStorableText(value: string): boolean {
   return !value.includes('\u0000') && !loneSurrogate.test(value);
 }
 
+/** The string with each lone surrogate replaced by U+FFFD, for places that must take any text (a header value). */
+export function toWellFormedText(value: string): string {
+  return value.replace(/\p{Surrogate}/gu, '\ufffd');
+}
+
 export const storableTextMessage = 'must not contain NUL or unpaired surrogate characters';
 
 /** The check on every client-supplied string of the contracts, so bad text is a 400 naming the field, not a 500. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
-import { isStorableText, storableText } from '../../src/contracts/storable-text';
+import { isStorableText, storableText, toWellFormedText } from '../../src/contracts/storable-text';
 
 describe('isStorableText', () => {
   it.each([
@@ -30,5 +30,12 @@ describe('storableText', () => {
     expect(result.error?.issues.map((i) => i.message)).toEqual([
       'must not contain NUL or unpaired surrogate characters',
     ]);
+  });
+});
+
+describe('toWellFormedText', () => {
+  it('replaces each lone surrogate with U+FFFD and keeps pairs, so the result is storable', () => {
+    expect(toWellFormedText('a\ud800b\udc00 👍')).toBe('a\ufffdb\ufffd 👍');
+    expect(isStorableText(toWellFormedText('\udfff\ud83d'))).toBe(true);
   });
 });

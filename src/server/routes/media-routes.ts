@@ -1,16 +1,9 @@
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
+import { toWellFormedText } from '../../contracts/storable-text';
 import type { MediaStore } from '../../media/create-media-store';
 import { checkMediaLink, MEDIA_ID } from '../../media/media-link';
 import { AppError } from '../app-error';
-
-/**
- * The name with each lone surrogate replaced by U+FFFD, which encodeURIComponent would throw on: a name amojo sent
- * once would otherwise fail every download of the file. String.prototype.toWellFormed is ES2024, beyond our TS lib.
- */
-function toWellFormed(name: string): string {
-  return name.replace(/\p{Surrogate}/gu, '\ufffd');
-}
 
 export interface MediaRouteDeps {
   store: MediaStore;
@@ -42,7 +35,9 @@ export function mediaRoutes(deps: MediaRouteDeps): Hono {
       'content-security-policy': "default-src 'none'; sandbox",
     };
     if (stored.fileName !== undefined) {
-      headers['content-disposition'] = `inline; filename*=UTF-8''${encodeURIComponent(toWellFormed(stored.fileName))}`;
+      // encodeURIComponent throws on a lone surrogate: a name amojo sent once would fail every download.
+      headers['content-disposition'] =
+        `inline; filename*=UTF-8''${encodeURIComponent(toWellFormedText(stored.fileName))}`;
     }
     const body = c.req.method === 'HEAD' ? null : (Readable.toWeb(deps.store.read(id)) as ReadableStream);
     return new Response(body, { status: 200, headers });
