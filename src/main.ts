@@ -1,6 +1,6 @@
+import { createLogger } from './observability/create-logger';
 import { startSandbox } from './sandbox/start-sandbox';
 import { ConfigError, loadConfig } from './server/config';
-import { createLogger } from './server/create-logger';
 import { startBackend } from './server/start-backend';
 
 // `npm start`: the backend against real amojo when a channel is configured; otherwise the whole sandbox.

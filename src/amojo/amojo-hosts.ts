@@ -1,19 +1,17 @@
-/** amojo is served per region; an account's region follows its CRM domain (chats-api §1.19). */
+import type { AccountRegion } from '../amocrm/account-hosts';
+
+/** amojo is served per region; an account's region follows its CRM domain (account-hosts.ts, chats-api §1.19). */
 export const AMOJO_HOSTS = {
   ru: 'https://amojo.amocrm.ru',
   com: 'https://amojo.amocrm.com',
   kommo: 'https://amojo.kommo.com',
-} as const;
+} as const satisfies Record<AccountRegion, string>;
 
-export type AmojoRegion = keyof typeof AMOJO_HOSTS;
+export type AmojoRegion = AccountRegion;
 
-/** `acme.amocrm.ru` -> ru, `acme.amocrm.com` -> com, `acme.kommo.com` -> kommo; anything else is not an amoCRM host. */
-export function regionOfAccountHost(host: string): AmojoRegion | null {
-  const h = host.trim().toLowerCase().replace(/\.$/, '');
-  if (h.endsWith('.amocrm.ru')) return 'ru';
-  if (h.endsWith('.amocrm.com')) return 'com';
-  if (h.endsWith('.kommo.com')) return 'kommo';
-  return null;
+/** A region read from storage or the outside; own keys only, so `constructor` is no region. */
+export function isAmojoRegion(value: string): value is AmojoRegion {
+  return Object.hasOwn(AMOJO_HOSTS, value);
 }
 
 /** `AMOJO_BASE_URL` (sandbox, tests) wins over the region's host for every region. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { FetchLike, ResponseLike } from '../egress/fetch-like';
+import { parseRetryAfter } from '../http/parse-retry-after';
 import { AmojoError } from './amojo-error';
 import { canonicalRequest } from './canonical-request';
-import type { FetchLike, ResponseLike } from './fetch-like';
-import { parseRetryAfter } from './parse-retry-after';
 import { signRequest } from './sign-request';
 
 export type AmojoEndpoint =

@@ -25,11 +25,11 @@ import {
   type TypingRequest,
   typingRequest,
 } from '../contracts/amojo';
+import type { FetchLike } from '../egress/fetch-like';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, sleep, withRetry } from '../http/with-retry';
 import { AmojoError } from './amojo-error';
 import { type AmojoCallEvent, type AmojoEndpoint, call } from './call';
-import type { FetchLike } from './fetch-like';
 import { isDuplicateMsgid } from './is-duplicate-msgid';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, sleep, withRetry } from './with-retry';
 
 export interface AmojoClientOptions {
   channelId: string;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { parseRfc2822Date } from '../http/parse-rfc2822-date';
 import { canonicalRequest } from './canonical-request';
 import { contentMd5 } from './content-md5';
-import { parseRfc2822Date } from './parse-rfc2822-date';
 import { AMOJO_CONTENT_TYPE } from './sign-request';
 import { timingSafeHexEqual } from './timing-safe-hex-equal';
 

@@ -1,14 +1,14 @@
 import type { BridgeAccepted, BridgeEditRequest } from '../contracts/bridge';
 import { bridgeTimestampToMillis } from '../contracts/bridge';
-import { conversationOrderingKey } from '../relay/relay-jobs';
-import { AppError } from '../server/app-error';
+import { AppError } from '../http/app-error';
+import { bridgeJobKeys } from '../jobs/bridge-job-keys';
+import { conversationOrderingKey } from '../jobs/ordering-keys';
 import { findConversationById } from '../store/conversations-repo';
 import { findMessageByOurId } from '../store/messages-repo';
 import type { BridgeLink } from './authenticate-bridge';
 import { bodyFingerprint } from './body-fingerprint';
 import type { BridgeDeps } from './bridge-deps';
 import { alreadyAccepted, enqueueBridgeJob } from './bridge-job';
-import { bridgeJobKeys } from './bridge-job-keys';
 import { bridgeMsgid } from './bridge-msgid';
 import { toAmojoEdit } from './to-amojo-edit';
 

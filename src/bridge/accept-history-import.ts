@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { AmojoMessageRef } from '../contracts/amojo/amojo-message-ref';
 import {
   type BridgeAccepted,
   type BridgeHistoryImportRequest,
   type BridgeHistoryMessage,
   bridgeTimestampToMillis,
 } from '../contracts/bridge';
-import { conversationOrderingKey } from '../relay/relay-jobs';
-import { AppError } from '../server/app-error';
+import { AppError } from '../http/app-error';
+import { bridgeJobKeys } from '../jobs/bridge-job-keys';
+import { conversationOrderingKey } from '../jobs/ordering-keys';
 import { touchInbound } from '../store/conversations-repo';
 import { recordMessage } from '../store/messages-repo';
 import type { Database, MessageRow } from '../store/schema';
-import type { AmojoMessageRef } from './amojo-message-ref';
 import type { BridgeLink } from './authenticate-bridge';
 import { bodyFingerprint } from './body-fingerprint';
 import type { BridgeDeps } from './bridge-deps';
 import { type BridgeJob, enqueueBridgeJob } from './bridge-job';
-import { bridgeJobKeys } from './bridge-job-keys';
 import { bridgeMsgid } from './bridge-msgid';
 import { ensureBridgeConversation } from './ensure-bridge-conversation';
 import { amojoRefOf, findReferencedMessage } from './resolve-message-ref';

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { BridgeAccepted, BridgeReactionRequest } from '../contracts/bridge';
-import { conversationOrderingKey } from '../relay/relay-jobs';
-import { AppError } from '../server/app-error';
+import { AppError } from '../http/app-error';
+import { bridgeJobKeys } from '../jobs/bridge-job-keys';
+import { conversationOrderingKey } from '../jobs/ordering-keys';
 import { findConversationById } from '../store/conversations-repo';
 import type { BridgeLink } from './authenticate-bridge';
 import { bodyFingerprint } from './body-fingerprint';
 import type { BridgeDeps } from './bridge-deps';
 import { alreadyAccepted, enqueueBridgeJob } from './bridge-job';
-import { bridgeJobKeys } from './bridge-job-keys';
 import { amojoRefOf, findReferencedMessage } from './resolve-message-ref';
 import { type AmojoConversationRef, toAmojoReact } from './to-amojo-react';
 

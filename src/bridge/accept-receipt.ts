@@ -1,14 +1,14 @@
 import type { BridgeAccepted, BridgeReceiptRequest } from '../contracts/bridge';
 import { bridgeFailureReasons } from '../contracts/bridge';
-import { statusOrderingKey } from '../relay/ordering-keys';
-import { AppError } from '../server/app-error';
+import { AppError } from '../http/app-error';
+import { bridgeJobKeys } from '../jobs/bridge-job-keys';
+import { statusOrderingKey } from '../jobs/ordering-keys';
 import { advanceMessageStatus } from '../store/messages-repo';
 import { findJobByKey } from '../store/outbox-repo';
 import type { BridgeLink } from './authenticate-bridge';
 import { bodyFingerprint } from './body-fingerprint';
 import type { BridgeDeps } from './bridge-deps';
 import { enqueueBridgeJob } from './bridge-job';
-import { bridgeJobKeys } from './bridge-job-keys';
 import { findReferencedMessage } from './resolve-message-ref';
 import { receiptStatusCode, toAmojoDeliveryStatus } from './to-amojo-delivery-status';
 

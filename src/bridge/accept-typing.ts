@@ -1,12 +1,12 @@
 import type { BridgeAccepted, BridgeTypingRequest } from '../contracts/bridge';
-import { conversationOrderingKey } from '../relay/relay-jobs';
+import { bridgeJobKeys } from '../jobs/bridge-job-keys';
+import { conversationOrderingKey } from '../jobs/ordering-keys';
 import { findConversation } from '../store/conversations-repo';
 import { enqueue } from '../store/outbox-repo';
 import type { BridgeLink } from './authenticate-bridge';
 import { bodyFingerprint } from './body-fingerprint';
 import type { BridgeDeps } from './bridge-deps';
 import { toOutboxJob } from './bridge-job';
-import { bridgeJobKeys } from './bridge-job-keys';
 import { toAmojoTyping } from './to-amojo-typing';
 import type { TypingThrottle } from './typing-throttle';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { AppError } from '../server/app-error';
+import { AppError } from '../http/app-error';
 import { hashApiKey, verifyApiKey } from '../store/api-key-hash';
 import { findLinkByKeyHash, type Link } from '../store/links-repo';
 import type { Database } from '../store/schema';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Logger } from '../server/create-logger';
+import type { Logger } from '../observability/create-logger';
 import type { Database } from '../store/schema';
 import type { ChannelBot } from './to-amojo-history-message';
 

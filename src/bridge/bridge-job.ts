@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod/mini';
 import { formatIssues } from '../contracts/amojo';
-import { type RelayJob, relayJob } from '../relay/relay-jobs';
-import { AppError } from '../server/app-error';
+import { AppError } from '../http/app-error';
+import { type RelayJob, relayJob } from '../jobs/relay-jobs';
 import { enqueue, findJobByKey, type NewOutboxJob } from '../store/outbox-repo';
 import { payloadString } from '../store/payload-string';
 import type { Database } from '../store/schema';

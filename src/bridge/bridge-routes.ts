@@ -11,8 +11,8 @@ import {
   bridgeReceiptRequest,
   bridgeTypingRequest,
 } from '../contracts/bridge';
-import { answerOtherMethods } from '../server/answer-other-methods';
-import { AppError } from '../server/app-error';
+import { answerOtherMethods } from '../http/answer-other-methods';
+import { AppError } from '../http/app-error';
 import { acceptEdit } from './accept-edit';
 import { acceptHistoryImport } from './accept-history-import';
 import { acceptMessage } from './accept-message';

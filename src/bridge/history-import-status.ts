@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { BridgeHistoryImportStatus } from '../contracts/bridge';
-import { AppError } from '../server/app-error';
+import { AppError } from '../http/app-error';
+import { bridgeJobKeys } from '../jobs/bridge-job-keys';
 import type { BridgeLink } from './authenticate-bridge';
 import type { BridgeDeps } from './bridge-deps';
-import { bridgeJobKeys } from './bridge-job-keys';
 
 /** LIKE pattern matching keys that start with `prefix`, with LIKE's own wildcards escaped. */
 function startsWith(prefix: string): string {

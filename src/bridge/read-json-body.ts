@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod/mini';
 import { formatIssues } from '../contracts/amojo';
-import { AppError } from '../server/app-error';
-import { readCappedBody, readCappedIncoming } from '../server/read-capped-body';
+import { AppError } from '../http/app-error';
+import { readCappedBody, readCappedIncoming } from '../http/read-capped-body';
 
 function isJson(contentType: string | undefined): boolean {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { AmojoMessageRef } from '../contracts/amojo/amojo-message-ref';
 import type { BridgeMessageRef } from '../contracts/bridge';
 import { findMessageByAmojoId, findMessageByOurId } from '../store/messages-repo';
 import type { Database, MessageRow } from '../store/schema';
-import type { AmojoMessageRef } from './amojo-message-ref';
 import { bridgeMsgid } from './bridge-msgid';
 
 /**

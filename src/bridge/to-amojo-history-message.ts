@@ -1,10 +1,10 @@
 import type { NewMessageRequest, Participant } from '../contracts/amojo';
+import type { AmojoMessageRef } from '../contracts/amojo/amojo-message-ref';
 import {
   type BridgeHistoryImportRequest,
   type BridgeHistoryMessage,
   bridgeTimestampToMillis,
 } from '../contracts/bridge';
-import type { AmojoMessageRef } from './amojo-message-ref';
 import { bridgeMsgid } from './bridge-msgid';
 import { toAmojoContent } from './to-amojo-content';
 import { toAmojoParticipant } from './to-amojo-participant';

@@ -1,6 +1,6 @@
 import type { NewMessageRequest } from '../contracts/amojo';
+import type { AmojoMessageRef } from '../contracts/amojo/amojo-message-ref';
 import { type BridgeMessageRequest, bridgeTimestampToMillis } from '../contracts/bridge';
-import type { AmojoMessageRef } from './amojo-message-ref';
 import { bridgeMsgid } from './bridge-msgid';
 import { toAmojoContent, toAmojoEmbedded } from './to-amojo-content';
 import { toAmojoParticipant } from './to-amojo-participant';

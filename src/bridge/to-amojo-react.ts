@@ -1,6 +1,6 @@
 import type { ReactRequest } from '../contracts/amojo';
+import type { AmojoMessageRef } from '../contracts/amojo/amojo-message-ref';
 import type { BridgeReactionRequest } from '../contracts/bridge';
-import type { AmojoMessageRef } from './amojo-message-ref';
 
 /** The chat as amojo knows it: by our conversation_id, or (write-first, not yet named) by amojo's chat id. */
 export type AmojoConversationRef = { conversation_id: string } | { conversation_ref_id: string };

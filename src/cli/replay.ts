@@ -1,9 +1,10 @@
 // `npm run replay -- …`: requeues dead-lettered relay jobs (see REPLAY_USAGE). Uses DATABASE_URL like the server,
 // and may run while workers are up: they pick the requeued jobs up on their next poll.
-import { parseReplayArgs, REPLAY_USAGE } from '../relay/parse-replay-args';
+
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
 import { openDatabase } from '../store/open-database';
 import { requeueDeadLetters } from '../store/outbox-repo';
+import { parseReplayArgs, REPLAY_USAGE } from './parse-replay-args';
 
 const args = parseReplayArgs(process.argv.slice(2));
 if (!args.ok) {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { MediaStore } from '../media/create-media-store';
 import { MEDIA_LINK_TTL_MS } from '../media/media-link';
-import type { Logger } from '../server/create-logger';
+import type { Logger } from '../observability/create-logger';
 import { pruneInboxExcept } from '../store/inbox-repo';
 import { pruneCompleted } from '../store/outbox-repo';
 import { payloadString } from '../store/payload-string';

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { type RelayJob, relayJob } from '../jobs/relay-jobs';
 import type { OutboxJob } from '../store/outbox-repo';
 import { handleAmojoEdit } from './handle-amojo-edit';
 import { handleAmojoReact } from './handle-amojo-react';
@@ -9,7 +10,6 @@ import { handleNewMessage } from './handle-new-message';
 import type { JobHandler, JobResult } from './job-handler';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
-import { type RelayJob, relayJob } from './relay-jobs';
 
 /** A stored payload that does not parse (an older release's job, a hand-edited row) is a dead letter, not a crash. */
 function parsePayload(row: OutboxJob): RelayJob {

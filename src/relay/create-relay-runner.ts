@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
-import type { RetryPolicy } from '../amojo/with-retry';
-import type { Logger } from '../server/create-logger';
-import type { Metrics } from '../server/create-metrics';
+import type { RetryPolicy } from '../http/with-retry';
+import type { Logger } from '../observability/create-logger';
+import type { Metrics } from '../observability/create-metrics';
 import { countJobs, type OutboxJob } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
 import { classifyJobError } from './classify-job-error';

@@ -1,17 +1,19 @@
 import type { Kysely } from 'kysely';
-import type { FetchLike } from '../amojo/fetch-like';
-import type { RetryPolicy } from '../amojo/with-retry';
+import { isAmojoRegion } from '../amojo/amojo-hosts';
+import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
+import { createHttpFetch } from '../egress/create-http-fetch';
+import type { FetchLike } from '../egress/fetch-like';
+import type { RetryPolicy } from '../http/with-retry';
 import type { MediaMirror } from '../media/create-media-mirror';
-import type { Logger } from '../server/create-logger';
-import type { Metrics } from '../server/create-metrics';
+import type { Logger } from '../observability/create-logger';
+import type { Metrics } from '../observability/create-metrics';
 import type { Database } from '../store/schema';
-import { createAmojoClientPool } from './create-amojo-client-pool';
-import { createHttpFetch } from './create-http-fetch';
 import { createLinkCache } from './create-link-cache';
 import { createRelayHandler } from './create-relay-handler';
 import { createRelayRunner, type RelayRunner } from './create-relay-runner';
 import { createTypingThrottle } from './create-typing-throttle';
 import type { LiveLink } from './live-link';
+import { RelayJobError } from './relay-job-error';
 
 export interface RelayWorkerOptions {
   db: Kysely<Database>;
@@ -59,7 +61,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
   const now = options.now ?? Date.now;
   const fetchImpl = options.fetch ?? createHttpFetch();
   const { metrics, logger } = options;
-  const amojo = createAmojoClientPool({
+  const amojoOf = createAmojoClientPool({
     channelId: options.channel.id,
     secret: options.channel.secret,
     baseUrlOverride: options.amojoBaseUrl,
@@ -69,6 +71,11 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
       ? { observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }) }
       : {}),
   });
+  // A link's region comes from the database; one this release does not know can never be sent, so the job is dead.
+  const amojo = (region: string) => {
+    if (!isAmojoRegion(region)) throw new RelayJobError('unknown_region', { retryable: false });
+    return amojoOf(region);
+  };
   const signingSecrets = new Map<string, string>();
   const handle = createRelayHandler({
     db: options.db,

@@ -1,4 +1,4 @@
-import { type RetryPolicy, retryDelayMs } from '../amojo/with-retry';
+import { type RetryPolicy, retryDelayMs } from '../http/with-retry';
 import type { JobFailure } from './classify-job-error';
 import type { JobDecision } from './create-outbox-committer';
 

@@ -1,10 +1,10 @@
+import type { RelayJob } from '../jobs/relay-jobs';
 import type { OutboxJob } from '../store/outbox-repo';
 import { amojoJobError } from './amojo-job-error';
 import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
-import type { RelayJob } from './relay-jobs';
 
 type TypingJob = Extract<RelayJob, { kind: 'amojo.typing' }>;
 
@@ -18,7 +18,7 @@ const DEFAULT_TYPING_MS = 5000;
 export async function handleAmojoTyping(deps: RelayDeps, job: TypingJob, row: OutboxJob): Promise<JobResult> {
   const now = deps.now();
   if (now - row.createdAt > (job.request.duration_ms ?? DEFAULT_TYPING_MS)) return { outcome: 'stale' };
-  const link = await liveLink(deps, job.linkId);
+  const link = await liveLink(deps.links, job.linkId);
   if (!deps.typingThrottle.allow(`${link.id}:${job.request.conversation_id}`, now)) return { outcome: 'throttled' };
   try {
     await deps.amojo(link.region).typing(link.scopeId, job.request, { retry: false });

@@ -1,5 +1,6 @@
 import { type BridgeableWebhook, hookToBridgeEvent } from '../bridge/hook-to-bridge-event';
 import type { MessageHook } from '../contracts/amojo';
+import type { RelayJob } from '../jobs/relay-jobs';
 import { MediaMirrorError } from '../media/create-media-mirror';
 import { findConversationByAmojoChatId } from '../store/conversations-repo';
 import { findMessageByAmojoId } from '../store/messages-repo';
@@ -15,7 +16,6 @@ import { postBridgeEvent } from './post-bridge-event';
 import { readInboxHook } from './read-inbox-hook';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
-import type { RelayJob } from './relay-jobs';
 import { rememberHookState } from './remember-hook-state';
 import { replyWindowFailure } from './reply-window-failure';
 
@@ -24,7 +24,7 @@ type ActionHook = Extract<BridgeableWebhook, { kind: 'typing' | 'reaction' }>;
 
 /** A hook accepted at the door, delivered to the messenger's webhook URL. */
 export async function handleBridgeDeliver(deps: RelayDeps, job: DeliverJob): Promise<JobResult> {
-  const link = await liveLink(deps, job.linkId);
+  const link = await liveLink(deps.links, job.linkId);
   const webhook = await readInboxHook(deps.db, job.dedupeKey);
   const eventId = bridgeEventId(job.dedupeKey);
   if (webhook.kind === 'message' || webhook.kind === 'comment_reply') {

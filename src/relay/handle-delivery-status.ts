@@ -1,9 +1,9 @@
+import type { RelayJob } from '../jobs/relay-jobs';
 import { advanceMessageStatus, findMessageByAmojoId, type MessageStatusCode, statusRank } from '../store/messages-repo';
 import { amojoJobError } from './amojo-job-error';
 import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
-import type { RelayJob } from './relay-jobs';
 
 type StatusJob = Extract<RelayJob, { kind: 'amojo.delivery_status' }>;
 
@@ -13,7 +13,7 @@ type StatusJob = Extract<RelayJob, { kind: 'amojo.delivery_status' }>;
  * message share an ordering key (statusOrderingKey), which is what makes this check-then-send safe.
  */
 export async function handleDeliveryStatus(deps: RelayDeps, job: StatusJob): Promise<JobResult> {
-  const link = await liveLink(deps, job.linkId);
+  const link = await liveLink(deps.links, job.linkId);
   const status = job.request.delivery_status as MessageStatusCode;
   const message = await findMessageByAmojoId(deps.db, link.id, job.amojoMsgId);
   // Strictly ahead only: a bridge receipt records the messenger's status before queuing its report, so an equal

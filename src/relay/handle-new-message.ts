@@ -1,4 +1,5 @@
 import type { NewMessageRequest } from '../contracts/amojo';
+import type { RelayJob } from '../jobs/relay-jobs';
 import { clearRefPending, touchInbound } from '../store/conversations-repo';
 import { setAmojoMsgId } from '../store/messages-repo';
 import {
@@ -14,7 +15,6 @@ import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
-import type { RelayJob } from './relay-jobs';
 
 type NewMessageJob = Extract<RelayJob, { kind: 'amojo.new_message' }>;
 
@@ -25,7 +25,7 @@ type NewMessageJob = Extract<RelayJob, { kind: 'amojo.new_message' }>;
  * amojo has accepted one message with them, and never after (the next message of the chat waits for this one).
  */
 export async function handleNewMessage(deps: RelayDeps, job: NewMessageJob): Promise<JobResult> {
-  const link = await liveLink(deps, job.linkId);
+  const link = await liveLink(deps.links, job.linkId);
   const found = await findMessageToSend(deps.db, job.messageRowId);
   if (!found) throw new RelayJobError('message_row_missing', { retryable: false });
   const { message, conversation } = found;

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../amojo/with-retry';
+import type { RetryPolicy } from '../http/with-retry';
 
 /**
  * Durable retries of relay jobs (retryDelayMs: full jitter, Retry-After as a floor). Fifteen attempts with delays

@@ -1,7 +1,7 @@
-import { parseRetryAfter } from '../amojo/parse-retry-after';
 import { signBridgeDelivery } from '../bridge/sign-bridge-delivery';
 import type { BridgeOutboundEvent } from '../contracts/bridge';
 import { type BridgeDeliveryResponse, parseBridgeDeliveryResponse } from '../contracts/bridge';
+import { parseRetryAfter } from '../http/parse-retry-after';
 import type { LiveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
 

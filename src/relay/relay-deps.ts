@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { AmojoClient } from '../amojo/create-amojo-client';
-import type { FetchLike } from '../amojo/fetch-like';
+import type { FetchLike } from '../egress/fetch-like';
 import type { MediaMirror } from '../media/create-media-mirror';
-import type { Logger } from '../server/create-logger';
-import type { Metrics } from '../server/create-metrics';
+import type { Logger } from '../observability/create-logger';
+import type { Metrics } from '../observability/create-metrics';
 import type { Database } from '../store/schema';
 import type { LinkCache } from './create-link-cache';
 import type { TypingThrottle } from './create-typing-throttle';

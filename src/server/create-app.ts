@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { AppError } from './app-error';
+import { AppError } from '../http/app-error';
+import { errorResponse } from '../http/error-response';
+import type { Logger } from '../observability/create-logger';
+import type { Metrics } from '../observability/create-metrics';
 import { createErrorHandler } from './create-error-handler';
-import type { Logger } from './create-logger';
-import type { Metrics } from './create-metrics';
-import { errorResponse } from './error-response';
 
 export interface Readiness {
   ok: boolean;

@@ -1,7 +1,7 @@
 import type { ErrorHandler } from 'hono';
-import { AppError } from './app-error';
-import type { Logger } from './create-logger';
-import { errorResponse } from './error-response';
+import { AppError } from '../http/app-error';
+import { errorResponse } from '../http/error-response';
+import type { Logger } from '../observability/create-logger';
 
 /**
  * A client that reset the connection mid-request. @hono/node-server aborts the request's signal once the connection

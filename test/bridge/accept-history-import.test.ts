@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
-import { relayJob } from '../../src/relay/relay-jobs';
+import { relayJob } from '../../src/jobs/relay-jobs';
 import { findConversation } from '../../src/store/conversations-repo';
 import { findMessageByOurId } from '../../src/store/messages-repo';
 import { claimDue, complete } from '../../src/store/outbox-repo';

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
-import { conversationOrderingKey, relayJob } from '../../src/relay/relay-jobs';
+import { conversationOrderingKey } from '../../src/jobs/ordering-keys';
+import { relayJob } from '../../src/jobs/relay-jobs';
 import { ensureConversationByAmojoChat, findConversation } from '../../src/store/conversations-repo';
 import { findMessageByOurId, recordMessage } from '../../src/store/messages-repo';
 import { ensureParticipantByAmojoUser, findParticipantById } from '../../src/store/participants-repo';

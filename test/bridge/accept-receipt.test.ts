@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
-import { relayJob } from '../../src/relay/relay-jobs';
+import { relayJob } from '../../src/jobs/relay-jobs';
 import { ensureConversation } from '../../src/store/conversations-repo';
 import { findMessageByAmojoId, recordMessage } from '../../src/store/messages-repo';
 import { type BridgeHarness, createBridgeHarness } from './helpers/bridge-harness';

@@ -2,7 +2,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { MessageAccept } from '../../src/bridge/accept-message';
 import { authenticateBridge, type BridgeLink } from '../../src/bridge/authenticate-bridge';
 import { createMessageCommitter } from '../../src/bridge/create-message-committer';
-import { AppError } from '../../src/server/app-error';
+import { AppError } from '../../src/http/app-error';
 import { findConversation } from '../../src/store/conversations-repo';
 import { clearTables, describeEachDatabase } from '../store/helpers/test-databases';
 import { messageBody, seedBridgeLink } from './helpers/bridge-harness';

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { createLogger } from '../../src/observability/create-logger';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox';
-import { createLogger } from '../../src/server/create-logger';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-results', 'e2e');

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { bridgeDeliverJob } from '../../src/relay/bridge-deliver-job';
+import { bridgeDeliverJob } from '../../src/jobs/bridge-deliver-job';
 import { createPruner } from '../../src/relay/create-pruner';
 import { findInboxEvent, insertInboxEvents } from '../../src/store/inbox-repo';
 import { enqueue, findJobByKey } from '../../src/store/outbox-repo';

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { createMetrics } from '../../src/observability/create-metrics';
 import { createRelayRunner, type JobHandler } from '../../src/relay/create-relay-runner';
 import { RelayJobError } from '../../src/relay/relay-job-error';
-import { createMetrics } from '../../src/server/create-metrics';
 import { claimDue, enqueue, findJob, type OutboxJob } from '../../src/store/outbox-repo';
 import type { Database } from '../../src/store/schema';
 import { waitFor } from './helpers/relay-fixtures';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/amojo/sign-webhook';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
-import { conversationOrderingKey } from '../../src/relay/relay-jobs';
+import { conversationOrderingKey } from '../../src/jobs/ordering-keys';
 import { CHANNEL_SECRET, enqueueRelayJob, waitFor } from './helpers/relay-fixtures';
 import { type RelayHarness, startRelayHarness } from './helpers/relay-harness';
 

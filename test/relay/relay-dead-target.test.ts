@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bridgeJobKeys } from '../../src/bridge/bridge-job-keys';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
+import { bridgeJobKeys } from '../../src/jobs/bridge-job-keys';
 import { findJobByKey, requeueDeadLetters } from '../../src/store/outbox-repo';
 import { createRelayBridge, type RelayBridge } from './helpers/relay-bridge';
 import { waitFor } from './helpers/relay-fixtures';

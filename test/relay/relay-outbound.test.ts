@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
+import { statusOrderingKey } from '../../src/jobs/ordering-keys';
 import { deliveryStatusJob } from '../../src/relay/delivery-status-job';
-import { statusOrderingKey } from '../../src/relay/ordering-keys';
 import { findMessageByAmojoId } from '../../src/store/messages-repo';
 import { enqueue, requeueDeadLetters } from '../../src/store/outbox-repo';
 import { enqueueRelayJob, waitFor } from './helpers/relay-fixtures';

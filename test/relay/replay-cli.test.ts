@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseReplayArgs } from '../../src/relay/parse-replay-args';
+import { parseReplayArgs } from '../../src/cli/parse-replay-args';
 import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../src/store/open-database';
 import { claimDue, deadLetter, enqueue } from '../../src/store/outbox-repo';

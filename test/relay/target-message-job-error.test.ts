@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AmojoError } from '../../src/amojo/amojo-error';
-import { bridgeJobKeys } from '../../src/bridge/bridge-job-keys';
 import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
+import { bridgeJobKeys } from '../../src/jobs/bridge-job-keys';
 import { RelayJobError } from '../../src/relay/relay-job-error';
 import { targetMessageJobError } from '../../src/relay/target-message-job-error';
 import { ensureConversation } from '../../src/store/conversations-repo';

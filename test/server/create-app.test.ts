@@ -2,10 +2,10 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
-import { AppError } from '../../src/server/app-error';
+import { AppError } from '../../src/http/app-error';
+import { createLogger } from '../../src/observability/create-logger';
+import { createMetrics } from '../../src/observability/create-metrics';
 import { createApp } from '../../src/server/create-app';
-import { createLogger } from '../../src/server/create-logger';
-import { createMetrics } from '../../src/server/create-metrics';
 import { recordLogs } from './helpers/record-logs';
 import { resetMidBody } from './helpers/reset-mid-body';
 

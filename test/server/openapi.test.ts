@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bridgePaths } from '../../src/contracts/bridge';
 import { linkErrorStatus, linkPaths } from '../../src/contracts/link';
+import { createLogger } from '../../src/observability/create-logger';
+import { createMetrics } from '../../src/observability/create-metrics';
 import { createApp } from '../../src/server/create-app';
-import { createLogger } from '../../src/server/create-logger';
-import { createMetrics } from '../../src/server/create-metrics';
 import { openApiDocument } from '../../src/server/openapi';
 
 type Operation = { responses: Record<string, { description: string }> };

@@ -28,11 +28,11 @@ import type { reactRequest } from './react';
 import type { source } from './source';
 import type { typingRequest } from './typing';
 
+export { type FormattedIssue, formatIssues } from '../format-issues';
 export { connectRequest, connectResponse, disconnectRequest } from './connect';
 export { createChatRequest, createChatResponse } from './create-chat';
 export { deliveryErrorCode, deliveryStatusCode, deliveryStatusRequest } from './delivery-status';
 export { amojoErrorBody, emulatorErrorBody, issueDetail } from './error-body';
-export { type FormattedIssue, formatIssues } from './format-issues';
 export { historyMessage, historyQuery, historyResponse } from './history';
 export {
   editDeliveryStatus,

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { type FormattedIssue, formatIssues } from './format-issues';
+import { type FormattedIssue, formatIssues } from '../format-issues';
 import { type hookPost, messageHook } from './message-hook';
 import { reactionHook } from './reaction-hook';
 import { typingHook } from './typing-hook';

@@ -1,7 +1,7 @@
 import { verifyRequest } from '../../amojo/verify-request';
-import { notFound } from './amojo-error';
 import { type ApiResponse, textResponse } from './api-response';
 import type { EmulatorContext } from './emulator-context';
+import { notFound } from './error-responses';
 import { handleConnect } from './handle-connect';
 import { handleCreateChat } from './handle-create-chat';
 import { handleDeliveryStatus } from './handle-delivery-status';

@@ -1,6 +1,6 @@
 import { deliveryStatusRequest } from '../../contracts/amojo';
-import { badField, notFound } from './amojo-error';
 import { type ApiResponse, emptyResponse } from './api-response';
+import { badField, notFound } from './error-responses';
 import { parseRequestBody } from './parse-request-body';
 import { recordDeliveryStatus } from './record-delivery-status';
 import type { ScopedRouteInput } from './route-input';

@@ -1,9 +1,9 @@
 import type { z } from 'zod/mini';
 import type { editMessageRequest } from '../../contracts/amojo';
-import { badField, notFound } from './amojo-error';
 import { type ApiResponse, jsonResponse } from './api-response';
 import type { EmulatorContext } from './emulator-context';
 import type { ConnectionRecord, MessageRecord } from './emulator-types';
+import { badField, notFound } from './error-responses';
 import { DUPLICATE_MSGID_ERROR } from './handle-new-message';
 import { recordDeliveryStatus } from './record-delivery-status';
 import { mergeMessageContent } from './to-message-content';

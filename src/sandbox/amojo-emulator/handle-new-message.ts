@@ -1,9 +1,9 @@
 import type { z } from 'zod/mini';
 import type { newMessageRequest } from '../../contracts/amojo';
-import { badField, notFound } from './amojo-error';
 import { type ApiResponse, jsonResponse } from './api-response';
 import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord, ConnectionRecord, EmbeddedMessage, MessageRecord } from './emulator-types';
+import { badField, notFound } from './error-responses';
 import { resolveEmbedded, resolveForwards } from './resolve-embedded';
 import { commitClient, resolveAmoUser, resolveClient } from './resolve-participants';
 import { toMessageContent } from './to-message-content';

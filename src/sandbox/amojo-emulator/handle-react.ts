@@ -1,6 +1,6 @@
 import { reactRequest } from '../../contracts/amojo';
-import { badField, notFound } from './amojo-error';
 import { type ApiResponse, emptyResponse } from './api-response';
+import { badField, notFound } from './error-responses';
 import { parseRequestBody } from './parse-request-body';
 import type { ScopedRouteInput } from './route-input';
 import { setReaction } from './set-reaction';

@@ -1,6 +1,6 @@
 import { typingRequest } from '../../contracts/amojo';
-import { notFound } from './amojo-error';
 import { type ApiResponse, emptyResponse } from './api-response';
+import { notFound } from './error-responses';
 import { parseRequestBody } from './parse-request-body';
 import type { ScopedRouteInput } from './route-input';
 

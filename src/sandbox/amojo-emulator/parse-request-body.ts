@@ -1,7 +1,7 @@
 import type { z } from 'zod/mini';
 import { formatIssues } from '../../contracts/amojo';
-import { badRequest } from './amojo-error';
 import type { ApiResponse } from './api-response';
+import { badRequest } from './error-responses';
 
 export type ParsedBody<T> =
   | { readonly ok: true; readonly value: T }

@@ -1,6 +1,6 @@
-import { badField } from './amojo-error';
 import type { EmulatorStore } from './EmulatorStore';
 import type { ChatRecord, EmbeddedMessage } from './emulator-types';
+import { badField } from './error-responses';
 import type { Resolved } from './resolve-participants';
 
 /** Structural view of contracts' `embeddedMessage`. */

@@ -1,7 +1,7 @@
-import { badField } from './amojo-error';
 import type { ApiResponse } from './api-response';
 import type { EmulatorStore } from './EmulatorStore';
 import type { ParticipantRecord } from './emulator-types';
+import { badField } from './error-responses';
 
 /** Structural view of contracts' `participant` (sender / receiver / create-chat user). */
 export interface ParticipantInput {

@@ -1,3 +1,4 @@
+import { parseAccountHost } from '../../amocrm/account-hosts';
 import type { AmojoRegion } from '../../amojo/amojo-hosts';
 
 export interface AccountOrigin {
@@ -6,17 +7,6 @@ export interface AccountOrigin {
   subdomain: string;
   region: AmojoRegion;
 }
-
-// One DNS label, then one of the three CRM domains (widget-platform.md §7). Nested labels (`a.b.amocrm.ru`) are no
-// account address, so they are refused rather than read as a subdomain.
-const ACCOUNT_HOST = /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)\.(amocrm\.ru|amocrm\.com|kommo\.com)$/;
-// The CRM's own site, not an account: refused as a CORS origin and as a token issuer alike.
-const NOT_ACCOUNTS: ReadonlySet<string> = new Set(['www']);
-const REGION_OF_DOMAIN: Readonly<Record<string, AmojoRegion>> = {
-  'amocrm.ru': 'ru',
-  'amocrm.com': 'com',
-  'kommo.com': 'kommo',
-};
 
 /**
  * Reads an amoCRM / Kommo account address: `https://acme.amocrm.ru`, optionally with one trailing slash (the form
@@ -33,9 +23,8 @@ export function parseAccountOrigin(value: string): AccountOrigin | null {
   if (url.username || url.password || url.port || url.pathname !== '/' || url.search || url.hash) return null;
   // The URL parser forgives odd spellings (backslashes, tabs, upper case); only the canonical one is accepted.
   if (value !== url.origin && value !== `${url.origin}/`) return null;
-  const match = ACCOUNT_HOST.exec(url.hostname);
-  const subdomain = match?.[1];
-  const region = match?.[2] === undefined ? undefined : REGION_OF_DOMAIN[match[2]];
-  if (subdomain === undefined || region === undefined || NOT_ACCOUNTS.has(subdomain)) return null;
-  return { origin: url.origin, subdomain, region };
+  // An origin names the host exactly as the browser sent it: the root's trailing dot makes it another origin.
+  const host = url.hostname.endsWith('.') ? null : parseAccountHost(url.hostname);
+  if (host === null) return null;
+  return { origin: url.origin, subdomain: host.subdomain, region: host.region };
 }

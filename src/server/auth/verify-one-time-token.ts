@@ -1,6 +1,6 @@
 import { errors, type JWTPayload, jwtVerify } from 'jose';
 import type { AmojoRegion } from '../../amojo/amojo-hosts';
-import { AppError } from '../app-error';
+import { AppError } from '../../http/app-error';
 import { parseAccountOrigin } from './parse-account-origin';
 
 /**

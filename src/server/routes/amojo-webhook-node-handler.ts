@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorResponse } from '../error-response';
-import { readCappedIncoming } from '../read-capped-body';
+import { errorResponse } from '../../http/error-response';
+import { readCappedIncoming } from '../../http/read-capped-body';
 import { type AmojoWebhookDeps, createHookAnswerer, DEFAULT_HOOK_MAX_BODY_BYTES } from './amojo-webhook-routes';
 
 const PATH = /^\/amojo\/webhook\/([^/?#]+)\/?(?:\?.*)?$/;

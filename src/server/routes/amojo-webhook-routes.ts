@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
+import { answerOtherMethods } from '../../http/answer-other-methods';
+import { AppError } from '../../http/app-error';
+import { errorResponse } from '../../http/error-response';
+import { readCappedBody } from '../../http/read-capped-body';
+import type { Logger } from '../../observability/create-logger';
+import type { Metrics } from '../../observability/create-metrics';
 import type { IngressResult, IngressRow } from '../../store/write-ingress-batch';
-import { answerOtherMethods } from '../answer-other-methods';
-import { AppError } from '../app-error';
-import type { Logger } from '../create-logger';
-import type { Metrics } from '../create-metrics';
-import { errorResponse } from '../error-response';
-import { readCappedBody } from '../read-capped-body';
 import { acceptAmojoHook } from './amojo-webhook/accept-amojo-hook';
 import type { ScopeLookup } from './amojo-webhook/create-scope-lookup';
 import { DEFAULT_HOOK_TIME_WINDOW, type HookTimeWindow } from './amojo-webhook/hook-time-issue';

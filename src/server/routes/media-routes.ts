@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { toWellFormedText } from '../../contracts/storable-text';
+import { AppError } from '../../http/app-error';
 import type { MediaStore } from '../../media/create-media-store';
 import { checkMediaLink, MEDIA_ID } from '../../media/media-link';
-import { AppError } from '../app-error';
 
 export interface MediaRouteDeps {
   store: MediaStore;

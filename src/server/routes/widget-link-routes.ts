@@ -1,8 +1,8 @@
 import { type Context, Hono } from 'hono';
 import { linkActionRequestSchema, linkPaths } from '../../contracts/link';
 import { storableLinkPutRequestSchema } from '../../contracts/link/storable-link-put-request';
+import { answerOtherMethods } from '../../http/answer-other-methods';
 import { findLinkByAccountId } from '../../store/links-repo';
-import { answerOtherMethods } from '../answer-other-methods';
 import type { OneTimeTokenIdentity } from '../auth/verify-one-time-token';
 import { createErrorHandler } from '../create-error-handler';
 import { authenticateWidgetRequest } from './widget-link/authenticate-widget-request';

@@ -1,7 +1,7 @@
 import { bridgeRoutes } from '../../../src/bridge/bridge-routes';
+import { createLogger } from '../../../src/observability/create-logger';
+import { createMetrics } from '../../../src/observability/create-metrics';
 import { createApp } from '../../../src/server/create-app';
-import { createLogger } from '../../../src/server/create-logger';
-import { createMetrics } from '../../../src/server/create-metrics';
 import { hashApiKey } from '../../../src/store/api-key-hash';
 import { rotateLinkCredentials } from '../../../src/store/links-repo';
 import type { RelayHarness } from './relay-harness';

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { toAmojoMessage } from '../../../src/bridge/to-amojo-message';
 import type { NewMessageRequest } from '../../../src/contracts/amojo';
-import { conversationOrderingKey, type RelayJob } from '../../../src/relay/relay-jobs';
+import { conversationOrderingKey } from '../../../src/jobs/ordering-keys';
+import type { RelayJob } from '../../../src/jobs/relay-jobs';
 import { ensureConversation, findConversation } from '../../../src/store/conversations-repo';
 import { recordMessage } from '../../../src/store/messages-repo';
 import { enqueue } from '../../../src/store/outbox-repo';

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { createAmojoClient } from '../../../src/amojo/create-amojo-client';
+import { createMetrics } from '../../../src/observability/create-metrics';
 import type { RelayRunner } from '../../../src/relay/create-relay-runner';
 import { createRelayWorker, type RelayWorkerOptions } from '../../../src/relay/create-relay-worker';
 import { type AmojoEmulator, createAmojoEmulator } from '../../../src/sandbox/amojo-emulator/create-amojo-emulator';
-import { createMetrics } from '../../../src/server/create-metrics';
 import type { Link } from '../../../src/store/links-repo';
 import { migrateToLatest } from '../../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../../src/store/open-database';

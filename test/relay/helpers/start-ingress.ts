@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Kysely } from 'kysely';
+import { createLogger } from '../../../src/observability/create-logger';
+import { createMetrics } from '../../../src/observability/create-metrics';
 import { createApp } from '../../../src/server/create-app';
-import { createLogger } from '../../../src/server/create-logger';
-import { createMetrics } from '../../../src/server/create-metrics';
 import { createHookPersister } from '../../../src/server/routes/amojo-webhook/create-hook-persister';
 import { createScopeLookup } from '../../../src/server/routes/amojo-webhook/create-scope-lookup';
 import { amojoWebhookRoutes } from '../../../src/server/routes/amojo-webhook-routes';

@@ -1,6 +1,6 @@
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/server/app-error';
+import { AppError } from '../../../src/http/app-error';
 import { verifyOneTimeToken } from '../../../src/server/auth/verify-one-time-token';
 
 const SECRET = 'integration-secret-for-tests-0123456789';

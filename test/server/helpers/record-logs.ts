@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../../src/server/create-logger';
+import { createLogger, type Logger } from '../../../src/observability/create-logger';
 
 export interface LogEntry {
   level: number;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { signWebhook } from '../../../src/amojo/sign-webhook';
+import { createLogger } from '../../../src/observability/create-logger';
+import { createMetrics } from '../../../src/observability/create-metrics';
 import { createApp } from '../../../src/server/create-app';
-import { createLogger } from '../../../src/server/create-logger';
-import { createMetrics } from '../../../src/server/create-metrics';
 import { createScopeLookup } from '../../../src/server/routes/amojo-webhook/create-scope-lookup';
 import { type AmojoWebhookDeps, amojoWebhookRoutes } from '../../../src/server/routes/amojo-webhook-routes';
 import { createGroupCommit } from '../../../src/store/group-commit';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
 import { signWebhook } from '../../../src/amojo/sign-webhook';
-import { relayJob } from '../../../src/relay/relay-jobs';
+import { relayJob } from '../../../src/jobs/relay-jobs';
 import { CHANNEL_ID, PREVIOUS_SECRET, startWebhookHarness } from './amojo-webhook-harness';
 
 type Harness = Awaited<ReturnType<typeof startWebhookHarness>>;

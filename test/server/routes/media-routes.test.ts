@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMediaStore, type MediaStore } from '../../../src/media/create-media-store';
 import { deriveMediaLinkKey, MEDIA_ID, signMediaLink } from '../../../src/media/media-link';
+import { createLogger } from '../../../src/observability/create-logger';
+import { createMetrics } from '../../../src/observability/create-metrics';
 import { createApp } from '../../../src/server/create-app';
-import { createLogger } from '../../../src/server/create-logger';
-import { createMetrics } from '../../../src/server/create-metrics';
 import { mediaRoutes } from '../../../src/server/routes/media-routes';
 
 const clock = Date.UTC(2025, 0, 15, 12, 0, 0);

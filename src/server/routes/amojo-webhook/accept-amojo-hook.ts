@@ -1,8 +1,8 @@
 import { verifyWebhook } from '../../../amojo/verify-webhook';
 import { parseAmojoWebhook } from '../../../contracts/amojo';
-import { bridgeDeliverJob } from '../../../relay/bridge-deliver-job';
+import { AppError } from '../../../http/app-error';
+import { bridgeDeliverJob } from '../../../jobs/bridge-deliver-job';
 import type { IngressResult, IngressRow } from '../../../store/write-ingress-batch';
-import { AppError } from '../../app-error';
 import type { ScopeLookup } from './create-scope-lookup';
 import { type AcceptedHook, hookChatId, hookDedupeKey } from './hook-dedupe-key';
 import { type HookTimeWindow, hookTimeIssue } from './hook-time-issue';

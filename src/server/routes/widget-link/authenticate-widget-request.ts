@@ -1,5 +1,5 @@
+import { AppError } from '../../../http/app-error';
 import { markTokenSeen } from '../../../store/token-ids-repo';
-import { AppError } from '../../app-error';
 import { type OneTimeTokenIdentity, verifyOneTimeToken } from '../../auth/verify-one-time-token';
 import type { WidgetLinkContext } from './create-widget-link-context';
 

@@ -1,5 +1,5 @@
 import { AmojoError } from '../../../amojo/amojo-error';
-import { AppError } from '../../app-error';
+import { AppError } from '../../../http/app-error';
 
 /** Seconds the widget is told to wait when amojo gave no Retry-After of its own. */
 export const DEFAULT_CHANNEL_RETRY_AFTER_SECONDS = 15;

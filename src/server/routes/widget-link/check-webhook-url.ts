@@ -1,5 +1,5 @@
-import { AppError } from '../../app-error';
-import { isNonPublicHost } from './is-non-public-host';
+import { isNonPublicHost } from '../../../egress/is-non-public-host';
+import { AppError } from '../../../http/app-error';
 
 /**
  * The webhook URL policy (422 webhook_url_not_allowed). Everywhere: no user or password in the URL, since it is

@@ -1,8 +1,8 @@
 import type { LinkPutRequest } from '../../../contracts/link';
+import { errorCodeOf } from '../../../observability/error-code-of';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { channelErrorOf } from './channel-error-of';
 import type { WidgetLinkContext } from './create-widget-link-context';
-import { errorCodeOf } from './error-code-of';
 
 /**
  * amojo connect for the token's account. It is idempotent at amojo (same account, same scope) and carries the

@@ -2,11 +2,11 @@ import { randomBytes as cryptoRandomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AmojoRegion } from '../../../amojo/amojo-hosts';
 import type { AmojoClient } from '../../../amojo/create-amojo-client';
+import type { Logger } from '../../../observability/create-logger';
 import type { Database } from '../../../store/schema';
 import type { SecretBox } from '../../../store/secret-box';
 import { DEFAULT_TOKEN_LEEWAY_SECONDS } from '../../auth/verify-one-time-token';
 import type { Config } from '../../config';
-import type { Logger } from '../../create-logger';
 import { createTestThrottle, type TestThrottle } from './create-test-throttle';
 
 /** What `widgetLinkRoutes` needs; the optional members default to the real clock, fetch and crypto. */

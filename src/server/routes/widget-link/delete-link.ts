@@ -1,10 +1,10 @@
 import { AmojoError } from '../../../amojo/amojo-error';
 import type { LinkDeleteResponse } from '../../../contracts/link';
+import { errorCodeOf } from '../../../observability/error-code-of';
 import { findLinkByAccountId, unlinkAccount } from '../../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { channelErrorOf } from './channel-error-of';
 import type { WidgetLinkContext } from './create-widget-link-context';
-import { errorCodeOf } from './error-code-of';
 import { unlinkedStatusOf } from './link-status-of';
 
 /**

@@ -1,4 +1,4 @@
-import { AppError } from '../../app-error';
+import { AppError } from '../../../http/app-error';
 
 export function notLinked(): AppError {
   return new AppError('not_linked', 'This account is not linked to the channel.');

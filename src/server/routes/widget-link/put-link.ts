@@ -1,6 +1,6 @@
 import type { LinkPutRequest, LinkPutResponse } from '../../../contracts/link';
+import { AppError } from '../../../http/app-error';
 import { findLinkByAccountId, findLinkByAmojoId, updateLinkSettings, upsertLink } from '../../../store/links-repo';
-import { AppError } from '../../app-error';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { checkWebhookUrl } from './check-webhook-url';
 import { connectAccount } from './connect-account';

@@ -1,7 +1,7 @@
 import { safeParse, type z } from 'zod/mini';
-import { formatIssues } from '../../../contracts/amojo/format-issues';
-import { AppError } from '../../app-error';
-import { readCappedBody } from '../../read-capped-body';
+import { formatIssues } from '../../../contracts/format-issues';
+import { AppError } from '../../../http/app-error';
+import { readCappedBody } from '../../../http/read-capped-body';
 
 export interface ReadJsonBodyOptions {
   maxBytes: number;

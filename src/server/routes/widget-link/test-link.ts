@@ -1,6 +1,6 @@
 import type { LinkTestResponse } from '../../../contracts/link';
+import { AppError } from '../../../http/app-error';
 import { findLinkByAccountId } from '../../../store/links-repo';
-import { AppError } from '../../app-error';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import type { WidgetLinkContext } from './create-widget-link-context';
 import { openLinkSecrets } from './link-secrets';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AmojoError, type AmojoErrorCode } from '../../../../src/amojo/amojo-error';
-import { AppError } from '../../../../src/server/app-error';
+import { AppError } from '../../../../src/http/app-error';
 import {
   channelErrorOf,
   DEFAULT_CHANNEL_RETRY_AFTER_SECONDS,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../../../src/server/app-error';
+import { AppError } from '../../../../src/http/app-error';
 import { checkWebhookUrl } from '../../../../src/server/routes/widget-link/check-webhook-url';
 import { type Harness, startHarness } from './harness';
 

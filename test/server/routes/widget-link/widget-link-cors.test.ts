@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../../src/observability/create-logger';
+import { createMetrics } from '../../../../src/observability/create-metrics';
 import { createApp } from '../../../../src/server/create-app';
-import { createLogger } from '../../../../src/server/create-logger';
-import { createMetrics } from '../../../../src/server/create-metrics';
 import { isAllowedWidgetOrigin } from '../../../../src/server/routes/widget-link/widget-link-cors';
 import { type Harness, startHarness } from './harness';
 

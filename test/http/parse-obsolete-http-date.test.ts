@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseObsoleteHttpDate } from '../../src/amojo/parse-obsolete-http-date';
-import { parseRetryAfter } from '../../src/amojo/parse-retry-after';
+import { parseObsoleteHttpDate } from '../../src/http/parse-obsolete-http-date';
+import { parseRetryAfter } from '../../src/http/parse-retry-after';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 

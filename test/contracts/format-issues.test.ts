@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
-import { formatIssues } from '../../../src/contracts/amojo';
+import { formatIssues } from '../../src/contracts/amojo';
 
 const schema = z.strictObject({
   payload: z.strictObject({

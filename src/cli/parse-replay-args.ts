@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { RelayJobKind } from '../jobs/relay-jobs';
 import type { DeadLetterFilter } from '../store/outbox-repo';
-import type { RelayJobKind } from './relay-jobs';
 
 export const REPLAY_USAGE = `usage: npm run replay -- (--all | --kind K | --link L | --id N ...)
   Requeues dead letters: matching jobs become due now with a fresh attempt budget.

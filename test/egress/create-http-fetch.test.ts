@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpFetch } from '../../src/relay/create-http-fetch';
+import { createHttpFetch } from '../../src/egress/create-http-fetch';
 
 describe('createHttpFetch', () => {
   let base = '';

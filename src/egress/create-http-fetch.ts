@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { FetchLike, ResponseLike } from '../amojo/fetch-like';
+import type { FetchLike, ResponseLike } from './fetch-like';
 
 export interface HttpFetchOptions {
   /** Connections per host kept open and reused (default 256). */

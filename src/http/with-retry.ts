@@ -1,4 +1,15 @@
-import { AmojoError } from './amojo-error';
+/**
+ * What withRetry reads of a failure: whether another attempt may succeed, and how long the peer asked to wait.
+ * AmojoError has both; anything without `retryable: true` is final.
+ */
+export interface RetryableFailure {
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number | undefined;
+}
+
+function isRetryable(error: unknown): error is RetryableFailure {
+  return error instanceof Error && (error as Partial<RetryableFailure>).retryable === true;
+}
 
 export interface RetryPolicy {
   /** Total attempts including the first. */
@@ -51,7 +62,7 @@ export async function withRetry<T>(
     try {
       return await attempt(n);
     } catch (error) {
-      if (!(error instanceof AmojoError) || !error.retryable || n >= policy.maxAttempts || signal?.aborted) throw error;
+      if (!isRetryable(error) || n >= policy.maxAttempts || signal?.aborted) throw error;
       await runtime.sleep(retryDelayMs(policy, n, runtime.random(), error.retryAfterMs), signal);
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmojoError } from '../../src/amojo/amojo-error';
 import { call } from '../../src/amojo/call';
-import { DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_POLICY, retryDelayMs, withRetry } from '../../src/amojo/with-retry';
+import { DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_POLICY, retryDelayMs, withRetry } from '../../src/http/with-retry';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
 const fail = (code: ConstructorParameters<typeof AmojoError>[0], retryAfterMs?: number) =>
@@ -67,6 +67,19 @@ describe('withRetry', () => {
       expect(slept).toEqual([]);
     },
   );
+
+  it('does not retry a failure that does not say it is retryable', async () => {
+    const { slept, runtime } = recorder();
+    let n = 0;
+    const plain = new Error('boom');
+    const attempt = async () => {
+      n++;
+      throw plain;
+    };
+    await expect(withRetry(attempt, policy, runtime)).rejects.toBe(plain);
+    expect(n).toBe(1);
+    expect(slept).toEqual([]);
+  });
 
   it('stops after maxAttempts with the last error, honouring Retry-After', async () => {
     const { slept, runtime } = recorder();

@@ -1,8 +1,7 @@
-import { AMOJO_HOSTS, type AmojoRegion, amojoBaseUrl } from '../amojo/amojo-hosts';
-import type { AmojoCallEvent } from '../amojo/call';
-import { type AmojoClient, createAmojoClient } from '../amojo/create-amojo-client';
-import type { FetchLike } from '../amojo/fetch-like';
-import { RelayJobError } from './relay-job-error';
+import type { FetchLike } from '../egress/fetch-like';
+import { type AmojoRegion, amojoBaseUrl } from './amojo-hosts';
+import type { AmojoCallEvent } from './call';
+import { type AmojoClient, createAmojoClient } from './create-amojo-client';
 
 export interface AmojoClientPoolOptions {
   channelId: string;
@@ -15,11 +14,9 @@ export interface AmojoClientPoolOptions {
 }
 
 /** One amojo client per region, made on first use; an account's region picks its amojo host. */
-export function createAmojoClientPool(options: AmojoClientPoolOptions): (region: string) => AmojoClient {
+export function createAmojoClientPool(options: AmojoClientPoolOptions): (region: AmojoRegion) => AmojoClient {
   const clients = new Map<AmojoRegion, AmojoClient>();
-  return (region) => {
-    if (!(region in AMOJO_HOSTS)) throw new RelayJobError('unknown_region', { retryable: false });
-    const known = region as AmojoRegion;
+  return (known) => {
     let client = clients.get(known);
     if (!client) {
       client = createAmojoClient({

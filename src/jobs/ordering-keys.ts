@@ -1,8 +1,13 @@
 /**
- * Ordering keys of the jobs the relay itself enqueues; conversationOrderingKey (relay-jobs.ts) orders what goes to
- * amojo for one conversation. Each direction has keys of its own, so the messenger being down never holds back
- * client messages on their way to amojo, nor the other way round.
+ * The ordering keys of outbox jobs: jobs that share a key run one at a time, oldest first. Each direction has keys of
+ * its own, so the messenger being down never holds back client messages on their way to amojo, nor the other way
+ * round.
  */
+
+/** What goes to amojo for one conversation: messages, edits, typing and reactions, in the order they were accepted. */
+export function conversationOrderingKey(linkId: string, conversationId: string): string {
+  return `conv:${linkId}:${conversationId}`;
+}
 
 /** Deliveries to the messenger, one amojo chat at a time, in the order amojo sent the hooks. */
 export function deliveryOrderingKey(linkId: string, amojoChatId: string): string {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatAmojoDate } from '../../src/amojo/format-amojo-date';
-import { parseRfc2822Date } from '../../src/amojo/parse-rfc2822-date';
+import { parseRfc2822Date } from '../../src/http/parse-rfc2822-date';
 
 describe('parseRfc2822Date', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readCappedIncoming } from '../../src/server/read-capped-body';
+import { readCappedIncoming } from '../../src/http/read-capped-body';
 
 // The node:http body reader the webhook binding and the bridge share.
 describe('readCappedIncoming', () => {

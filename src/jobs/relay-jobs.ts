@@ -42,8 +42,3 @@ export const relayJob = z.discriminatedUnion('kind', [
 
 export type RelayJob = z.infer<typeof relayJob>;
 export type RelayJobKind = RelayJob['kind'];
-
-/** Jobs of one conversation run one at a time, oldest first. */
-export function conversationOrderingKey(linkId: string, conversationId: string): string {
-  return `conv:${linkId}:${conversationId}`;
-}
