@@ -28,6 +28,11 @@ export const bridgeTimestamp = z.union([
   z.int().check(z.gte(100_000_000_000), z.lte(9_999_999_999_999)),
 ]);
 
+/** Unix milliseconds of a `bridgeTimestamp` value (already validated: an ISO date-time with a zone, or ms). */
+export function bridgeTimestampToMillis(value: string | number): number {
+  return typeof value === 'number' ? value : Date.parse(value);
+}
+
 /** The messenger user who wrote (the client). `id` becomes our `sender.id` at amojo, so keep it stable. */
 export const bridgeSender = z.strictObject({
   id: bridgeId,

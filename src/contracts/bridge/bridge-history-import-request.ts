@@ -7,9 +7,9 @@ import {
   bridgeSource,
   bridgeText,
   bridgeTimestamp,
+  bridgeTimestampToMillis,
 } from './bridge-fields';
 import { bridgeMessageContent } from './bridge-message-content';
-import { bridgeTimestampToMillis } from './bridge-timestamp-to-millis';
 
 const optional = z.exactOptional;
 

@@ -37,6 +37,7 @@ export {
   bridgeSource,
   bridgeText,
   bridgeTimestamp,
+  bridgeTimestampToMillis,
   bridgeUrl,
 } from './bridge-fields';
 export {
@@ -77,7 +78,6 @@ export {
   bridgeErrorCodes,
   bridgeHistoryImportStatus,
 } from './bridge-responses';
-export { bridgeTimestampToMillis } from './bridge-timestamp-to-millis';
 
 export type BridgeConversation = z.infer<typeof bridgeConversation>;
 export type BridgeMessageRef = z.infer<typeof bridgeMessageRef>;

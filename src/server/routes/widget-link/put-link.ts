@@ -1,11 +1,11 @@
 import type { LinkPutRequest, LinkPutResponse } from '../../../contracts/link';
-import { AppError } from '../../../http/app-error';
 import { findLinkByAccountId, findLinkByAmojoId, updateLinkSettings, upsertLink } from '../../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { checkWebhookUrl } from './check-webhook-url';
 import { connectAccount } from './connect-account';
 import type { WidgetLinkContext } from './create-widget-link-context';
 import { issueLinkCredentials } from './issue-link-credentials';
+import { linkErrors } from './link-errors';
 import { linkedStatusOf } from './link-status-of';
 
 export interface PutLinkResult {
@@ -26,9 +26,9 @@ export async function putLink(
 ): Promise<PutLinkResult> {
   checkWebhookUrl(body.webhook_url, { sandbox: ctx.sandbox });
   const owner = await findLinkByAmojoId(ctx.db, body.amojo_id);
-  if (owner && owner.accountId !== identity.accountId) throw amojoIdTaken();
+  if (owner && owner.accountId !== identity.accountId) throw linkErrors.amojoIdTaken();
   const existing = owner ?? (await findLinkByAccountId(ctx.db, identity.accountId));
-  if (existing && existing.amojoId !== body.amojo_id) throw amojoIdMismatch();
+  if (existing && existing.amojoId !== body.amojo_id) throw linkErrors.amojoIdMismatch();
 
   const scopeId = await connectAccount(ctx, identity, body);
   const now = ctx.now().getTime();
@@ -67,7 +67,7 @@ export async function putLink(
   );
   // A concurrent link of the same amojo id by another account won the race. amojo was connected meanwhile, but the
   // connection is the same scope the winner uses, so it is left alone rather than disconnected under the winner.
-  if (!result.ok) throw result.reason === 'amojo_id_taken' ? amojoIdTaken() : amojoIdMismatch();
+  if (!result.ok) throw result.reason === 'amojo_id_taken' ? linkErrors.amojoIdTaken() : linkErrors.amojoIdMismatch();
   ctx.logger.info({ accountId: identity.accountId, linkId: result.link.id }, 'account linked');
   return {
     httpStatus: 201,
@@ -77,12 +77,4 @@ export async function putLink(
       credentials: issued.credentials,
     },
   };
-}
-
-function amojoIdTaken(): AppError {
-  return new AppError('amojo_id_taken', 'This amoCRM chat account is already linked to another account.');
-}
-
-function amojoIdMismatch(): AppError {
-  return new AppError('amojo_id_mismatch', 'This account is linked to a different amoCRM chat account id.');
 }

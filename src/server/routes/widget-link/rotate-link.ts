@@ -3,8 +3,8 @@ import { rotateLinkCredentials } from '../../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import type { WidgetLinkContext } from './create-widget-link-context';
 import { issueLinkCredentials } from './issue-link-credentials';
+import { linkErrors } from './link-errors';
 import { linkedStatusOf } from './link-status-of';
-import { notLinked } from './not-linked';
 
 /** POST /api/widget/link/rotate: a new key and secret replace the old pair in one update, so the old key dies at once. */
 export async function rotateLink(ctx: WidgetLinkContext, identity: OneTimeTokenIdentity): Promise<LinkRotateResponse> {
@@ -15,7 +15,7 @@ export async function rotateLink(ctx: WidgetLinkContext, identity: OneTimeTokenI
     { bridgeKeyHash: issued.bridgeKeyHash, signingSecretEnc: issued.signingSecretEnc },
     ctx.now().getTime(),
   );
-  if (!link) throw notLinked();
+  if (!link) throw linkErrors.notLinked();
   ctx.logger.info({ accountId: identity.accountId, linkId: link.id }, 'link credentials rotated');
   return { status: linkedStatusOf(ctx.secretBox, link, identity), credentials: issued.credentials };
 }

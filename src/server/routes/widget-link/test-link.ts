@@ -3,14 +3,14 @@ import { AppError } from '../../../http/app-error';
 import { findLinkByAccountId } from '../../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import type { WidgetLinkContext } from './create-widget-link-context';
+import { linkErrors } from './link-errors';
 import { openLinkSecrets } from './link-secrets';
-import { notLinked } from './not-linked';
 import { sendTestEvent } from './send-test-event';
 
 /** POST /api/widget/link/test: one signed test event to the webhook URL, throttled per account. */
 export async function testLink(ctx: WidgetLinkContext, identity: OneTimeTokenIdentity): Promise<LinkTestResponse> {
   const link = await findLinkByAccountId(ctx.db, identity.accountId);
-  if (!link?.scopeId || link.webhookUrl === null || link.signingSecretEnc === null) throw notLinked();
+  if (!link?.scopeId || link.webhookUrl === null || link.signingSecretEnc === null) throw linkErrors.notLinked();
   const waitMs = ctx.testThrottle.take(identity.accountId);
   if (waitMs > 0) {
     throw new AppError('rate_limited', 'Too many test events; wait a little before the next one.', {
