@@ -30,7 +30,7 @@ const GOAL = 2000; // msg/s, design.md §6
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The emulator in a process of its own, as amojo is another machine; resolves with its URL. */
-function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
+function startEmulator(): Promise<{ url: string; child: ChildProcess; close(): void }> {
   const child = spawn(
     join(root, 'node_modules/.bin/tsx'),
     [
@@ -48,7 +48,7 @@ function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       const url = /http:\/\/127\.0\.0\.1:\d+/.exec(chunk.toString())?.[0];
-      if (url) resolve({ url, child });
+      if (url) resolve({ url, child, close: () => void child.kill() });
     });
   });
 }
@@ -239,7 +239,7 @@ export async function benchRelay(): Promise<string[]> {
   await worker.stop();
   await new Promise<void>((r) => server.close(() => r()));
   await opened.close();
-  emulator.child.kill();
+  emulator.close();
   rmSync(dir, { recursive: true, force: true });
   return lines;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FetchLike, ResponseLike } from '../egress/fetch-like';
+import { isTransientStatus } from '../http/is-transient-status';
 import { parseRetryAfter } from '../http/parse-retry-after';
 import { AmojoError } from './amojo-error';
 import { canonicalRequest } from './canonical-request';
@@ -114,14 +115,10 @@ export async function call(transport: AmojoTransport, request: AmojoRequest): Pr
     // The server gave up waiting for our request: nothing was done, so it is a timeout like our own.
     case response.status === 408:
       throw new AmojoError('timeout', '408', init);
-    case response.status === 429: {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), transport.now());
-      throw new AmojoError('rate_limited', '429', retryAfterMs === null ? init : { ...init, retryAfterMs });
-    }
-    case response.status >= 500: {
+    case isTransientStatus(response.status): {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), transport.now());
       throw new AmojoError(
-        'upstream_error',
+        response.status === 429 ? 'rate_limited' : 'upstream_error',
         String(response.status),
         retryAfterMs === null ? init : { ...init, retryAfterMs },
       );

@@ -7,8 +7,8 @@ import type { BridgeLink } from './authenticate-bridge';
 import { bodyFingerprint } from './body-fingerprint';
 import type { BridgeDeps } from './bridge-deps';
 import { toOutboxJob } from './bridge-job';
+import type { TypingThrottle } from './create-typing-throttle';
 import { toAmojoTyping } from './to-amojo-typing';
-import type { TypingThrottle } from './typing-throttle';
 
 /**
  * POST /bridge/v1/typing. Typing in a conversation amoCRM does not know yet (no message accepted) has nowhere to
@@ -26,7 +26,7 @@ export async function acceptTyping(
   const conversation = await findConversation(deps.db, link.id, id);
   if (!conversation) return { accepted: true, id, duplicate: false, ignored: true };
   const now = deps.now();
-  if (!throttle.take(`${link.id}:${conversation.id}`, now))
+  if (!throttle.allow(`${link.id}:${conversation.id}`, now))
     return { accepted: true, id, duplicate: false, throttled: true };
   const { created } = await enqueue(
     deps.db,

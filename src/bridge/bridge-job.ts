@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod/mini';
 import { formatIssues } from '../contracts/amojo';
 import { AppError } from '../http/app-error';
+import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import { type RelayJob, relayJob } from '../jobs/relay-jobs';
-import { enqueue, findJobByKey, type NewOutboxJob } from '../store/outbox-repo';
+import { enqueue, findJobByKey } from '../store/outbox-repo';
 import { payloadString } from '../store/payload-string';
 import type { Database } from '../store/schema';
 

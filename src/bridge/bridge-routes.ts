@@ -13,6 +13,7 @@ import {
 } from '../contracts/bridge';
 import { answerOtherMethods } from '../http/answer-other-methods';
 import { AppError } from '../http/app-error';
+import { type JsonBodyWording, readJsonBody } from '../http/read-json-body';
 import { acceptEdit } from './accept-edit';
 import { acceptHistoryImport } from './accept-history-import';
 import { acceptMessage } from './accept-message';
@@ -22,15 +23,23 @@ import { acceptTyping } from './accept-typing';
 import { authenticateBridge, type BridgeLink } from './authenticate-bridge';
 import { type BridgeDeps, defaultBridgeLimits } from './bridge-deps';
 import { createMessageCommitter } from './create-message-committer';
+import { createTypingThrottle } from './create-typing-throttle';
 import { historyImportStatus } from './history-import-status';
-import { readJsonBody } from './read-json-body';
-import { createTypingThrottle } from './typing-throttle';
 
 /** The node:http request under @hono/node-server (absent under app.request() and other runtimes). */
 function incomingOf(c: Context): IncomingMessage | undefined {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
   return incoming instanceof IncomingMessage ? incoming : undefined;
 }
+
+/** The bridge's own words for a refused body, as docs/bridge.md shows them; a malformed body names no field. */
+const bridgeBodyWording: JsonBodyWording = {
+  unsupportedMediaType: 'Send the body as JSON with Content-Type: application/json.',
+  tooLarge: (maxBytes) => `The body is larger than the ${Math.floor(maxBytes / 1024)} KB this endpoint accepts.`,
+  malformed: 'The body is not valid UTF-8 JSON.',
+  malformedIssue: false,
+  schemaMismatch: 'The body does not match the bridge contract; see issues.',
+};
 
 function pathId(c: Context): string {
   const id = c.req.param('id') ?? '';
@@ -49,10 +58,12 @@ function pathId(c: Context): string {
  */
 export function bridgeRoutes(deps: BridgeDeps): Hono {
   const limits = { ...defaultBridgeLimits, ...deps.limits };
-  const throttle = createTypingThrottle(limits.typingIntervalMs);
+  const throttle = createTypingThrottle({ intervalMs: limits.typingIntervalMs });
   // Concurrent messages share a transaction (one fsync); each is still answered only once it is on disk.
   const messages = createMessageCommitter(deps.db, deps);
   const app = new Hono();
+  const read = <S extends z.core.$ZodType>(c: Context, schema: S, maxBytes = limits.bodyBytes) =>
+    readJsonBody(c.req.raw, schema, { maxBytes, incoming: incomingOf(c), wording: bridgeBodyWording });
   // Authentication comes before anything else about the request, the body included.
   // After a 202 the work is on disk; waking the relay of this process saves it a poll interval.
   const authed = (handler: (c: Context, link: BridgeLink) => Promise<Response>) => async (c: Context) => {
@@ -64,7 +75,7 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
   app.post(
     bridgePaths.messages,
     authed(async (c, link) => {
-      const { body } = await readJsonBody(c.req.raw, bridgeMessageRequest, limits.bodyBytes, incomingOf(c));
+      const body = await read(c, bridgeMessageRequest);
       return c.json(await acceptMessage(deps, link, body, messages.commit), 202);
     }),
   );
@@ -72,40 +83,35 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
     bridgePaths.edit,
     authed(async (c, link) => {
       const id = pathId(c);
-      const { body } = await readJsonBody(c.req.raw, bridgeEditRequest, limits.bodyBytes, incomingOf(c));
+      const body = await read(c, bridgeEditRequest);
       return c.json(await acceptEdit(deps, link, id, body), 202);
     }),
   );
   app.post(
     bridgePaths.typing,
     authed(async (c, link) => {
-      const { body } = await readJsonBody(c.req.raw, bridgeTypingRequest, limits.bodyBytes, incomingOf(c));
+      const body = await read(c, bridgeTypingRequest);
       return c.json(await acceptTyping(deps, link, body, throttle, limits.typingIntervalMs), 202);
     }),
   );
   app.post(
     bridgePaths.reactions,
     authed(async (c, link) => {
-      const { body } = await readJsonBody(c.req.raw, bridgeReactionRequest, limits.bodyBytes, incomingOf(c));
+      const body = await read(c, bridgeReactionRequest);
       return c.json(await acceptReaction(deps, link, body), 202);
     }),
   );
   app.post(
     bridgePaths.receipts,
     authed(async (c, link) => {
-      const { body } = await readJsonBody(c.req.raw, bridgeReceiptRequest, limits.bodyBytes, incomingOf(c));
+      const body = await read(c, bridgeReceiptRequest);
       return c.json(await acceptReceipt(deps, link, body), 202);
     }),
   );
   app.post(
     bridgePaths.historyImports,
     authed(async (c, link) => {
-      const { body } = await readJsonBody(
-        c.req.raw,
-        bridgeHistoryImportRequest,
-        limits.historyBodyBytes,
-        incomingOf(c),
-      );
+      const body = await read(c, bridgeHistoryImportRequest, limits.historyBodyBytes);
       return c.json(await acceptHistoryImport(deps, link, body), 202);
     }),
   );

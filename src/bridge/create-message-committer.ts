@@ -1,10 +1,11 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   createGroupCommit,
   type GroupCommit,
   type GroupCommitOptions,
   type GroupCommitStats,
 } from '../store/group-commit';
+import { inSavepoint } from '../store/in-savepoint';
 import type { Database } from '../store/schema';
 import { type MessageAccept, writeAcceptedMessage } from './accept-message';
 import type { BridgeDeps } from './bridge-deps';
@@ -35,16 +36,8 @@ export function createMessageCommitter(
     async (trx, rows) => {
       const outcomes: Outcome[] = [];
       for (const row of rows) {
-        await sql`savepoint bridge_message`.execute(trx);
-        try {
-          const created = await writeAcceptedMessage(trx, deps, row);
-          await sql`release savepoint bridge_message`.execute(trx);
-          outcomes.push({ ok: true, created });
-        } catch (error) {
-          await sql`rollback to savepoint bridge_message`.execute(trx);
-          await sql`release savepoint bridge_message`.execute(trx);
-          outcomes.push({ ok: false, error });
-        }
+        const outcome = await inSavepoint(trx, () => writeAcceptedMessage(trx, deps, row));
+        outcomes.push(outcome.ok ? { ok: true, created: outcome.value } : outcome);
       }
       return outcomes;
     },

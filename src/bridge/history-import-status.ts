@@ -1,14 +1,9 @@
-import { sql } from 'kysely';
 import type { BridgeHistoryImportStatus } from '../contracts/bridge';
 import { AppError } from '../http/app-error';
 import { bridgeJobKeys } from '../jobs/bridge-job-keys';
+import { findJobsByKeyPrefix } from '../store/outbox-repo';
 import type { BridgeLink } from './authenticate-bridge';
 import type { BridgeDeps } from './bridge-deps';
-
-/** LIKE pattern matching keys that start with `prefix`, with LIKE's own wildcards escaped. */
-function startsWith(prefix: string): string {
-  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 interface StoredPayload {
   request?: { payload?: { conversation_id?: string; msec_timestamp?: number; silent?: boolean } };
@@ -33,13 +28,7 @@ export async function historyImportStatus(
   importId: string,
 ): Promise<BridgeHistoryImportStatus> {
   const prefix = bridgeJobKeys.historyPrefix(link.id, importId);
-  const rows = await deps.db
-    .selectFrom('outbox')
-    .select(['id', 'idempotencyKey', 'status', 'payload'])
-    .where('linkId', '=', link.id)
-    .where(sql<boolean>`idempotency_key like ${startsWith(prefix)} escape '\\'`)
-    .orderBy('id')
-    .execute();
+  const rows = await findJobsByKeyPrefix(deps.db, link.id, prefix);
   if (rows.length === 0) throw new AppError('not_found', 'No history import with this id on this link.');
   const count = (status: string) => rows.filter((r) => r.status === status).length;
   const newest = rows[rows.length - 1];

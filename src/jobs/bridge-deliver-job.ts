@@ -1,4 +1,4 @@
-import type { NewOutboxJob } from '../store/outbox-repo';
+import type { NewOutboxJob } from './new-outbox-job';
 import { deliveryOrderingKey } from './ordering-keys';
 import type { RelayJob } from './relay-jobs';
 

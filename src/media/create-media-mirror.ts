@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isTransientStatus } from '../http/is-transient-status';
 import { type MediaStore, MediaTooLargeError } from './create-media-store';
 import { MEDIA_LINK_TTL_MS, signMediaLink } from './media-link';
 
@@ -48,7 +49,7 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
     }
     if (!response.ok) {
       await response.body?.cancel();
-      const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
+      const retryable = isTransientStatus(response.status);
       const text = `amoCRM did not hand out the file (HTTP ${response.status}).`;
       throw new MediaMirrorError(retryable ? 'media_unavailable' : 'media_gone', retryable, text);
     }

@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createGroupCommit, type GroupCommit } from '../store/group-commit';
-import { deadLetter, fail, type Lease, type OutboxJob } from '../store/outbox-repo';
+import { claimDue, completeHeld, deadLetter, fail, type Lease, type OutboxJob } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
-import { claimDueJobs } from './claim-due-jobs';
-import { completeHeld } from './complete-held';
 import type { JobEffect } from './job-effect';
 
 export type JobDecision =
@@ -51,7 +49,7 @@ export function createOutboxCommitter(
       }
       for (const [i, request] of requests.entries()) {
         if (request.type !== 'claim') continue;
-        const jobs = await claimDueJobs(trx, { now: at, limit: request.limit, leaseMs: request.leaseMs, workerId });
+        const jobs = await claimDue(trx, { now: at, limit: request.limit, leaseMs: request.leaseMs, workerId });
         results[i] = { type: 'claim', jobs };
       }
       return results;

@@ -1,9 +1,9 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MediaStore } from '../media/create-media-store';
 import { MEDIA_LINK_TTL_MS } from '../media/media-link';
 import type { Logger } from '../observability/create-logger';
 import { pruneInboxExcept } from '../store/inbox-repo';
-import { pruneCompleted } from '../store/outbox-repo';
+import { findUnfinishedJobs, pruneCompleted } from '../store/outbox-repo';
 import { payloadString } from '../store/payload-string';
 import type { Database } from '../store/schema';
 import { pruneTokenIds } from '../store/token-ids-repo';
@@ -101,15 +101,7 @@ async function hooksStillNeeded(db: Kysely<Database>): Promise<Set<string>> {
   const keys = new Set<string>();
   let afterId = 0;
   for (;;) {
-    const rows = await db
-      .selectFrom('outbox')
-      .select(['id', 'payload'])
-      .where('kind', '=', 'bridge.deliver')
-      .where(sql<boolean>`status <> 'done'`)
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(PAGE)
-      .execute();
+    const rows = await findUnfinishedJobs(db, 'bridge.deliver', { afterId, limit: PAGE });
     for (const row of rows) {
       const key = payloadString(row.payload, 'dedupeKey');
       if (key !== undefined) keys.add(key);

@@ -6,13 +6,11 @@ import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
 import { countJobs, type OutboxJob } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
-import { classifyJobError } from './classify-job-error';
-import { type CommitRequest, createOutboxCommitter } from './create-outbox-committer';
-import { failureDecision } from './failure-decision';
-import type { JobContext, JobHandler } from './job-handler';
-import { JOB_RETRY_POLICY } from './job-retry-policy';
-import { RelayJobError } from './relay-job-error';
+import { createOutboxCommitter } from './create-outbox-committer';
+import { createWaker } from './create-waker';
+import type { JobHandler } from './job-handler';
 import { renewLeases } from './renew-leases';
+import { runClaimedJob } from './run-claimed-job';
 
 export type { JobContext, JobHandler, JobResult } from './job-handler';
 
@@ -53,58 +51,55 @@ export interface RelayRunner {
   lastTurnAt(): number | undefined;
 }
 
+/**
+ * Durable retries of relay jobs (retryDelayMs: full jitter, Retry-After as a floor). Fifteen attempts with delays
+ * capped at 10 minutes keep a job trying for about half an hour on average before it becomes a dead letter, which
+ * rides out a restart or a short outage of amojo or the messenger; longer outages end in `npm run replay`.
+ */
+const JOB_RETRY_POLICY: RetryPolicy = { maxAttempts: 15, baseDelayMs: 1000, maxDelayMs: 10 * 60 * 1000 };
+
 /** Longest a claim waits for a running job to end so that both share one commit. */
 const CLAIM_DEFER_MS = 10;
-
-const attemptOf = (ctx: JobContext) => ({ number: ctx.attempt, last: ctx.lastAttempt });
 
 /**
  * The outbox worker: claims due jobs in batches, runs them concurrently (a claim hands out at most the oldest live
  * job of an ordering key, so one conversation stays in order), and ends them as done, retried with backoff, or
- * dead-lettered after the last attempt. Claims and outcomes share group-committed transactions (outbox committer).
+ * dead-lettered after the last attempt (runClaimedJob). Claims and outcomes share group-committed transactions
+ * (outbox committer).
  */
 export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
-  const { db, handle, logger, metrics } = options;
+  const { db, logger, metrics } = options;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const concurrency = options.concurrency ?? 128;
   const leaseMs = options.leaseMs ?? 60_000;
   const idleMs = options.idleMs ?? 250;
-  const retry = options.retry ?? JOB_RETRY_POLICY;
   const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
   const committer = createOutboxCommitter(db, { workerId, now });
+  const jobDeps = {
+    handle: options.handle,
+    committer,
+    retry: options.retry ?? JOB_RETRY_POLICY,
+    now,
+    random: options.random ?? Math.random,
+    metrics,
+    logger,
+  };
+  const waker = createWaker();
+  const minClaim = Math.max(1, Math.floor(concurrency / 8));
+  // Jobs claimed and not yet ended: what stop() waits for. `held` is what the lease renewal extends.
   const running = new Set<Promise<void>>();
+  const held = new Map<number, OutboxJob>();
   // Jobs whose handler has not returned: what `concurrency` limits. A job only waiting for its outcome to commit
   // frees its slot, so the claim that refills it joins the outcome's group-committed transaction (one commit for
   // both) instead of waiting for that commit and paying a transaction of its own.
   let working = 0;
   // A handler returned since the last claim: its outcome is about to be appended to the committer.
   let ended = false;
-  const minClaim = Math.max(1, Math.floor(concurrency / 8));
-  const held = new Map<number, OutboxJob>();
   let stopping = false;
   let loop: Promise<void> | undefined;
   let lastTurnAt: number | undefined;
   let depthTimer: NodeJS.Timeout | undefined;
   let renewTimer: NodeJS.Timeout | undefined;
-  let woken = false;
-  let wakeUp: (() => void) | undefined;
-
-  const wake = () => {
-    woken = true;
-    wakeUp?.();
-  };
-  const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (woken || stopping) return resolve();
-      const timer = setTimeout(done, ms);
-      wakeUp = done;
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-    });
 
   async function claimLoop() {
     let deferredAt: number | undefined;
@@ -112,8 +107,8 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
       lastTurnAt = now();
       const free = concurrency - working;
       if (free <= 0) {
-        await nap(idleMs);
-        woken = false;
+        await waker.sleep(idleMs);
+        waker.clear();
         continue;
       }
       // While jobs run, a claim waits (at most CLAIM_DEFER_MS) for one of them to end rather than going on every
@@ -123,12 +118,12 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
         deferredAt ??= performance.now();
         const left = CLAIM_DEFER_MS - (performance.now() - deferredAt);
         if (left > 0) {
-          await nap(left);
-          woken = false;
+          await waker.sleep(left);
+          waker.clear();
           continue;
         }
       }
-      woken = false;
+      waker.clear();
       ended = false;
       deferredAt = undefined;
       let jobs: OutboxJob[];
@@ -137,83 +132,28 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
         jobs = claimed.type === 'claim' ? claimed.jobs : [];
       } catch (error) {
         logger?.error({ err: error, workerId }, 'relay claim failed');
-        await nap(idleMs);
+        await waker.sleep(idleMs);
         continue;
       }
-      for (const job of jobs) {
-        held.set(job.id, job);
-        const run = runJob(job).finally(() => {
-          held.delete(job.id);
-          running.delete(run);
-          wake();
-        });
-        running.add(run);
-      }
-      if (jobs.length < free) await nap(idleMs);
+      for (const job of jobs) startJob(job);
+      if (jobs.length < free) await waker.sleep(idleMs);
     }
   }
 
-  async function runJob(job: OutboxJob) {
-    const ctx: JobContext = { attempt: job.attempts, lastAttempt: job.attempts >= retry.maxAttempts };
-    const lease = { id: job.id, attempts: job.attempts };
-    let finish: CommitRequest;
-    let outcome: string;
+  function startJob(job: OutboxJob) {
+    held.set(job.id, job);
     working += 1;
-    try {
-      // Claimed more often than it may run, yet its last attempt never reported: a worker died on it every time (a
-      // crash, an out-of-memory kill). Running it again would only take the next worker down with it.
-      if (job.attempts > retry.maxAttempts) throw new RelayJobError('attempts_exhausted', { retryable: false });
-      const result = await handle(job, ctx);
-      outcome = result.outcome;
-      finish = { type: 'finish', lease, decision: { type: 'complete' }, effects: result.effects };
-    } catch (error) {
-      const failure = classifyJobError(error);
-      const decision = failureDecision(failure, attemptOf(ctx), retry, now(), random());
-      outcome = decision.type === 'dead' ? 'dead' : 'retry';
-      finish = { type: 'finish', lease, decision, effects: decision.type === 'dead' ? failure.onDead : undefined };
-      const log = { jobId: job.id, kind: job.kind, code: failure.code, attempt: job.attempts };
-      if (failure.code === 'internal_error') logger?.error({ ...log, err: error }, 'relay job failed');
-      else logger?.warn(log, outcome === 'dead' ? 'relay job dead-lettered' : 'relay job will be retried');
-    } finally {
+    const handled = () => {
       working -= 1;
       ended = true;
-      wake();
-    }
-    try {
-      const ended = await committer.append(finish);
-      if (ended.type === 'finish' && !ended.held) outcome = 'lease_lost';
-    } catch (error) {
-      logger?.error({ err: error, jobId: job.id, kind: job.kind }, 'relay job outcome not stored');
-      outcome = await endWithoutEffects(finish, ctx);
-    }
-    metrics?.jobAttempts.inc({ kind: job.kind, outcome });
-    if (outcome === 'dead') metrics?.deadLetters.inc({ kind: job.kind });
-  }
-
-  /**
-   * The job's effects could not be written (a bug or a constraint): end it as a failed attempt instead, so a poison
-   * effect becomes a dead letter after the last attempt rather than a job re-run forever at every lease expiry.
-   * If even that fails, the job stays leased and is claimed again once the lease runs out.
-   */
-  async function endWithoutEffects(finish: CommitRequest, ctx: JobContext): Promise<string> {
-    if (finish.type !== 'finish' || finish.effects === undefined) return 'unfinished';
-    const failure = { code: 'effects_failed', retryable: true, retryAfterMs: undefined };
-    const decision = failureDecision(failure, attemptOf(ctx), retry, now(), random());
-    try {
-      await committer.append({ type: 'finish', lease: finish.lease, decision });
-      return decision.type === 'dead' ? 'dead' : 'retry';
-    } catch {
-      return 'unfinished';
-    }
-  }
-
-  async function refreshDepth() {
-    try {
-      const counts = await countJobs(db);
-      for (const [status, count] of Object.entries(counts)) metrics?.queueDepth.set({ status }, count);
-    } catch (error) {
-      logger?.warn({ err: error }, 'relay queue depth not refreshed');
-    }
+      waker.wake();
+    };
+    const run = runClaimedJob(job, jobDeps, handled).finally(() => {
+      held.delete(job.id);
+      running.delete(run);
+      waker.wake();
+    });
+    running.add(run);
   }
 
   return {
@@ -229,14 +169,15 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
       renewTimer.unref();
       const every = options.depthEveryMs ?? 15_000;
       if (metrics && every > 0) {
-        depthTimer = setInterval(() => void refreshDepth(), every);
+        depthTimer = setInterval(() => void refreshDepth(db, metrics, logger), every);
         depthTimer.unref();
       }
     },
-    notify: wake,
+    notify: () => waker.wake(),
     async stop() {
       stopping = true;
-      wake();
+      // Ends the claim loop's sleep, and any later one: nothing clears the wake before the loop sees `stopping`.
+      waker.wake();
       if (depthTimer) clearInterval(depthTimer);
       await loop;
       lastTurnAt = undefined;
@@ -247,4 +188,13 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
     inFlight: () => running.size,
     lastTurnAt: () => lastTurnAt,
   };
+}
+
+async function refreshDepth(db: Kysely<Database>, metrics: Pick<Metrics, 'queueDepth'>, logger: Logger | undefined) {
+  try {
+    const counts = await countJobs(db);
+    for (const [status, count] of Object.entries(counts)) metrics.queueDepth.set({ status }, count);
+  } catch (error) {
+    logger?.warn({ err: error }, 'relay queue depth not refreshed');
+  }
 }

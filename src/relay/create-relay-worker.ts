@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isAmojoRegion } from '../amojo/amojo-hosts';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
+import { createTypingThrottle } from '../bridge/create-typing-throttle';
 import { createHttpFetch } from '../egress/create-http-fetch';
 import type { FetchLike } from '../egress/fetch-like';
 import type { RetryPolicy } from '../http/with-retry';
@@ -11,7 +12,6 @@ import type { Database } from '../store/schema';
 import { createLinkCache } from './create-link-cache';
 import { createRelayHandler } from './create-relay-handler';
 import { createRelayRunner, type RelayRunner } from './create-relay-runner';
-import { createTypingThrottle } from './create-typing-throttle';
 import type { LiveLink } from './live-link';
 import { RelayJobError } from './relay-job-error';
 
@@ -99,7 +99,8 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     media: options.media,
     now,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
-    typingThrottle: createTypingThrottle({ intervalMs: options.typingIntervalMs ?? 3000 }),
+    // Kept from before the two throttles merged: typing jobs reach the relay from the bridges of every process.
+    typingThrottle: createTypingThrottle({ intervalMs: options.typingIntervalMs ?? 3000, maxEntries: 50_000 }),
     metrics,
     logger,
   });

@@ -1,7 +1,7 @@
 import type { DeliveryStatusRequest } from '../contracts/amojo';
+import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import { statusOrderingKey } from '../jobs/ordering-keys';
 import type { RelayJob } from '../jobs/relay-jobs';
-import type { NewOutboxJob } from '../store/outbox-repo';
 
 /**
  * A delivery status for amojo, one job per (message, status): reporting "delivered" twice for one message is

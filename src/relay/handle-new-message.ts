@@ -1,7 +1,7 @@
 import type { NewMessageRequest } from '../contracts/amojo';
 import type { RelayJob } from '../jobs/relay-jobs';
 import { clearRefPending, touchInbound } from '../store/conversations-repo';
-import { setAmojoMsgId } from '../store/messages-repo';
+import { type ConversationToBind, findMessageToSend, setAmojoMsgId } from '../store/messages-repo';
 import {
   bindParticipant,
   findParticipantByClientId,
@@ -9,7 +9,6 @@ import {
   type Participant,
 } from '../store/participants-repo';
 import { amojoJobError } from './amojo-job-error';
-import { type ConversationToBind, findMessageToSend } from './find-message-to-send';
 import type { JobEffect } from './job-effect';
 import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';

@@ -1,3 +1,4 @@
+import { isTransientStatus } from '../http/is-transient-status';
 import type { BridgePostResult } from './post-bridge-event';
 
 export interface MessengerFailure {
@@ -28,7 +29,7 @@ export function messengerFailure(result: Exclude<BridgePostResult, { ok: true }>
     };
   }
   const code = `messenger_${status}`;
-  if (status === 408 || status === 429 || status >= 500) {
+  if (isTransientStatus(status)) {
     const text = `The messenger kept failing to accept the message (HTTP ${status}).`;
     return { code, retryable: true, retryAfterMs, errorCode: 903, text };
   }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { messengerIdFromMsgid } from '../bridge/bridge-msgid';
+import { findOurMsgids } from '../store/messages-repo';
 import type { Database } from '../store/schema';
 
 /** amojo message id -> the messenger's id, for the messages a hook quotes or reacts to (one query). */
@@ -9,17 +10,10 @@ export async function messengerIdsOf(
   amojoIds: readonly (string | undefined)[],
 ): Promise<Record<string, string>> {
   const ids = [...new Set(amojoIds.filter((id): id is string => id !== undefined && id !== ''))];
-  if (ids.length === 0) return {};
-  const rows = await db
-    .selectFrom('messages')
-    .select(['amojoMsgId', 'ourMsgid'])
-    .where('linkId', '=', linkId)
-    .where('amojoMsgId', 'in', ids)
-    .execute();
   const out: Record<string, string> = {};
-  for (const row of rows) {
-    const messengerId = messengerIdFromMsgid(linkId, row.ourMsgid ?? undefined);
-    if (row.amojoMsgId !== null && messengerId !== undefined) out[row.amojoMsgId] = messengerId;
+  for (const [amojoId, ourMsgid] of await findOurMsgids(db, linkId, ids)) {
+    const messengerId = messengerIdFromMsgid(linkId, ourMsgid);
+    if (messengerId !== undefined) out[amojoId] = messengerId;
   }
   return out;
 }

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { AmojoClient } from '../amojo/create-amojo-client';
+import type { TypingThrottle } from '../bridge/create-typing-throttle';
 import type { FetchLike } from '../egress/fetch-like';
 import type { MediaMirror } from '../media/create-media-mirror';
 import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
 import type { Database } from '../store/schema';
 import type { LinkCache } from './create-link-cache';
-import type { TypingThrottle } from './create-typing-throttle';
 import type { LiveLink } from './live-link';
 
 /** Everything the job handlers use; built once by createRelayWorker. */

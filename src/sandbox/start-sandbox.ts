@@ -5,11 +5,12 @@ import { createAmojoClient } from '../amojo/create-amojo-client';
 import type { Logger } from '../observability/create-logger';
 import { loadConfig } from '../server/config';
 import { startBackend } from '../server/start-backend';
+import { findLinkedScopes } from '../store/links-repo';
 import { openDatabase } from '../store/open-database';
-import { createAmocrmPage } from './amocrm-page/create-amocrm-page';
-import { createAmojoEmulator } from './amojo-emulator/create-amojo-emulator';
+import { startAmocrmPage } from './amocrm-page/start-amocrm-page';
+import { startAmojoEmulator } from './amojo-emulator/start-amojo-emulator';
 import { buildSandboxWidget } from './build-sandbox-widget';
-import { createDemoMessenger } from './demo-messenger/create-demo-messenger';
+import { startDemoMessenger } from './demo-messenger/start-demo-messenger';
 import { loadSandboxCredentials, type SandboxCredentials } from './sandbox-credentials';
 
 export interface StartSandboxOptions {
@@ -44,7 +45,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   const backendUrl = `http://${HOST}:${ports.backend}`;
   const widgetZip = await buildSandboxWidget(backendUrl, join(dataDir, 'widget'));
 
-  const emulator = await createAmojoEmulator({
+  const emulator = await startAmojoEmulator({
     channelId: credentials.AMOJO_CHANNEL_ID,
     secret: credentials.AMOJO_CHANNEL_SECRET,
     hookUrl: `${backendUrl}/amojo/webhook/:scope_id`,
@@ -66,7 +67,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   });
   await reconnectLinkedScopes(config.databaseUrl, emulator.url, credentials);
   const backend = await startBackend(config, { logger: options.logger, hostname: HOST });
-  const page = await createAmocrmPage({
+  const page = await startAmocrmPage({
     host: HOST,
     port: ports.amocrm,
     emulator,
@@ -80,7 +81,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     },
     widgetZip,
   });
-  const messenger = await createDemoMessenger({
+  const messenger = await startDemoMessenger({
     host: HOST,
     port: ports.messenger,
     bridgeUrl: backendUrl,
@@ -141,14 +142,8 @@ function freePort(): Promise<number> {
 async function reconnectLinkedScopes(databaseUrl: string, emulatorUrl: string, credentials: SandboxCredentials) {
   const opened = openDatabase(databaseUrl);
   try {
-    const rows = await opened.db
-      .selectFrom('links')
-      .innerJoin('accounts', 'accounts.accountId', 'links.accountId')
-      .select(['accounts.amojoId', 'links.title', 'links.timeWindowDisabled'])
-      .where('links.scopeId', 'is not', null)
-      .execute()
-      // A first start has no tables yet; the backend migrates them.
-      .catch(() => []);
+    // A first start has no tables yet; the backend migrates them.
+    const rows = await findLinkedScopes(opened.db).catch(() => []);
     const amojo = createAmojoClient({
       channelId: credentials.AMOJO_CHANNEL_ID,
       secret: credentials.AMOJO_CHANNEL_SECRET,
@@ -159,7 +154,7 @@ async function reconnectLinkedScopes(databaseUrl: string, emulatorUrl: string, c
         account_id: row.amojoId,
         title: row.title,
         hook_api_version: 'v2',
-        is_time_window_disabled: row.timeWindowDisabled === 1,
+        is_time_window_disabled: row.timeWindowDisabled,
       });
     }
   } finally {

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { sql } from 'kysely';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
 import { bridgeRoutes } from '../bridge/bridge-routes';
 import { createMediaMirror } from '../media/create-media-mirror';
@@ -10,6 +9,7 @@ import { createLogger, type Logger } from '../observability/create-logger';
 import { createMetrics } from '../observability/create-metrics';
 import { createPruner } from '../relay/create-pruner';
 import { createRelayWorker } from '../relay/create-relay-worker';
+import { isDatabaseReachable } from '../store/is-database-reachable';
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
 import { openDatabase } from '../store/open-database';
 import { createSecretBox } from '../store/secret-box';
@@ -107,10 +107,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     logger,
     metrics,
     readiness: async () => {
-      const database = await sql`select 1`.execute(db).then(
-        () => true,
-        () => false,
-      );
+      const database = await isDatabaseReachable(db);
       // The claim loop goes round at least every idle interval (250 ms); half a minute without a turn is a stall.
       const turn = worker.lastTurnAt();
       const workerOk = workerRunning && turn !== undefined && Date.now() - turn < WORKER_STALL_MS;

@@ -188,6 +188,19 @@ export const findLinkByScopeId = (db: Kysely<Database>, scopeId: string) => find
 export const findLinkByKeyHash = (db: Kysely<Database>, bridgeKeyHash: string) =>
   findLinkWhere(db, 'links.bridgeKeyHash', bridgeKeyHash);
 
+/** Every linked account (it has a scope at amojo), for reconnecting them where amojo forgot them (the sandbox). */
+export async function findLinkedScopes(
+  db: Kysely<Database>,
+): Promise<{ amojoId: string; title: string; timeWindowDisabled: boolean }[]> {
+  const rows = await db
+    .selectFrom('links')
+    .innerJoin('accounts', 'accounts.accountId', 'links.accountId')
+    .select(['accounts.amojoId', 'links.title', 'links.timeWindowDisabled'])
+    .where('links.scopeId', 'is not', null)
+    .execute();
+  return rows.map((row) => ({ ...row, timeWindowDisabled: row.timeWindowDisabled === 1 }));
+}
+
 type LinkLookup = 'links.id' | 'links.accountId' | 'accounts.amojoId' | 'links.scopeId' | 'links.bridgeKeyHash';
 
 async function findLinkWhere(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { Database, MessageDirection, MessageRow } from './schema';
+import type { ConversationRow, Database, MessageDirection, MessageRow } from './schema';
 
 /** amojo delivery status codes; "sent" has no code at amojo and is our starting point. */
 export const MessageStatus = { sent: 0, delivered: 1, read: 2, error: -1 } as const;
@@ -79,6 +79,69 @@ export async function findMessageByOurId(db: Kysely<Database>, linkId: string, o
     .where('linkId', '=', linkId)
     .where('ourMsgid', '=', ourMsgid)
     .executeTakeFirst();
+}
+
+/** Our msgids of a link's messages with these amojo ids (one query), by amojo id; messages without one are left out. */
+export async function findOurMsgids(
+  db: Kysely<Database>,
+  linkId: string,
+  amojoMsgIds: readonly string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (amojoMsgIds.length === 0) return found;
+  const rows = await db
+    .selectFrom('messages')
+    .select(['amojoMsgId', 'ourMsgid'])
+    .where('linkId', '=', linkId)
+    .where('amojoMsgId', 'in', amojoMsgIds)
+    .execute();
+  for (const row of rows) if (row.amojoMsgId !== null && row.ourMsgid !== null) found.set(row.amojoMsgId, row.ourMsgid);
+  return found;
+}
+
+export type ConversationToBind = Pick<
+  ConversationRow,
+  'id' | 'conversationId' | 'amojoChatId' | 'participantId' | 'refPending'
+>;
+
+export interface MessageToSend {
+  message: Pick<MessageRow, 'id' | 'direction' | 'amojoMsgId'>;
+  conversation: ConversationToBind | undefined;
+}
+
+/** A client message by our row id, with what its conversation still owes amojo, in one query. */
+export async function findMessageToSend(
+  db: Kysely<Database>,
+  messageRowId: string,
+): Promise<MessageToSend | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .leftJoin('conversations', 'conversations.id', 'messages.conversationRowId')
+    .select([
+      'messages.id',
+      'messages.direction',
+      'messages.amojoMsgId',
+      'conversations.id as conversationRowId',
+      'conversations.conversationId',
+      'conversations.amojoChatId',
+      'conversations.participantId',
+      'conversations.refPending',
+    ])
+    .where('messages.id', '=', messageRowId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const message = { id: row.id, direction: row.direction, amojoMsgId: row.amojoMsgId };
+  if (row.conversationRowId === null) return { message, conversation: undefined };
+  return {
+    message,
+    conversation: {
+      id: row.conversationRowId,
+      conversationId: row.conversationId,
+      amojoChatId: row.amojoChatId,
+      participantId: row.participantId,
+      refPending: row.refPending ?? 0,
+    },
+  };
 }
 
 /** Fills in the amojo id once amojo answers (new_message returns it); an id already set is never replaced. */

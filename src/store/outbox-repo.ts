@@ -1,20 +1,9 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import { dialectOf } from './dialect-of';
 import type { Database, OutboxRow, OutboxStatus } from './schema';
 
 export type OutboxJob = OutboxRow;
-
-export interface NewOutboxJob {
-  /** Derived from upstream ids, so a retried request or redelivered hook maps to the same job. */
-  idempotencyKey: string;
-  kind: string;
-  payload: string;
-  linkId?: string | null;
-  /** Jobs sharing a key run strictly one after another in enqueue order (e.g. `conv:<conversation row id>`). */
-  orderingKey?: string | null;
-  /** Earliest first attempt; defaults to now. */
-  availableAt?: number;
-}
 
 /** What proves a worker still holds a job: the attempt count is a fencing token against a reclaimed lease. */
 export type Lease = Pick<OutboxJob, 'id' | 'attempts'>;
@@ -84,62 +73,115 @@ export interface ClaimOptions {
   limit: number;
   leaseMs: number;
   workerId: string;
+  /** How many of the oldest due jobs the first pass looks at (default 4 x limit, at least 64). */
+  window?: number;
 }
 
-// Literal rather than bound so SQLite's planner can match the partial indexes' WHERE clauses.
-const live = (alias: 'r' | 'e') => sql<boolean>`${sql.ref(`${alias}.status`)} in ('pending', 'leased')`;
+/** How many of the oldest due jobs the second pass searches for jobs without an ordering key. */
+const KEYLESS_WINDOW = 1000;
+
+/** Live jobs, spelled as the partial indexes' predicate so SQLite's planner can use them. */
+const live = (alias = '') => sql.raw(`${alias === '' ? '' : `${alias}.`}status in ('pending', 'leased')`);
 
 /**
- * Leases up to `limit` due jobs in one atomic statement and counts an attempt on each. A job is due when it is
- * pending and its next attempt time has come, or leased with an expired lease (its worker died). A job whose
- * ordering key has an older job still pending or leased is not due: that is what keeps one conversation's
- * messages in order. Nor is one whose key has a job in flight (leased, lease not expired), whatever its age: a dead
- * job requeued by replay is older than the jobs that ran past it. Dead jobs do not hold back later ones. On
- * PostgreSQL, FOR UPDATE SKIP LOCKED lets concurrent claimers pass over each other's rows instead of waiting; SQLite
- * runs one writer at a time anyway.
+ * Leases up to `limit` due jobs and counts an attempt on each, oldest first. A job is due when it is pending and its
+ * next attempt time has come, or leased with an expired lease (its worker died). A job whose ordering key has an
+ * older job still pending or leased is not due: that is what keeps one conversation's messages in order. Nor is one
+ * whose key has a job in flight (leased, lease not expired), whatever its age: a dead job requeued by replay is older
+ * than the jobs that ran past it. Dead jobs do not hold back later ones. On PostgreSQL, FOR UPDATE SKIP LOCKED lets
+ * concurrent claimers pass over each other's rows instead of waiting; SQLite runs one writer at a time anyway.
+ *
+ * The cost is bounded by the work rather than the backlog. Testing every due job for an older live one would, once
+ * every conversation's head is in flight (where a busy worker with fewer conversations than its concurrency lives),
+ * walk the whole backlog on each claim to find nothing. So the first pass looks at the `window` oldest due jobs
+ * only; when that does not fill the claim, a second pass takes the heads of the ordering keys (a skip-scan over the
+ * ordering index, one probe per key that has live jobs) and jobs without a key among the oldest KEYLESS_WINDOW due
+ * ones, which under a deeper backlog wait their turn. Both passes use literal status lists, so SQLite's planner
+ * matches the partial indexes. Call it inside a transaction to make the two passes one claim (the worker does); each
+ * pass alone is one atomic statement, so even outside one no job is leased twice and no key runs two jobs at once.
  */
 export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<OutboxJob[]> {
-  const { now, limit, leaseMs, workerId } = options;
-  const postgres = dialectOf(db) === 'postgres';
-  const rows = await db
-    .updateTable('outbox')
-    .set((eb) => ({
-      status: 'leased',
-      leaseOwner: workerId,
-      availableAt: now + leaseMs,
-      attempts: eb('attempts', '+', 1),
-      updatedAt: now,
-    }))
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('outbox as r')
-        .select('r.id')
-        .where(live('r'))
-        .where('r.availableAt', '<=', now)
-        .where((w) => w.or([w('r.orderingKey', 'is', null), w.not(w.exists(blockingJob(w, now)))]))
-        .orderBy('r.availableAt')
-        .orderBy('r.id')
-        .limit(limit)
-        .$if(postgres, (qb) => qb.forUpdate().skipLocked()),
-    )
-    .returningAll()
-    .execute();
-  return rows.sort((a, b) => a.id - b.id);
+  const window = options.window ?? Math.max(64, 4 * options.limit);
+  const first = await leaseAmong(db, options, windowCandidates(options.now, window));
+  if (first.length >= options.limit) return first;
+  // A window that held every due job already offered each key's head and every keyless job: the second pass could
+  // only find what the first one just leased. Under a shallow backlog (the steady state) this halves the claim.
+  // The jobs just leased were due a moment ago and count towards what the window held.
+  if ((await countDue(db, options.now, window)) + first.length < window) return first;
+  const rest = await leaseAmong(
+    db,
+    { ...options, limit: options.limit - first.length },
+    headCandidates(options.now, Math.max(window, KEYLESS_WINDOW)),
+  );
+  return [...first, ...rest].sort((a, b) => a.id - b.id);
 }
 
-/** A job of r's ordering key that r must wait for: an older live one, or any one in flight. */
-function blockingJob(eb: ExpressionBuilder<Database & { r: Database['outbox'] }, 'r'>, now: number) {
-  return eb
-    .selectFrom('outbox as e')
-    .select(sql.lit(1).as('one'))
-    .whereRef('e.orderingKey', '=', 'r.orderingKey')
-    .where(live('e'))
-    .where((w) =>
-      w.or([
-        w(w.ref('e.id'), '<', w.ref('r.id')),
-        w.and([w(sql.ref('e.status'), '=', sql.lit('leased')), w('e.availableAt', '>', now)]),
-      ]),
-    );
+/** How many live jobs are due, counted up to `window` (a bounded walk of the due index). */
+async function countDue(db: Kysely<Database>, now: number, window: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*) as n from (
+      select id from outbox where ${live()} and available_at <= ${now} order by available_at, id limit ${window}
+    ) d`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Due jobs among the oldest `window` with no older live job of their key and none of it in flight. */
+function windowCandidates(now: number, window: number) {
+  return sql`
+    select r.id from (
+      select id, ordering_key from outbox where ${live()} and available_at <= ${now}
+        order by available_at, id limit ${window}
+    ) r
+    where r.ordering_key is null or not exists (
+      select 1 from outbox e where e.ordering_key = r.ordering_key and ${live('e')}
+        and (e.id < r.id or (e.status = 'leased' and e.available_at > ${now}))
+    )`;
+}
+
+/**
+ * The oldest live job of every ordering key with nothing in flight (a replayed dead job is older than jobs that
+ * ran past it), and keyless jobs among the oldest `window` due ones.
+ */
+function headCandidates(now: number, window: number) {
+  return sql`
+    with recursive keys(k) as (
+      select min(ordering_key) from outbox where ${live()} and ordering_key is not null
+      union all
+      select (select min(ordering_key) from outbox where ${live()} and ordering_key is not null and ordering_key > keys.k)
+        from keys where keys.k is not null
+    )
+    select heads.id from (
+      select keys.k as k,
+        (select min(id) from outbox where ${live()} and ordering_key is not null and ordering_key = keys.k) as id
+        from keys where keys.k is not null
+    ) heads
+    where not exists (
+      select 1 from outbox f where f.ordering_key = heads.k and ${live('f')}
+        and f.status = 'leased' and f.available_at > ${now}
+    )
+    union all
+    select w.id from (
+      select id, ordering_key from outbox where ${live()} and available_at <= ${now}
+        order by available_at, id limit ${window}
+    ) w where w.ordering_key is null`;
+}
+
+/** Leases up to `limit` of `candidates` still live and due, oldest first; PostgreSQL skips rows others lock. */
+async function leaseAmong(db: Kysely<Database>, options: ClaimOptions, candidates: ReturnType<typeof sql>) {
+  const { now, limit, leaseMs, workerId } = options;
+  const lock = dialectOf(db) === 'postgres' ? sql`for update skip locked` : sql``;
+  const { rows } = await sql<OutboxJob>`
+    update outbox
+      set status = 'leased', lease_owner = ${workerId}, available_at = ${now + leaseMs},
+          attempts = attempts + 1, updated_at = ${now}
+      where id in (
+        select o.id from outbox o
+          where o.id in (${candidates}) and ${live('o')} and o.available_at <= ${now}
+          order by o.available_at, o.id limit ${limit}
+          ${lock}
+      )
+      returning *`.execute(db);
+  return [...rows].sort((a, b) => a.id - b.id);
 }
 
 const heldBy = (eb: ExpressionBuilder<Database, 'outbox'>, lease: Lease, workerId: string) =>
@@ -150,27 +192,55 @@ const heldBy = (eb: ExpressionBuilder<Database, 'outbox'>, lease: Lease, workerI
     eb('leaseOwner', '=', workerId),
   ]);
 
-// SQLite caps expression depth at 1000, and each lease adds a level to the OR below.
-const COMPLETE_CHUNK = 200;
+// Keeps each statement's parameter list short (SQLite's default limit is 32766 variables).
+const COMPLETE_CHUNK = 500;
 
-/** Marks jobs done; returns how many were still held by this worker (a lost lease is not completed twice). */
+/**
+ * Marks jobs done and returns the ids this worker still held (a lost lease is not completed twice), in a few
+ * statements however many jobs finished at once.
+ */
+export async function completeHeld(
+  db: Kysely<Database>,
+  leases: readonly Lease[],
+  workerId: string,
+  now: number,
+): Promise<Set<number>> {
+  const done = new Set<number>();
+  for (let start = 0; start < leases.length; start += COMPLETE_CHUNK) {
+    const chunk = leases.slice(start, start + COMPLETE_CHUNK);
+    const rows = await db
+      .updateTable('outbox')
+      .set({ status: 'done', leaseOwner: null, completedAt: now, updatedAt: now })
+      // `id in` lets SQLite look rows up by key; the (id, attempts) pairs then fence each one.
+      .where(
+        'id',
+        'in',
+        chunk.map((l) => l.id),
+      )
+      .where((eb) =>
+        eb(
+          eb.refTuple('id', 'attempts'),
+          'in',
+          chunk.map((l) => eb.tuple(l.id, l.attempts)),
+        ),
+      )
+      .where('status', '=', 'leased')
+      .where('leaseOwner', '=', workerId)
+      .returning('id')
+      .execute();
+    for (const row of rows) done.add(row.id);
+  }
+  return done;
+}
+
+/** completeHeld, counting the jobs that were still held. */
 export async function complete(
   db: Kysely<Database>,
   leases: readonly Lease[],
   workerId: string,
   now: number,
 ): Promise<number> {
-  let completed = 0;
-  for (let start = 0; start < leases.length; start += COMPLETE_CHUNK) {
-    const chunk = leases.slice(start, start + COMPLETE_CHUNK);
-    const result = await db
-      .updateTable('outbox')
-      .set({ status: 'done', leaseOwner: null, completedAt: now, updatedAt: now })
-      .where((eb) => eb.or(chunk.map((lease) => heldBy(eb, lease, workerId))))
-      .executeTakeFirst();
-    completed += Number(result.numUpdatedRows);
-  }
-  return completed;
+  return (await completeHeld(db, leases, workerId, now)).size;
 }
 
 /** Gives a job back for another attempt at `nextAttemptAt`, recording why (a code, never message text). */
@@ -241,6 +311,9 @@ export async function requeueDeadLetters(db: Kysely<Database>, filter: DeadLette
   return Number(result.numUpdatedRows);
 }
 
+/** `text` inside a LIKE pattern, LIKE's own wildcards escaped with a backslash (the escape character used below). */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /**
  * Dead jobs of `kind` on a link whose payload contains `text` (an id), for the caller to confirm by parsing. Dead
  * letters are few, and the partial dead index holds only them.
@@ -251,7 +324,7 @@ export async function findDeadJobsMentioning(
   kind: string,
   text: string,
 ): Promise<OutboxJob[]> {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${likeLiteral(text)}%`;
   return db
     .selectFrom('outbox')
     .selectAll()
@@ -259,6 +332,41 @@ export async function findDeadJobsMentioning(
     .where('linkId', '=', linkId)
     .where('kind', '=', kind)
     .where(sql<boolean>`payload like ${pattern} escape '\\'`)
+    .execute();
+}
+
+export type JobProgress = Pick<OutboxJob, 'id' | 'idempotencyKey' | 'status' | 'payload'>;
+
+/** A link's jobs whose idempotency keys start with `prefix` (work enqueued as one batch), oldest first. */
+export async function findJobsByKeyPrefix(
+  db: Kysely<Database>,
+  linkId: string,
+  prefix: string,
+): Promise<JobProgress[]> {
+  const pattern = `${likeLiteral(prefix)}%`;
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'idempotencyKey', 'status', 'payload'])
+    .where('linkId', '=', linkId)
+    .where(sql<boolean>`idempotency_key like ${pattern} escape '\\'`)
+    .orderBy('id')
+    .execute();
+}
+
+/** A page of `kind` jobs not done (pending, leased, or dead awaiting a replay), by id after `afterId`. */
+export async function findUnfinishedJobs(
+  db: Kysely<Database>,
+  kind: string,
+  page: { afterId: number; limit: number },
+): Promise<Pick<OutboxJob, 'id' | 'payload'>[]> {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'payload'])
+    .where('kind', '=', kind)
+    .where(sql<boolean>`status <> 'done'`)
+    .where('id', '>', page.afterId)
+    .orderBy('id')
+    .limit(page.limit)
     .execute();
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import { insertInboxEvents } from './inbox-repo';
-import { enqueueMany, type NewOutboxJob } from './outbox-repo';
+import { enqueueMany } from './outbox-repo';
 import type { Database, NewInboxRow } from './schema';
 
 /** A received hook and, optionally, the job it causes; the job is enqueued only if the hook is new. */

@@ -2,14 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AmojoError } from '../../src/amojo/amojo-error';
 import { type AmojoClientOptions, createAmojoClient } from '../../src/amojo/create-amojo-client';
 import type { MessageType, NewMessageRequest } from '../../src/contracts/amojo';
-import { type AmojoEmulator, createAmojoEmulator } from '../../src/sandbox/amojo-emulator/create-amojo-emulator';
+import { type RunningAmojoEmulator, startAmojoEmulator } from '../../src/sandbox/amojo-emulator/start-amojo-emulator';
 
 const CHANNEL = '6c3a1b07-2f55-4d8e-9a41-0c1f2e3d4b5a';
 const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const ACCOUNT = '0a5b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
 const SCOPE = `${CHANNEL}_${ACCOUNT}`;
 
-let emulator: AmojoEmulator;
+let emulator: RunningAmojoEmulator;
 const slept: number[] = [];
 
 function client(overrides: Partial<AmojoClientOptions> = {}) {
@@ -52,7 +52,7 @@ function message(msgid: string, content: NewMessageRequest['payload']['message']
 }
 
 beforeAll(async () => {
-  emulator = await createAmojoEmulator({ channelId: CHANNEL, secret: SECRET, hookUrl: 'http://127.0.0.1:9/:scope_id' });
+  emulator = await startAmojoEmulator({ channelId: CHANNEL, secret: SECRET, hookUrl: 'http://127.0.0.1:9/:scope_id' });
 });
 afterAll(() => emulator.close());
 afterEach(() => {

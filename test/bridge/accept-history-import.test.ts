@@ -5,11 +5,11 @@ import { relayJob } from '../../src/jobs/relay-jobs';
 import { findConversation } from '../../src/store/conversations-repo';
 import { findMessageByOurId } from '../../src/store/messages-repo';
 import { claimDue, complete } from '../../src/store/outbox-repo';
-import { type BridgeHarness, createBridgeHarness } from './helpers/bridge-harness';
+import { type BridgeHarness, startBridgeHarness } from './helpers/bridge-harness';
 
 let h: BridgeHarness;
 beforeEach(async () => {
-  h = await createBridgeHarness();
+  h = await startBridgeHarness();
 });
 afterEach(async () => {
   await h.close();
@@ -78,7 +78,7 @@ describe('POST /bridge/v1/history-imports', () => {
   });
 
   it('needs a manager id on outgoing messages when no bot is configured', async () => {
-    const noBot = await createBridgeHarness({ bot: undefined });
+    const noBot = await startBridgeHarness({ bot: undefined });
     try {
       const res = await noBot.post(
         '/bridge/v1/history-imports',

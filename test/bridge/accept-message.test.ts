@@ -6,11 +6,11 @@ import { relayJob } from '../../src/jobs/relay-jobs';
 import { ensureConversationByAmojoChat, findConversation } from '../../src/store/conversations-repo';
 import { findMessageByOurId, recordMessage } from '../../src/store/messages-repo';
 import { ensureParticipantByAmojoUser, findParticipantById } from '../../src/store/participants-repo';
-import { type BridgeHarness, createBridgeHarness, messageBody } from './helpers/bridge-harness';
+import { type BridgeHarness, messageBody, startBridgeHarness } from './helpers/bridge-harness';
 
 let h: BridgeHarness;
 beforeEach(async () => {
-  h = await createBridgeHarness();
+  h = await startBridgeHarness();
 });
 afterEach(async () => {
   await h.close();

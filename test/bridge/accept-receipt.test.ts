@@ -4,11 +4,11 @@ import { bridgeMsgid } from '../../src/bridge/bridge-msgid';
 import { relayJob } from '../../src/jobs/relay-jobs';
 import { ensureConversation } from '../../src/store/conversations-repo';
 import { findMessageByAmojoId, recordMessage } from '../../src/store/messages-repo';
-import { type BridgeHarness, createBridgeHarness } from './helpers/bridge-harness';
+import { type BridgeHarness, startBridgeHarness } from './helpers/bridge-harness';
 
 let h: BridgeHarness;
 beforeEach(async () => {
-  h = await createBridgeHarness();
+  h = await startBridgeHarness();
   const { conversation } = await ensureConversation(h.db, { linkId: h.a.id, conversationId: 'conv-1' }, h.clock.now);
   // A manager message the relay delivered; the messenger answered with its own id "tg-1".
   await recordMessage(

@@ -8,7 +8,7 @@ import { signBridgeDelivery } from '../../src/bridge/sign-bridge-delivery';
 import * as contracts from '../../src/contracts/bridge';
 import { findConversation } from '../../src/store/conversations-repo';
 import { recordMessage } from '../../src/store/messages-repo';
-import { type BridgeHarness, createBridgeHarness } from './helpers/bridge-harness';
+import { type BridgeHarness, startBridgeHarness } from './helpers/bridge-harness';
 
 const doc = readFileSync(new URL('../../docs/bridge.md', import.meta.url), 'utf8');
 
@@ -53,7 +53,7 @@ describe('docs/bridge.md examples', () => {
   describe('curl examples, run in order against the real routes', () => {
     let h: BridgeHarness;
     beforeAll(async () => {
-      h = await createBridgeHarness();
+      h = await startBridgeHarness();
     });
     afterAll(async () => {
       await h.close();

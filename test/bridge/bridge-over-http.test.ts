@@ -3,14 +3,14 @@ import { type AddressInfo, connect } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetMidBody } from '../server/helpers/reset-mid-body';
-import { type BridgeHarness, createBridgeHarness, messageBody } from './helpers/bridge-harness';
+import { type BridgeHarness, messageBody, startBridgeHarness } from './helpers/bridge-harness';
 
 // The bridge behind a real node:http server, where bodies are read from the socket rather than a web stream.
 let h: BridgeHarness;
 let server: Server;
 let port: number;
 beforeEach(async () => {
-  h = await createBridgeHarness({ limits: { bodyBytes: 4096, historyBodyBytes: 8192 } });
+  h = await startBridgeHarness({ limits: { bodyBytes: 4096, historyBodyBytes: 8192 } });
   server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise((resolve) => server.once('listening', resolve));
   port = (server.address() as AddressInfo).port;

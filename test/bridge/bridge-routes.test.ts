@@ -3,11 +3,11 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/store/api-key-hash';
 import { rotateLinkCredentials, unlinkAccount } from '../../src/store/links-repo';
-import { type BridgeHarness, createBridgeHarness, messageBody } from './helpers/bridge-harness';
+import { type BridgeHarness, messageBody, startBridgeHarness } from './helpers/bridge-harness';
 
 let h: BridgeHarness;
 beforeEach(async () => {
-  h = await createBridgeHarness({ limits: { bodyBytes: 4096, historyBodyBytes: 8192 } });
+  h = await startBridgeHarness({ limits: { bodyBytes: 4096, historyBodyBytes: 8192 } });
 });
 afterEach(async () => {
   await h.close();

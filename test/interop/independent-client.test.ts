@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AmojoEmulator, createAmojoEmulator } from '../../src/sandbox/amojo-emulator/create-amojo-emulator';
+import { type RunningAmojoEmulator, startAmojoEmulator } from '../../src/sandbox/amojo-emulator/start-amojo-emulator';
 
 const CHANNEL = '344a5002-f8ca-454d-af3d-396180102ac7';
 const SECRET = 'f2d7f8704eff95087ed45b23ba99c0b5aac8278e';
@@ -10,11 +10,11 @@ const ACCOUNT = '52e591f7-c98f-4255-8495-827210138c81';
 // "Passing the emulator means passing amojo" only holds if a client that shares none of our code,
 // written from the docs, passes it too, and is refused where amojo would refuse it.
 describe('an independent client (Python, from the docs) against the emulator', () => {
-  let emulator: AmojoEmulator;
+  let emulator: RunningAmojoEmulator;
   let results: Record<string, unknown>;
 
   beforeAll(async () => {
-    emulator = await createAmojoEmulator({
+    emulator = await startAmojoEmulator({
       channelId: CHANNEL,
       secret: SECRET,
       hookUrl: 'http://127.0.0.1:9/:scope_id',

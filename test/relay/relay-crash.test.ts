@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAmojoEmulator } from '../../src/sandbox/amojo-emulator/create-amojo-emulator';
+import { startAmojoEmulator } from '../../src/sandbox/amojo-emulator/start-amojo-emulator';
 import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../src/store/open-database';
 import { startFakeMessenger } from './helpers/fake-messenger';
@@ -26,7 +26,7 @@ describe('relay worker killed mid-batch', () => {
     await migrateToLatest(db);
     const ingress = await startIngress(db);
     const messenger = await startFakeMessenger(MESSENGER_SECRET);
-    const emulator = await createAmojoEmulator({
+    const emulator = await startAmojoEmulator({
       channelId: CHANNEL_ID,
       secret: CHANNEL_SECRET,
       hookUrl: ingress.hookUrl,

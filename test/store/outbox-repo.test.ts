@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import type { NewOutboxJob } from '../../src/jobs/new-outbox-job';
 import {
   claimDue,
   complete,
@@ -10,7 +11,6 @@ import {
   fail,
   findDeadJobsMentioning,
   findJob,
-  type NewOutboxJob,
   pruneCompleted,
   requeueDeadLetters,
 } from '../../src/store/outbox-repo';

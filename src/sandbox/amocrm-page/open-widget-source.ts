@@ -23,7 +23,7 @@ export function openWidgetSource(location: { readonly zip?: string; readonly dir
   const { zip, dir } = location;
   if (zip !== undefined) return zipSource(zip);
   if (dir !== undefined) return dirSource(dir);
-  throw new Error('createAmocrmPage needs widgetZip or widgetDir');
+  throw new Error('startAmocrmPage needs widgetZip or widgetDir');
 }
 
 function zipSource(zipPath: string): WidgetSource {

@@ -1,4 +1,4 @@
-import type { EmulatorStore } from './EmulatorStore';
+import type { EmulatorStore } from './emulator-store';
 import type { EmbeddedMessage } from './emulator-types';
 
 /** An embedded (quoted or forwarded) message as hooks carry it under reply_to / forwards. */

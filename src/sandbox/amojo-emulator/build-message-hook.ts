@@ -1,5 +1,5 @@
 import { buildEmbeddedMessage } from './build-embedded-message';
-import type { EmulatorStore } from './EmulatorStore';
+import type { EmulatorStore } from './emulator-store';
 import type { ChatRecord, ConnectionRecord, MessageRecord, ParticipantRecord } from './emulator-types';
 
 export interface MessageHookInput {

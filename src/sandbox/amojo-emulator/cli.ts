@@ -1,5 +1,5 @@
 import { createCli } from '../create-cli';
-import { createAmojoEmulator } from './create-amojo-emulator';
+import { startAmojoEmulator } from './start-amojo-emulator';
 
 const USAGE = `usage: npm run amojo-emulator -- --channel-id ID --secret S --hook-url 'http://127.0.0.1:8080/amojo/webhook/:scope_id'
   [--port P (default 0: any free port)] [--host H (default 127.0.0.1)] [--hook-secret S (default: the channel secret)]
@@ -32,7 +32,7 @@ const format =
     ? formatArg
     : fail('--reaction-hook-format is msgid or message');
 
-const emulator = await createAmojoEmulator({
+const emulator = await startAmojoEmulator({
   channelId,
   secret,
   hookUrl,

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { ApiResponse } from './api-response';
 import { type ControlApi, createControlApi } from './create-control-api';
-import { createControlHandler } from './create-control-handler';
+import { type ControlRequest, createControlHandler } from './create-control-handler';
 import { createHookEmitter } from './create-hook-emitter';
 import { createInspectionApi, type InspectionApi } from './create-inspection-api';
-import { EmulatorStore } from './EmulatorStore';
 import type { EmulatorContext, ReactionHookFormat } from './emulator-context';
+import { EmulatorStore } from './emulator-store';
 import type { ParticipantRecord } from './emulator-types';
-import { FaultInjector } from './FaultInjector';
+import { type Fault, FaultInjector } from './fault-injector';
 import { type ApiRequest, handleApiRequest } from './handle-api-request';
-import { startEmulatorServer } from './start-emulator-server';
 
 export interface AmojoEmulatorOptions {
   readonly channelId: string;
@@ -20,9 +18,6 @@ export interface AmojoEmulatorOptions {
   readonly hookUrl: string;
   /** Signs hooks; the channel secret when omitted (as on real amojo). */
   readonly hookSecret?: string;
-  readonly host?: string;
-  /** 0 (the default) picks a free port. */
-  readonly port?: number;
   /** Default connection title (amojo uses the registered channel name). */
   readonly channelTitle?: string;
   readonly now?: () => Date;
@@ -39,25 +34,25 @@ export interface AmojoEmulatorOptions {
   readonly hookTimeoutMs?: number;
   /** Escape `/` and non-ASCII in hook bodies (default true; see serialize-hook-body). */
   readonly escapeHookJson?: boolean;
-  /** Larger request bodies get 413. */
-  readonly maxBodyBytes?: number;
 }
 
+/** The emulator without a server: `startAmojoEmulator` puts it on node:http. */
 export interface AmojoEmulator extends InspectionApi, ControlApi {
-  /** Base URL, e.g. http://127.0.0.1:41234 (what AMOJO_BASE_URL should be). */
-  readonly url: string;
-  readonly port: number;
   readonly channelId: string;
   readonly managers: readonly ParticipantRecord[];
   readonly bot: ParticipantRecord;
   /** The amojo core without HTTP (and without misbehaviour), for in-process use. */
   handle(request: ApiRequest): ApiResponse;
+  /** The control API (`/_control/...`) without HTTP. */
+  handleControl(request: ControlRequest): Promise<ApiResponse>;
+  /** The misbehaviour the next API request gets, if any is queued (takes one unit of it). */
+  takeMisbehaviour(): Fault | undefined;
   /** Resolves once every hook delivery started so far has finished. */
   hooksSettled(): Promise<void>;
-  close(): Promise<void>;
 }
 
-export async function createAmojoEmulator(options: AmojoEmulatorOptions): Promise<AmojoEmulator> {
+/** Builds the emulator in memory; it listens on nothing (hooks go out only when a control method asks). */
+export function createAmojoEmulator(options: AmojoEmulatorOptions): AmojoEmulator {
   const store = new EmulatorStore();
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
@@ -87,26 +82,16 @@ export async function createAmojoEmulator(options: AmojoEmulatorOptions): Promis
   const faults = new FaultInjector();
   const control = createControlApi(ctx, faults);
   const inspect = createInspectionApi(store, faults);
-  const server = await startEmulatorServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
-    faults,
-    api: (request) => handleApiRequest(ctx, request),
-    control: createControlHandler(control, inspect),
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
+  const handleControl = createControlHandler(control, inspect);
   return {
     ...inspect,
     ...control,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
     channelId: options.channelId,
     managers: structuredClone(managers),
     bot: structuredClone(bot),
     handle: (request) => handleApiRequest(ctx, request),
+    handleControl,
+    takeMisbehaviour: () => faults.take(),
     hooksSettled: () => hooks.settled(),
-    close: () => server.stop(),
   };
 }

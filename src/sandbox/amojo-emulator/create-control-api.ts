@@ -1,6 +1,6 @@
 import { buildReactionHook } from './build-reaction-hook';
 import { buildTypingHook } from './build-typing-hook';
-import { ControlError } from './ControlError';
+import { ControlError } from './control-error';
 import {
   type MisbehaveInput,
   misbehaveInput,
@@ -16,11 +16,11 @@ import {
 import { disconnectAccount } from './disconnect-account';
 import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord, HookDelivery, MessageRecord } from './emulator-types';
-import type { FaultInjector } from './FaultInjector';
+import type { FaultInjector } from './fault-injector';
+import { openWriteFirstChat } from './open-write-first-chat';
 import { parseControlInput } from './parse-control-input';
 import { amoUser, type SentMessage, sendManagerMessage } from './send-manager-message';
 import { setReaction } from './set-reaction';
-import { startWriteFirstChat } from './start-write-first-chat';
 
 /** amojo sends a typing hook at most every 5 s per manager and chat. */
 const TYPING_HOOK_INTERVAL_MS = 5000;
@@ -71,7 +71,7 @@ export function createControlApi(ctx: EmulatorContext, faults: FaultInjector): C
 
     async startWriteFirst(raw) {
       const input = parseControlInput(writeFirstInput, raw);
-      const chat = startWriteFirstChat(ctx, input);
+      const chat = openWriteFirstChat(ctx, input);
       const sent = await sendManagerMessage(ctx, { chat, senderId: input.senderId, message: input.message });
       return structuredClone({ ...sent, chat });
     },

@@ -1,4 +1,4 @@
-import type { EmulatorStore } from './EmulatorStore';
+import type { EmulatorStore } from './emulator-store';
 import type {
   ChatRecord,
   ConnectionRecord,
@@ -7,7 +7,7 @@ import type {
   ParticipantRecord,
   TypingRecord,
 } from './emulator-types';
-import type { Fault, FaultInjector } from './FaultInjector';
+import type { Fault, FaultInjector } from './fault-injector';
 
 /** Read-only views of the emulator's memory, for tests and the sandbox inbox. Every call returns copies. */
 export interface InspectionApi {

@@ -1,5 +1,5 @@
 import type { HookEmitter } from './create-hook-emitter';
-import type { EmulatorStore } from './EmulatorStore';
+import type { EmulatorStore } from './emulator-store';
 
 /** What every handler needs; built once by createAmojoEmulator. */
 export interface EmulatorContext {

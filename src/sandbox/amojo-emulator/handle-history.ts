@@ -1,6 +1,6 @@
 import { historyQuery } from '../../contracts/amojo';
 import { type ApiResponse, emptyResponse, jsonResponse } from './api-response';
-import type { EmulatorStore } from './EmulatorStore';
+import type { EmulatorStore } from './emulator-store';
 import type { MessageRecord } from './emulator-types';
 import { parseValue } from './parse-request-body';
 import { historyUserView } from './participant-view';

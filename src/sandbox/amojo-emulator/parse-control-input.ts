@@ -1,6 +1,6 @@
 import type { z } from 'zod/mini';
 import { formatIssues } from '../../contracts/amojo';
-import { ControlError } from './ControlError';
+import { ControlError } from './control-error';
 
 /** Validates a control-API input, throwing a 400 ControlError that names each bad field. */
 export function parseControlInput<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {

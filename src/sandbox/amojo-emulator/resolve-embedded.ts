@@ -1,4 +1,4 @@
-import type { EmulatorStore } from './EmulatorStore';
+import type { EmulatorStore } from './emulator-store';
 import type { ChatRecord, EmbeddedMessage } from './emulator-types';
 import { badField } from './error-responses';
 import type { Resolved } from './resolve-participants';

@@ -1,5 +1,5 @@
 import type { ApiResponse } from './api-response';
-import type { EmulatorStore } from './EmulatorStore';
+import type { EmulatorStore } from './emulator-store';
 import type { ParticipantRecord } from './emulator-types';
 import { badField } from './error-responses';
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod/mini';
 import { buildMessageHook } from './build-message-hook';
-import { ControlError } from './ControlError';
+import { ControlError } from './control-error';
 import type { managerMessageInput } from './control-schemas';
 import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord, EmbeddedMessage, HookDelivery, MessageRecord, ParticipantRecord } from './emulator-types';

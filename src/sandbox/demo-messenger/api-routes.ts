@@ -5,9 +5,9 @@ import { type ActionResult, actionError, issuesOf } from './action-result';
 import { clientIdentity, phoneDigits } from './client-identity';
 import { clientMessageInput } from './client-message-input';
 import type { ClientActions } from './create-client-actions';
-import { type SettingsPatch, settingsPatch } from './create-settings-store';
 import type { DemoSnapshot, PublicSettings } from './demo-messenger-types';
-import type { MessengerState } from './MessengerState';
+import type { MessengerState } from './messenger-state';
+import { type SettingsPatch, settingsPatch } from './open-settings-store';
 
 export interface ApiDeps {
   state: MessengerState;

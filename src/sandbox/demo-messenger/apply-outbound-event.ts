@@ -7,8 +7,8 @@ import type {
 } from '../../contracts/bridge';
 import { clientIdentity, phoneDigits } from './client-identity';
 import type { DemoConversation } from './demo-messenger-types';
-import type { DeliveryAnswer, MessengerState } from './MessengerState';
 import { managerMessageFromEvent } from './manager-message-from-event';
+import type { DeliveryAnswer, MessengerState } from './messenger-state';
 
 export interface ApplyContext {
   state: MessengerState;

@@ -1,5 +1,5 @@
 import { createCli } from '../create-cli';
-import { createDemoMessenger } from './create-demo-messenger';
+import { startDemoMessenger } from './start-demo-messenger';
 
 const USAGE = `usage: npx tsx src/sandbox/demo-messenger/cli.ts [--port P (default 8091)] [--host H (default 127.0.0.1)]
   [--bridge-url URL (our backend, e.g. http://127.0.0.1:8080)] [--data-file PATH (keeps the settings)]`;
@@ -12,7 +12,7 @@ const { values, port: parsePort } = createCli(USAGE, {
 });
 const port = parsePort(values.port);
 
-const messenger = await createDemoMessenger({
+const messenger = await startDemoMessenger({
   port,
   host: values.host,
   ...(values['bridge-url'] === undefined ? {} : { bridgeUrl: values['bridge-url'] }),

@@ -1,4 +1,4 @@
-import type { DemoSettings } from './create-settings-store';
+import type { DemoSettings } from './open-settings-store';
 
 export type BridgeCallResult =
   | { ok: true; status: number; body: unknown }

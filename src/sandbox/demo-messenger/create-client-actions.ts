@@ -11,7 +11,7 @@ import { type ActionResult, actionError, bridgeFailure, issuesOf } from './actio
 import { type ClientMessageInput, clientMessageContent, type SampleMedia } from './client-message-input';
 import type { BridgeClient } from './create-bridge-client';
 import type { DemoMessage } from './demo-messenger-types';
-import type { MessengerState } from './MessengerState';
+import type { MessengerState } from './messenger-state';
 import { retryNotFound } from './retry-not-found';
 
 export interface ClientActionDeps {

@@ -3,7 +3,7 @@ import { verifyBridgeDelivery } from '../../bridge/verify-bridge-delivery';
 import type { BridgeOutboundEvent } from '../../contracts/bridge';
 import { bridgeOutboundEvent } from '../../contracts/bridge';
 import { applyOutboundEvent } from './apply-outbound-event';
-import type { MessengerState } from './MessengerState';
+import type { MessengerState } from './messenger-state';
 
 export interface WebhookDeps {
   state: MessengerState;

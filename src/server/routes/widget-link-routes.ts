@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { linkActionRequestSchema, linkPaths } from '../../contracts/link';
 import { storableLinkPutRequestSchema } from '../../contracts/link/storable-link-put-request';
 import { answerOtherMethods } from '../../http/answer-other-methods';
+import { readJsonBody } from '../../http/read-json-body';
 import { findLinkByAccountId } from '../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../auth/verify-one-time-token';
 import { createErrorHandler } from '../create-error-handler';
@@ -14,7 +15,6 @@ import {
 import { deleteLink } from './widget-link/delete-link';
 import { linkStatusOf } from './widget-link/link-status-of';
 import { putLink } from './widget-link/put-link';
-import { readJsonBody } from './widget-link/read-json-body';
 import { rotateLink } from './widget-link/rotate-link';
 import { testLink } from './widget-link/test-link';
 import { widgetLinkCors } from './widget-link/widget-link-cors';

@@ -63,7 +63,7 @@ export interface BridgeHarness {
 }
 
 /** An in-memory SQLite store, two linked accounts, and the bridge routes mounted in the real app. */
-export async function createBridgeHarness(overrides: Partial<BridgeDeps> = {}): Promise<BridgeHarness> {
+export async function startBridgeHarness(overrides: Partial<BridgeDeps> = {}): Promise<BridgeHarness> {
   const opened = openDatabase('sqlite::memory:');
   await migrateToLatest(opened.db);
   const clock = { now: 1_767_225_600_000 };
@@ -125,7 +125,7 @@ export type SharedBridgeHarness = Pick<BridgeHarness, 'db' | 'clock' | 'a' | 'po
 export function bridgeHarnessWithMessage(): SharedBridgeHarness {
   let current: BridgeHarness | undefined;
   beforeEach(async () => {
-    current = await createBridgeHarness();
+    current = await startBridgeHarness();
     expect((await current.post('/bridge/v1/messages', messageBody())).status).toBe(202);
   });
   afterEach(async () => {

@@ -3,7 +3,10 @@ import { createAmojoClient } from '../../../src/amojo/create-amojo-client';
 import { createMetrics } from '../../../src/observability/create-metrics';
 import type { RelayRunner } from '../../../src/relay/create-relay-runner';
 import { createRelayWorker, type RelayWorkerOptions } from '../../../src/relay/create-relay-worker';
-import { type AmojoEmulator, createAmojoEmulator } from '../../../src/sandbox/amojo-emulator/create-amojo-emulator';
+import {
+  type RunningAmojoEmulator,
+  startAmojoEmulator,
+} from '../../../src/sandbox/amojo-emulator/start-amojo-emulator';
 import type { Link } from '../../../src/store/links-repo';
 import { migrateToLatest } from '../../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../../src/store/open-database';
@@ -21,7 +24,11 @@ import {
 import { startIngress } from './start-ingress';
 
 /** Connects the account at the emulator and links it in our store, pointing deliveries at the messenger. */
-export async function linkAccount(db: Kysely<Database>, emulator: AmojoEmulator, webhookUrl: string): Promise<Link> {
+export async function linkAccount(
+  db: Kysely<Database>,
+  emulator: RunningAmojoEmulator,
+  webhookUrl: string,
+): Promise<Link> {
   const client = createAmojoClient({ channelId: CHANNEL_ID, secret: CHANNEL_SECRET, baseUrl: emulator.url });
   const { scope_id } = await client.connect({ account_id: ACCOUNT_AMOJO_ID, title: 'Shop', hook_api_version: 'v2' });
   return seedLink(db, { amojoId: ACCOUNT_AMOJO_ID, scopeId: scope_id, webhookUrl });
@@ -44,7 +51,7 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}) {
   let worker: RelayRunner | undefined;
   const ingress = await startIngress(db, () => worker?.notify());
   const messenger = await startFakeMessenger(MESSENGER_SECRET, options.answer);
-  const emulator = await createAmojoEmulator({
+  const emulator = await startAmojoEmulator({
     channelId: CHANNEL_ID,
     secret: CHANNEL_SECRET,
     hookUrl: ingress.hookUrl,

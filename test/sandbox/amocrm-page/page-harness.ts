@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import type { AmocrmPageOptions } from '../../../src/sandbox/amocrm-page/amocrm-page-options';
-import { type AmocrmPage, createAmocrmPage } from '../../../src/sandbox/amocrm-page/create-amocrm-page';
+import { type AmocrmPage, startAmocrmPage } from '../../../src/sandbox/amocrm-page/start-amocrm-page';
 import { ACCOUNT_ID, type Harness, startHarness } from '../amojo-emulator/harness';
 
 export const BACKEND_URL = 'http://127.0.0.1:8080';
@@ -71,7 +71,7 @@ export async function startPageHarness(options: Partial<AmocrmPageOptions> = {})
   });
   const zip = writeTestZip();
   let jti = 0;
-  const page: AmocrmPage = await createAmocrmPage({
+  const page: AmocrmPage = await startAmocrmPage({
     emulator: amojo.emulator,
     backendUrl: BACKEND_URL,
     account: ACCOUNT,

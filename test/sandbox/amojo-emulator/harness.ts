@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signRequest } from '../../../src/amojo/sign-request';
 import {
-  type AmojoEmulator,
-  type AmojoEmulatorOptions,
-  createAmojoEmulator,
-} from '../../../src/sandbox/amojo-emulator/create-amojo-emulator';
+  type RunningAmojoEmulator,
+  type StartAmojoEmulatorOptions,
+  startAmojoEmulator,
+} from '../../../src/sandbox/amojo-emulator/start-amojo-emulator';
 
 export const CHANNEL_ID = 'f90ba33d-c9d9-44da-b76c-c349b0ecbe41';
 export const SECRET = 'f2d7f8704eff95087ed45b23ba99c0b5aac8278e';
@@ -74,10 +74,10 @@ export interface CallResult {
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 /** Emulator on port 0 with a settable clock, plus a hook receiver; `call` signs like an amojo client must. */
-export async function startHarness(options: Partial<AmojoEmulatorOptions> = {}) {
+export async function startHarness(options: Partial<StartAmojoEmulatorOptions> = {}) {
   const receiver = await startHookReceiver();
   const clock = { now: new Date(START) };
-  const emulator: AmojoEmulator = await createAmojoEmulator({
+  const emulator: RunningAmojoEmulator = await startAmojoEmulator({
     channelId: CHANNEL_ID,
     secret: SECRET,
     hookUrl: receiver.hookUrl,

@@ -6,9 +6,9 @@ import { signBridgeDelivery } from '../../../src/bridge/sign-bridge-delivery';
 import { parseAmojoWebhook } from '../../../src/contracts/amojo';
 import { type BridgeOutboundEvent, bridgeOutboundEvent } from '../../../src/contracts/bridge';
 import {
-  createDemoMessenger,
   type DemoMessengerOptions,
-} from '../../../src/sandbox/demo-messenger/create-demo-messenger';
+  startDemoMessenger,
+} from '../../../src/sandbox/demo-messenger/start-demo-messenger';
 import { fixtureJson } from '../../fixtures/amojo';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers and reshape doc fixtures
@@ -110,7 +110,7 @@ export type HarnessOptions = Omit<DemoMessengerOptions, 'bridgeUrl'> & { bridgeU
 export async function startMessenger({ bridgeUrl, ...options }: HarnessOptions = {}) {
   const bridge = await startFakeBridge();
   const clock = { now: START };
-  const messenger = await createDemoMessenger({
+  const messenger = await startDemoMessenger({
     ...(bridgeUrl === null ? {} : { bridgeUrl: bridgeUrl ?? bridge.url }),
     now: () => clock.now,
     retryDelaysMs: [5, 5],

@@ -94,7 +94,7 @@ describe('demo messenger page', () => {
 
   it('answers 404 for files it does not have', async () => {
     expect((await get('/assets/nope.js')).status).toBe(404);
-    expect((await get('/assets/..%2Fcreate-demo-messenger.ts')).status).toBe(404);
+    expect((await get('/assets/..%2Fstart-demo-messenger.ts')).status).toBe(404);
     expect((await get('/media/sample-9.png')).status).toBe(404);
   });
 });

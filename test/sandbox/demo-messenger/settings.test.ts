@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bridgePaths } from '../../../src/contracts/bridge';
-import { createDemoMessenger } from '../../../src/sandbox/demo-messenger/create-demo-messenger';
+import { startDemoMessenger } from '../../../src/sandbox/demo-messenger/start-demo-messenger';
 import { API_KEY, docEvent, type Messenger, SIGNING_SECRET, startMessenger } from './harness';
 import { openSse } from './sse-reader';
 
@@ -101,9 +101,9 @@ describe('demo messenger settings', () => {
   it('refuses to start on a data file that is not its own, instead of overwriting it', async () => {
     const dataFile = join(dir, 'other.json');
     writeFileSync(dataFile, JSON.stringify({ apiKey: 42 }));
-    await expect(createDemoMessenger({ dataFile })).rejects.toThrow(/not a demo messenger settings file/);
+    await expect(startDemoMessenger({ dataFile })).rejects.toThrow(/not a demo messenger settings file/);
     expect(readFileSync(dataFile, 'utf8')).toBe('{"apiKey":42}');
     writeFileSync(dataFile, '{"apiKey": "half a fi');
-    await expect(createDemoMessenger({ dataFile })).rejects.toThrow(/not a demo messenger settings file/);
+    await expect(startDemoMessenger({ dataFile })).rejects.toThrow(/not a demo messenger settings file/);
   });
 });

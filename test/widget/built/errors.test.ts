@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { linkErrorCodes } from '../../../src/contracts/link';
 import { buildWidget } from '../harness/built-widget';
-import { PanelSession } from '../harness/PanelSession';
+import { PanelSession } from '../harness/panel-session';
 
 const SUPPORT_EMAIL = (JSON.parse(readFileSync('manifest.json', 'utf8')) as { widget: { support: { email: string } } })
   .widget.support.email;

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildWidget } from '../harness/built-widget';
-import { PanelSession } from '../harness/PanelSession';
+import { PanelSession } from '../harness/panel-session';
 
 let session: PanelSession;
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AmoWidget } from '../../../widget/host/amo-types';
 import { repoRoot } from './built-widget';
-import type { JQueryLike } from './FakeAmoPage';
+import type { JQueryLike } from './fake-amo-page';
 import { JSDOM, type JsdomInstance } from './untyped-packages';
 
 export type WidgetConstructor = (this: AmoWidget) => AmoWidget;

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { JQueryLike } from './FakeAmoPage';
+import type { JQueryLike } from './fake-amo-page';
 
 /*
  * jsdom and jquery ship no type declarations and @types packages are not installed; these typed loaders give the

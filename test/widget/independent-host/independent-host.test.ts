@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWidget, repoRoot } from '../harness/built-widget';
-import { FakeLinkBackend } from '../harness/FakeLinkBackend';
+import { FakeLinkBackend } from '../harness/fake-link-backend';
 import { JSDOM } from '../harness/untyped-packages';
 import { backendHandler, listen, origin, staticFiles } from './serve';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import type { FakeLinkBackend } from '../harness/FakeLinkBackend';
+import type { FakeLinkBackend } from '../harness/fake-link-backend';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

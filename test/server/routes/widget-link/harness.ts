@@ -5,7 +5,10 @@ import type { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { createAmojoClient } from '../../../../src/amojo/create-amojo-client';
 import { createLogger } from '../../../../src/observability/create-logger';
-import { type AmojoEmulator, createAmojoEmulator } from '../../../../src/sandbox/amojo-emulator/create-amojo-emulator';
+import {
+  type RunningAmojoEmulator,
+  startAmojoEmulator,
+} from '../../../../src/sandbox/amojo-emulator/start-amojo-emulator';
 import { type WidgetLinkDeps, widgetLinkRoutes } from '../../../../src/server/routes/widget-link-routes';
 import { migrateToLatest } from '../../../../src/store/migrations/migrate-to-latest';
 import { type OpenedDatabase, openDatabase } from '../../../../src/store/open-database';
@@ -85,7 +88,7 @@ export async function startHarness(options: { sandbox?: boolean; deps?: Partial<
   const now = () => new Date(clock.now);
   const opened: OpenedDatabase = openDatabase('sqlite::memory:');
   await migrateToLatest(opened.db);
-  const emulator: AmojoEmulator = await createAmojoEmulator({
+  const emulator: RunningAmojoEmulator = await startAmojoEmulator({
     channelId: CHANNEL_ID,
     secret: CHANNEL_SECRET,
     hookUrl: 'http://127.0.0.1:9/amojo/webhook/:scope_id',

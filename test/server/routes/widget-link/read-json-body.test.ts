@@ -36,6 +36,20 @@ describe('widget link API: the request edge', () => {
     expect(result.status).toBe(201);
   });
 
+  // The link API once took application/json only; the reader it now shares with the bridge takes RFC 6839's suffix.
+  it('accepts an application/*+json content type', async () => {
+    const result = await h.call('PUT', LINK, {
+      body: JSON.stringify(h.linkBody()),
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(result.status).toBe(201);
+    const rotated = await h.call('POST', `${LINK}/rotate`, {
+      body: '{}',
+      headers: { 'Content-Type': 'application/vnd.example+json; charset=utf-8' },
+    });
+    expect(rotated.status).toBe(200);
+  });
+
   it('answers 413 for a body over 16 KB, whether or not Content-Length announces it', async () => {
     const body = JSON.stringify({ ...h.linkBody(), title: 'x'.repeat(17 * 1024) });
     const streamed = await h.call('PUT', LINK, { token: null, body, headers: json });

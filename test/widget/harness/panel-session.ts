@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AmoCallbacks, AmoWidget } from '../../../widget/host/amo-types';
 import { buildWidget } from './built-widget';
-import { FakeAmoPage, type FakeAmoPageOptions } from './FakeAmoPage';
-import { type FakeAccount, FakeLinkBackend } from './FakeLinkBackend';
+import { FakeAmoPage, type FakeAmoPageOptions } from './fake-amo-page';
+import { type FakeAccount, FakeLinkBackend } from './fake-link-backend';
 import { type AmdPage, loadAmdWidget } from './load-amd-widget';
 import { type ListenerTracker, trackListeners } from './track-listeners';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Context, Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod/mini';
 import type { AmocrmPageOptions } from './amocrm-page-options';
 import { buildCrmBootstrap } from './build-crm-bootstrap';
@@ -11,7 +11,7 @@ import type { WidgetSource } from './open-widget-source';
 import { type CrmLang, crmLangs } from './page-types';
 import { renderCrmPage } from './render-crm-page';
 
-export interface PageRouteDeps {
+export interface AmocrmPageRouteDeps {
   readonly options: AmocrmPageOptions;
   readonly source: WidgetSource;
   readonly widgetCode: string;
@@ -43,8 +43,13 @@ function isSameOrigin(c: Context): boolean {
   return c.req.header('sec-fetch-site') !== 'cross-site';
 }
 
-export function pageRoutes(app: Hono, deps: PageRouteDeps): void {
+/**
+ * The emulated amoCRM settings page (`/`), the widget archive under `/widgets/<code>/`, the page's own scripts and
+ * vendor files, and the sandbox endpoints its script calls (one-time tokens, saved widget settings).
+ */
+export function amocrmPageRoutes(deps: AmocrmPageRouteDeps): Hono {
   const { options, source, widgetCode, settings } = deps;
+  const app = new Hono();
   const vendor = readVendor();
   const widgetPrefix = `/widgets/${widgetCode}/`;
 
@@ -123,4 +128,6 @@ export function pageRoutes(app: Hono, deps: PageRouteDeps): void {
     settings.set(parsed.data);
     return c.json(settings.get(), 200, noStore);
   });
+
+  return app;
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod/mini';
-import { ControlError } from './ControlError';
+import { ControlError } from './control-error';
 import type { writeFirstInput } from './control-schemas';
 import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord } from './emulator-types';
@@ -9,7 +9,7 @@ import type { ChatRecord } from './emulator-types';
  * with only a phone until the integration binds both (conversation_ref_id + sender.ref_id). A second start for the
  * same phone and source reuses the still-unbound chat.
  */
-export function startWriteFirstChat(ctx: EmulatorContext, input: z.output<typeof writeFirstInput>): ChatRecord {
+export function openWriteFirstChat(ctx: EmulatorContext, input: z.output<typeof writeFirstInput>): ChatRecord {
   const { store } = ctx;
   const connection = store.connectedScope(input.scopeId);
   if (!connection) throw new ControlError(404, `scope ${input.scopeId} is not connected`);

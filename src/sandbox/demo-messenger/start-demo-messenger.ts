@@ -7,12 +7,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { apiRoutes } from './api-routes';
 import { createBridgeClient } from './create-bridge-client';
 import { createClientActions } from './create-client-actions';
-import { createSettingsStore, type SettingsPatch, secretHint } from './create-settings-store';
 import { createSseHub } from './create-sse-hub';
 import type { DemoSnapshot, PublicSettings } from './demo-messenger-types';
 import { handleWebhook } from './handle-webhook';
-import { MessengerState } from './MessengerState';
-import { pageRoutes } from './page-routes';
+import { messengerPageRoutes } from './messenger-page-routes';
+import { MessengerState } from './messenger-state';
+import { openSettingsStore, type SettingsPatch, secretHint } from './open-settings-store';
 import { renderSampleImages } from './render-sample-images';
 
 export interface DemoMessengerOptions {
@@ -50,11 +50,11 @@ export interface DemoMessenger {
 }
 
 /** The sandbox's demo messenger: a small server and page that speak only the public bridge contract. */
-export async function createDemoMessenger(options: DemoMessengerOptions = {}): Promise<DemoMessenger> {
+export async function startDemoMessenger(options: DemoMessengerOptions = {}): Promise<DemoMessenger> {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
   const host = options.host ?? '127.0.0.1';
-  const settings = createSettingsStore({ dataFile: options.dataFile, bridgeUrl: options.bridgeUrl });
+  const settings = openSettingsStore({ dataFile: options.dataFile, bridgeUrl: options.bridgeUrl });
   const state = new MessengerState(now);
   const images = renderSampleImages();
   // Known once the server listens; every route reads them lazily, so the app is complete before the first request.
@@ -118,7 +118,7 @@ export async function createDemoMessenger(options: DemoMessengerOptions = {}): P
   );
   app.get('/events', () => sse.connect());
   app.route('/', apiRoutes({ state, actions, snapshot, updateSettings }));
-  app.route('/', pageRoutes(images));
+  app.route('/', messengerPageRoutes({ samples: images }));
 
   const server = createAdaptorServer({ fetch: app.fetch });
   try {

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AmocrmPageOptions } from './amocrm-page-options';
+import { amocrmPageRoutes } from './amocrm-page-routes';
 import { bundleBrowserScripts } from './bundle-browser-scripts';
-import { inboxRoutes } from './create-inbox-routes';
-import { pageRoutes } from './create-page-routes';
 import { createSettingsStore } from './create-settings-store';
+import { inboxRoutes } from './inbox-routes';
 import { openWidgetSource } from './open-widget-source';
 
 export interface AmocrmPage {
@@ -22,7 +22,7 @@ const WIDGET_CODE = /^[a-z0-9_]{1,64}$/;
  * The emulated amoCRM page and the manager's inbox on one local server: the built widget loaded as amoCRM loads
  * it, one-time tokens minted with the sandbox integration secret, and the amojo emulator's chats to answer.
  */
-export async function createAmocrmPage(options: AmocrmPageOptions): Promise<AmocrmPage> {
+export async function startAmocrmPage(options: AmocrmPageOptions): Promise<AmocrmPage> {
   const widgetCode = options.widgetCode ?? 'sandbox_channel_link';
   if (!WIDGET_CODE.test(widgetCode)) throw new Error(`widgetCode must match ${WIDGET_CODE}, got ${widgetCode}`);
   new URL(options.integration.audience); // a bad audience fails here, not at the first token
@@ -35,8 +35,11 @@ export async function createAmocrmPage(options: AmocrmPageOptions): Promise<Amoc
   const settings = createSettingsStore({ status: options.installed === true ? 'installed' : 'install', settings: {} });
 
   const app = new Hono();
-  pageRoutes(app, { options, source, widgetCode, settings, assets, now, newId: options.newId ?? randomUUID });
-  inboxRoutes(app, { options, source, now });
+  app.route(
+    '/',
+    amocrmPageRoutes({ options, source, widgetCode, settings, assets, now, newId: options.newId ?? randomUUID }),
+  );
+  app.route('/', inboxRoutes({ options, source, now }));
   app.onError((error, c) => {
     console.error('amoCRM sandbox page: unexpected error', error);
     return c.json({ error: 'internal error in the sandbox page' }, 500);

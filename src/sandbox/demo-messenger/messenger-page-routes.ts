@@ -21,8 +21,14 @@ function loadPageFiles(): Map<string, { type: string; text: string }> {
   return files;
 }
 
+export interface MessengerPageDeps {
+  /** The sample pictures a client can send, served under `/media/<name>`. */
+  readonly samples: readonly SampleImage[];
+}
+
 /** `GET /` (the chat page), `/assets/<file>` (its scripts and styles) and `/media/<sample>.png` (sample pictures). */
-export function pageRoutes(samples: readonly SampleImage[]): Hono {
+export function messengerPageRoutes(deps: MessengerPageDeps): Hono {
+  const { samples } = deps;
   const files = loadPageFiles();
   const app = new Hono();
   const serve = (name: string) => {

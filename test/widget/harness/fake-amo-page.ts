@@ -1,5 +1,5 @@
 import type { AmoAjaxOptions, AmoCallbacks, AmoDeferred, AmoWidget, AmoXhr } from '../../../widget/host/amo-types';
-import { type FakeAccount, type FakeLinkBackend, fakeToken } from './FakeLinkBackend';
+import { type FakeAccount, type FakeLinkBackend, fakeToken } from './fake-link-backend';
 
 /** The bits of jQuery the fake page uses: the page's own copy, as amoCRM pages have one. */
 export interface JQueryLike {

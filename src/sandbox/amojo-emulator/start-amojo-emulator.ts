@@ -1,27 +1,56 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiResponse } from './api-response';
-import type { ControlRequest } from './create-control-handler';
-import type { FaultInjector } from './FaultInjector';
-import type { ApiRequest } from './handle-api-request';
+import { type AmojoEmulator, type AmojoEmulatorOptions, createAmojoEmulator } from './create-amojo-emulator';
 
-export interface EmulatorServerOptions {
+export interface StartAmojoEmulatorOptions extends AmojoEmulatorOptions {
+  readonly host?: string;
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  /** Larger request bodies get 413. */
+  readonly maxBodyBytes?: number;
+}
+
+/** The emulator on a local port: the amojo API with its misbehaviour, and the control API under `/_control`. */
+export interface RunningAmojoEmulator extends AmojoEmulator {
+  /** Base URL, e.g. http://127.0.0.1:41234 (what AMOJO_BASE_URL should be). */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startAmojoEmulator(options: StartAmojoEmulatorOptions): Promise<RunningAmojoEmulator> {
+  const emulator = createAmojoEmulator(options);
+  const host = options.host ?? '127.0.0.1';
+  const server = await listen(emulator, {
+    host,
+    port: options.port ?? 0,
+    maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...emulator,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: () => server.stop(),
+  };
+}
+
+interface ListenOptions {
   readonly host: string;
   readonly port: number;
   readonly maxBodyBytes: number;
-  readonly faults: FaultInjector;
-  readonly api: (request: ApiRequest) => ApiResponse;
-  readonly control: (request: ControlRequest) => Promise<ApiResponse>;
 }
 
-export interface EmulatorServer extends Server {
+interface EmulatorServer extends Server {
   stop(): Promise<void>;
 }
 
 class BodyTooLarge extends Error {}
 
 /** Bare node:http (the relay benchmark drives thousands of requests a second through it). */
-export async function startEmulatorServer(options: EmulatorServerOptions): Promise<EmulatorServer> {
+async function listen(emulator: AmojoEmulator, options: ListenOptions): Promise<EmulatorServer> {
   const stopping = new AbortController();
 
   async function route(req: IncomingMessage): Promise<ApiResponse> {
@@ -30,9 +59,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     const method = req.method ?? 'GET';
     if (url === '/_control' || url.startsWith('/_control/')) {
       const queryAt = url.indexOf('?');
-      return options.control({ method, path: queryAt === -1 ? url : url.slice(0, queryAt), body });
+      return emulator.handleControl({ method, path: queryAt === -1 ? url : url.slice(0, queryAt), body });
     }
-    const fault = options.faults.take();
+    const fault = emulator.takeMisbehaviour();
     if (fault?.kind === 'status') {
       const retryAfter = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
       return {
@@ -42,7 +71,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       };
     }
     if (fault?.kind === 'stall') await sleep(fault.stallMs, undefined, { signal: stopping.signal });
-    return options.api({
+    return emulator.handle({
       method,
       url,
       headers: {

@@ -1,5 +1,5 @@
-import type { Context, Hono } from 'hono';
-import { ControlError } from '../amojo-emulator/ControlError';
+import { type Context, Hono } from 'hono';
+import { ControlError } from '../amojo-emulator/control-error';
 import type { AmocrmPageOptions } from './amocrm-page-options';
 import { buildInboxState, pickDefaultScope } from './build-inbox-state';
 import type { WidgetSource } from './open-widget-source';
@@ -35,8 +35,9 @@ async function act(c: Context, run: (body: JsonObject) => Promise<unknown>) {
  * control methods (which validate and emit the signed hooks); the page user acts as the emulator manager with the
  * same amojo id when there is one, else as the emulator's first manager.
  */
-export function inboxRoutes(app: Hono, deps: InboxRouteDeps): void {
+export function inboxRoutes(deps: InboxRouteDeps): Hono {
   const { emulator, user, account } = deps.options;
+  const app = new Hono();
   const managerId = emulator.managers.find((m) => m.id === user.amojo_id)?.id;
   const manager = managerId === undefined ? {} : { senderId: managerId };
   const reactor = managerId === undefined ? {} : { userId: managerId };
@@ -84,4 +85,6 @@ export function inboxRoutes(app: Hono, deps: InboxRouteDeps): void {
       return emulator.startWriteFirst({ ...manager, ...body, scopeId } as never);
     }),
   );
+
+  return app;
 }

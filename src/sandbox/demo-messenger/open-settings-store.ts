@@ -70,7 +70,7 @@ function applyField(target: DemoSettings, key: keyof DemoSettings, value: string
  * Settings in memory, mirrored to `dataFile` when given so a restart keeps them. A `bridgeUrl` passed by whoever
  * starts the messenger wins over the file's: that caller knows where the backend listens now.
  */
-export function createSettingsStore(options: { dataFile?: string | undefined; bridgeUrl?: string | undefined }) {
+export function openSettingsStore(options: { dataFile?: string | undefined; bridgeUrl?: string | undefined }) {
   const current: DemoSettings = options.dataFile === undefined ? {} : load(options.dataFile);
   if (options.bridgeUrl !== undefined) current.bridgeUrl = normalizeBridgeUrl(options.bridgeUrl);
 

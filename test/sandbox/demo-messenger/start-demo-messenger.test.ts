@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createDemoMessenger } from '../../../src/sandbox/demo-messenger/create-demo-messenger';
+import { startDemoMessenger } from '../../../src/sandbox/demo-messenger/start-demo-messenger';
 import { docEvent, startMessenger } from './harness';
 
-describe('createDemoMessenger', () => {
+describe('startDemoMessenger', () => {
   it('listens on an ephemeral 127.0.0.1 port and names its webhook URL there', async () => {
-    const messenger = await createDemoMessenger();
+    const messenger = await startDemoMessenger();
     try {
       expect(messenger.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(messenger.url).not.toBe('http://127.0.0.1:0');
@@ -23,7 +23,7 @@ describe('createDemoMessenger', () => {
   });
 
   it('uses publicUrl for the webhook URL and the sample picture links', async () => {
-    const messenger = await createDemoMessenger({ publicUrl: 'https://messenger.example.test/' });
+    const messenger = await startDemoMessenger({ publicUrl: 'https://messenger.example.test/' });
     try {
       expect(messenger.webhookUrl).toBe('https://messenger.example.test/webhook');
       expect(messenger.state().samples.map((s) => s.url)).toEqual([
@@ -37,10 +37,10 @@ describe('createDemoMessenger', () => {
   });
 
   it('rejects when the port is taken', async () => {
-    const first = await createDemoMessenger();
+    const first = await startDemoMessenger();
     try {
       const port = Number(new URL(first.url).port);
-      await expect(createDemoMessenger({ port })).rejects.toThrow(/EADDRINUSE/);
+      await expect(startDemoMessenger({ port })).rejects.toThrow(/EADDRINUSE/);
     } finally {
       await first.close();
     }
