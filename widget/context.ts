@@ -103,6 +103,8 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
 
   return {
     t,
+    /** amoCRM's interface language, for dates: the browser's own locale may differ from it. */
+    lang: host.lang(),
     idPrefix,
     supportEmail,
     account,

@@ -38,6 +38,7 @@ function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<Ba
     widgetCode: () => 'wc',
     account: () => ({ subdomain: 'acme', amojoId: 'af9945ff-1490-4cad-807d-945c15d88bec' }),
     installStatus: () => installStatus,
+    lang: () => undefined,
     text: () => undefined,
     savedSetting: () => undefined,
     request: () => Promise.reject(new Error('the context must go through BackendApi')),

@@ -34,7 +34,8 @@ export function ActionFeedback({ ctx }: ActionFeedbackProps) {
   }
   let message: string | null = null;
   if (testResult !== null) message = testMessage(t, testResult);
-  else if (success === 'link' && link.credentials.value === null) message = t('form.saved');
+  // also while the one-time credentials are on screen: the save that issued them, or a later one, is confirmed too
+  else if (success === 'link') message = t('form.saved');
   else if (success === 'unlink') message = t('actions.unlinked');
   const warn = testResult !== null && testResult.outcome !== 'delivered';
   return (

@@ -8,17 +8,20 @@ export interface StatusBannerProps {
 /** The link state as the backend reports it, with the next step for each state and a retry when it is unknown. */
 export function StatusBanner({ ctx }: StatusBannerProps) {
   const { t, link, idPrefix } = ctx;
-  const view = link.view.value;
+  // the link's view knows neither consent nor install: before install it stays idle ("Waiting for consent") after the
+  // box is ticked, and after unticking it keeps the last answer; the badge follows the box at once instead
+  const view = !ctx.consent.given.value ? 'idle' : ctx.canLink ? link.view.value : 'not_installed';
   const status = link.status.value;
   const loadFailure = link.failure.value?.action === 'load' ? link.failure.value.failure : null;
   const headingId = `${idPrefix}-status`;
 
   let hint: string | null = null;
-  if (!ctx.canLink) hint = t('status.install_first');
-  else if (view === 'idle') hint = t('consent.hint');
+  // idle needs no hint here: the consent box right above says that nothing is sent until it is ticked
+  if (view === 'not_installed') hint = t('status.install_first');
   else if (view === 'unlinked') hint = t('status.unlinked_hint');
+  // in amoCRM's language, not the browser's: toLocaleString(lang) is Intl.DateTimeFormat(lang) with date and time
   else if (view === 'linked' && status?.state === 'linked')
-    hint = t('status.linked_hint', { date: new Date(status.created_at).toLocaleString() });
+    hint = t('status.linked_hint', { date: new Date(status.created_at).toLocaleString(ctx.lang) });
 
   return (
     <section class="channel-link-widget__section" aria-labelledby={headingId} aria-busy={view === 'loading'}>

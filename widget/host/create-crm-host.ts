@@ -47,6 +47,11 @@ export function createCrmHost(widget: AmoWidget, scope: object): CrmHost {
       return toInstallStatus(widget.get_install_status?.());
     },
 
+    lang() {
+      // Only the language subtag: a tag Intl cannot read (`ru_RU`, `x`) would make toLocaleString throw in render.
+      return /^([a-z]{2,3})(?![a-z])/i.exec(String(findAmoApp(scope)?.lang_id ?? ''))?.[1];
+    },
+
     text(path) {
       const [section = '', ...rest] = path.split('.');
       const viaI18n = walk(widget.i18n(section), rest);

@@ -30,6 +30,8 @@ export interface CrmHost {
   widgetCode(): string;
   account(): CrmAccount;
   installStatus(): InstallStatus;
+  /** amoCRM's interface language (`APP.lang_id`: ru, en, es, pt), or undefined when the page does not say. */
+  lang(): string | undefined;
   /** The string at a dotted path in the current language file, or undefined. */
   text(path: string): string | undefined;
   /** The value saved for a settings field, as `get_settings()` returns it. */

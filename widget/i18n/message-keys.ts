@@ -24,6 +24,7 @@ export const messageKeys = [
   'status.error',
   'status.retry',
   'status.install_first',
+  'status.not_installed',
   'form.heading',
   'form.title_label',
   'form.title_hint',

@@ -4,8 +4,7 @@
  * dark_theme.md), with the widget's own prefixed variables for the rest and a dark override keyed on
  * `html[data-color-scheme="dark"]`.
  */
-export const panelCss = `/* channel-link-widget styles: every rule is scoped under .channel-link-widget */
-.channel-link-widget {
+export const panelCss = `.channel-link-widget {
   --channel-link-text: var(--palette-text-primary, #313942);
   --channel-link-muted: var(--palette-text-secondary-dark, #5f6b78);
   --channel-link-border: var(--palette-border-default, #d4d5d8);
@@ -16,7 +15,6 @@ export const panelCss = `/* channel-link-widget styles: every rule is scoped und
   --channel-link-success: #23763a;
   --channel-link-danger: #b3261e;
   --channel-link-warning: #7a5300;
-  display: block;
   margin: 16px 0;
   color: var(--channel-link-text);
   font-size: 14px;

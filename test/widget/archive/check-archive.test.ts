@@ -185,8 +185,14 @@ describe('the archive check', () => {
   });
 
   it('rejects secret-looking strings anywhere', () => {
+    // The bundle sits at its size budget: the planted string takes the place of the panel's CSS, so the only rule that
+    // can fire is the one under test.
     const leak = (text: string) => (f: Map<string, Uint8Array>) =>
-      editText(f, 'script.js', (t) => t.replace('// widget/context.ts', `// widget/context.ts\n${text}`));
+      editText(f, 'script.js', (t) =>
+        t
+          .replace(/var panelCss = `[^`]*`/, 'var panelCss = ``')
+          .replace('// widget/context.ts', `// widget/context.ts\n${text}`),
+      );
     expect(rules(leak('var client_secret = "Zx9vQ2mL7pR4tY8wK1nB";'))).toEqual(['script.js secrets/leak']);
     expect(rules(leak('var k = "e2888047a01bc97aa250118c2fa518dba57a4034ccf16dca784dca292d89324f";'))).toEqual([
       'script.js secrets/leak',

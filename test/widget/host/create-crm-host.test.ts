@@ -40,6 +40,18 @@ describe('createCrmHost', () => {
     expect(createCrmHost(widget(), {}).account().amojoId).toBeNull();
   });
 
+  it("reads amoCRM's interface language from APP.lang_id (or AMOCRM's), not from the browser", () => {
+    expect(createCrmHost(widget(), { APP: { ...app, lang_id: 'ru' } }).lang()).toBe('ru');
+    expect(createCrmHost(widget(), { AMOCRM: { ...app, lang_id: 'pt' } }).lang()).toBe('pt');
+    expect(createCrmHost(widget(), { APP: { ...app, lang_id: '' } }).lang()).toBeUndefined();
+    expect(createCrmHost(widget(), { APP: app }).lang()).toBeUndefined();
+    expect(createCrmHost(widget(), {}).lang()).toBeUndefined();
+    // A tag Intl cannot read would throw when the panel formats a date; the language subtag is enough for that.
+    expect(createCrmHost(widget(), { APP: { ...app, lang_id: 'ru_RU' } }).lang()).toBe('ru');
+    expect(createCrmHost(widget(), { APP: { ...app, lang_id: 'x' } }).lang()).toBeUndefined();
+    expect(createCrmHost(widget(), { APP: { ...app, lang_id: 'english' } }).lang()).toBeUndefined();
+  });
+
   it('looks strings up through i18n(section) first, then langs', () => {
     const host = createCrmHost(widget(), {});
     expect(host.text('panel.title')).toBe('From i18n');
