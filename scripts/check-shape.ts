@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { checkShape } from './shape/check-shape';
 import { loadShapeConfig } from './shape/load-shape-config';
 import type { Violation } from './shape/violation';
@@ -32,4 +34,5 @@ async function main(): Promise<number> {
   return 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main();
+// As a URL, so a path with a space or non-ASCII letters still matches (import.meta.url is percent-encoded).
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) process.exitCode = await main();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { checkArchive } from './widget-check/check-archive';
 import { checkRelease } from './widget-check/check-release';
 import { scriptGzipBudget } from './widget-check/check-script';
@@ -54,4 +55,5 @@ function main(): number {
   return violations.length === 0 ? 0 : 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main();
+// As a URL, so a path with a space or non-ASCII letters still matches (import.meta.url is percent-encoded).
+if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? '')).href) process.exitCode = main();

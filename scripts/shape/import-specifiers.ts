@@ -6,8 +6,15 @@ function isNode(value: unknown): value is AstNode {
   return typeof value === 'object' && value !== null;
 }
 
+/** A string literal, or a template literal without placeholders (`import(\`../x\`)` names its module just as well). */
 function stringValue(node: unknown): string | undefined {
-  return isNode(node) && node.type === 'StringLiteral' && typeof node.value === 'string' ? node.value : undefined;
+  if (!isNode(node)) return undefined;
+  if (node.type === 'StringLiteral') return typeof node.value === 'string' ? node.value : undefined;
+  if (node.type !== 'TemplateLiteral' || !Array.isArray(node.expressions) || node.expressions.length > 0)
+    return undefined;
+  const quasis = Array.isArray(node.quasis) ? (node.quasis as unknown[]) : [];
+  const only = quasis.length === 1 ? quasis[0] : undefined;
+  return isNode(only) && typeof only.cooked === 'string' ? only.cooked : undefined;
 }
 
 function specifierOf(node: AstNode): string | undefined {
@@ -39,9 +46,9 @@ function collect(node: unknown, found: string[]): void {
 }
 
 /**
- * Every module one source file names, type-only ones included: imports, re-exports, `import()` with a string,
- * `typeof import()`, `require()` and `import x = require()`. A computed `import(name)` is not seen, as in
- * dependency-cruiser.
+ * Every module one source file names, type-only ones included: imports, re-exports, `import()` with a string or a
+ * template without placeholders, `typeof import()`, `require()` and `import x = require()`. A computed
+ * `import(name)` is not seen, as in dependency-cruiser.
  */
 export function importSpecifiers(source: string, tsx: boolean): string[] {
   const found: string[] = [];

@@ -14,7 +14,7 @@ export interface JsonBodyWording {
   schemaMismatch: string;
 }
 
-export const defaultJsonBodyWording: JsonBodyWording = {
+const defaultJsonBodyWording: JsonBodyWording = {
   unsupportedMediaType: 'Send the body as application/json.',
   tooLarge: (maxBytes) => `The body is larger than ${maxBytes} bytes.`,
   malformed: 'The body is not valid JSON.',

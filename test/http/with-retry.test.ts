@@ -68,6 +68,22 @@ describe('withRetry', () => {
     },
   );
 
+  it('retries any failure that says it is retryable, honouring its Retry-After', async () => {
+    const { slept, runtime } = recorder();
+    let n = 0;
+    const busy = Object.assign(new Error('busy'), { retryable: true, retryAfterMs: 700 });
+    const result = await withRetry(
+      async () => {
+        if (++n < 2) throw busy;
+        return 'ok';
+      },
+      policy,
+      runtime,
+    );
+    expect(result).toBe('ok');
+    expect(slept).toEqual([700]);
+  });
+
   it('does not retry a failure that does not say it is retryable', async () => {
     const { slept, runtime } = recorder();
     let n = 0;

@@ -32,6 +32,7 @@ export const linkedStatusSchema = z.object({
   time_window_disabled: z.boolean(),
   /** The first characters of the active API key, enough to recognise it and never enough to use it. */
   api_key_hint: z.string(),
+  /** When the current link was made: a relink after an unlink starts it again ("Linked on" in the panel). */
   created_at: timestampSchema,
   updated_at: timestampSchema,
 });

@@ -24,7 +24,7 @@ export function linkStatusOf(box: SecretBox, link: Link | undefined, identity: A
     time_window_disabled: link.timeWindowDisabled,
     api_key_hint: openLinkSecrets(box, { accountId: link.accountId, signingSecretEnc: link.signingSecretEnc })
       .apiKeyHint,
-    // the row outlives an unlink, so its createdAt is the first link's; linkedAt is set again by every (re)link
+    // The row outlives an unlink, so its createdAt is the first link's; linkedAt is set again by every (re)link.
     created_at: new Date(link.linkedAt ?? link.createdAt).toISOString(),
     updated_at: new Date(link.updatedAt).toISOString(),
   };
