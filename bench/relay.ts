@@ -165,7 +165,9 @@ export async function benchRelay(): Promise<string[]> {
     logger,
     metrics,
     readiness: async () => ({ ok: true, checks: {} }),
-    routes: [bridgeRoutes({ db, now: Date.now, logger, onAccepted: () => worker.notify() })],
+    routes: [
+      bridgeRoutes({ db, now: Date.now, logger, signingSecretOf: () => 'unused', onAccepted: () => worker.notify() }),
+    ],
   });
   // The load generator is a child process that takes a second or two to start and to report: phases are timed from
   // the first request the bridge sees, not from spawning it, or that start-up would count as relay time.

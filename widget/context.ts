@@ -49,20 +49,27 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
 
   const consent = createConsentModel({ consentAt: saved?.consent_at ?? null, now });
   const link = createLinkModel(createApi(() => consent.given.peek()));
-  const form = createLinkFormModel({ defaultTitle: t('form.title_default'), status: link.status });
+  const form = createLinkFormModel({
+    defaultTitle: t('form.title_default'),
+    defaultWebhookUrl: saved?.webhook_url ?? '',
+    status: link.status,
+  });
   const confirm = createConfirmModel();
   const copy = createCopyModel(clipboard);
 
-  // consent and link state -> the hidden custom input, written only on a real change so opening the modal
-  // does not mark the form dirty
+  // consent, link state and the webhook URL last linked -> the hidden custom input, written only on a real change
+  // so opening the modal does not mark the form dirty
+  let webhookUrl = saved?.webhook_url;
   scope.effect(() => {
     const consentAt = consent.consentAt.value;
-    const state = link.status.value?.state ?? saved?.link ?? 'unknown';
+    const status = link.status.value;
+    const state = status?.state ?? saved?.link ?? 'unknown';
+    if (status?.state === 'linked') webhookUrl = status.webhook_url;
     const current = decodeFieldValue(field.read());
     if (consentAt === null) {
       if (field.read() !== '') field.write('');
-    } else if (current?.consent_at !== consentAt || current.link !== state) {
-      field.write(encodeFieldValue({ consent_at: consentAt, link: state }));
+    } else if (current?.consent_at !== consentAt || current.link !== state || current.webhook_url !== webhookUrl) {
+      field.write(encodeFieldValue({ consent_at: consentAt, link: state, webhook_url: webhookUrl }));
     }
   });
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../observability/create-logger';
 import type { Database } from '../store/schema';
+import type { BridgeLink } from './authenticate-bridge';
 import type { ChannelBot } from './to-amojo-history-message';
 
 export interface BridgeLimits {
@@ -22,6 +23,11 @@ export interface BridgeDeps {
   /** The channel bot (AMOJO_BOT_ID, AMOJO_BOT_NAME): authors imported business messages with no manager named. */
   bot?: ChannelBot | undefined;
   limits?: Partial<BridgeLimits>;
+  /**
+   * Opens a link's signing secret, e.g. `(link) => openLinkSecrets(box, link).signingSecret`. GET /me signs its
+   * answer with it, so a messenger can check the secret it was given before a delivery fails on it.
+   */
+  signingSecretOf: (link: BridgeLink) => string;
   /** Called after work was queued, e.g. to wake the relay worker of this process. */
   onAccepted?: () => void;
 }

@@ -6,7 +6,9 @@ import {
   bridgeErrorBody,
   bridgeHistoryImportRequest,
   bridgeHistoryImportStatus,
+  bridgeMe,
   bridgeMessageRequest,
+  bridgeMessageStatus,
   bridgeOutboundEvent,
   bridgeReactionRequest,
   bridgeReceiptRequest,
@@ -49,6 +51,15 @@ function write(summary: string, body: string, description: string): JsonObject {
   };
 }
 
+/** The two headers every delivery and the /me answer carry; verify them the same way. */
+const signatureHeaders = {
+  'X-Channel-Timestamp': { description: 'Unix seconds when we signed.', schema: { type: 'string', pattern: '^\\d+$' } },
+  'X-Channel-Signature': {
+    description: '"sha256=" + hex HMAC-SHA256(signing secret, X-Channel-Timestamp + "." + raw body).',
+    schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$' },
+  },
+};
+
 const messengerId = {
   name: 'id',
   in: 'path',
@@ -64,8 +75,35 @@ const messengerId = {
 export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; components: JsonObject } {
   return {
     paths: {
+      '/bridge/v1/me': {
+        get: {
+          summary: 'The link this API key belongs to',
+          description:
+            'Checks a pasted API key (200 or 401) and signing secret: the answer is signed like a delivery, so a ' +
+            'signature that does not verify with your secret means the secret is stale or wrong.',
+          security: [{ bridgeApiKey: [] }],
+          responses: {
+            '200': { description: 'The link.', headers: signatureHeaders, ...json('BridgeMe') },
+            '401': errors['401'],
+            '404': { description: 'not_linked: the account is no longer connected.', ...json('BridgeError') },
+          },
+        },
+      },
       '/bridge/v1/messages': {
         post: write('A client wrote', 'BridgeMessageRequest', 'Idempotent on `id` (the messenger’s message id).'),
+      },
+      '/bridge/v1/messages/{id}': {
+        get: {
+          summary: 'What became of a client message',
+          description: '`queued` until amoCRM has it, then `sent` (with amoCRM’s `message_id`), or `failed`.',
+          security: [{ bridgeApiKey: [] }],
+          parameters: [messengerId],
+          responses: {
+            '200': { description: 'The status.', ...json('BridgeMessageStatus') },
+            '401': errors['401'],
+            '404': errors['404'],
+          },
+        },
       },
       '/bridge/v1/messages/{id}/edit': {
         post: {
@@ -135,6 +173,8 @@ export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; comp
         BridgeHistoryImportRequest: schemaOf(bridgeHistoryImportRequest),
         BridgeHistoryImportStatus: schemaOf(bridgeHistoryImportStatus, 'output'),
         BridgeAccepted: schemaOf(bridgeAccepted, 'output'),
+        BridgeMe: schemaOf(bridgeMe, 'output'),
+        BridgeMessageStatus: schemaOf(bridgeMessageStatus, 'output'),
         BridgeError: schemaOf(bridgeErrorBody, 'output'),
         BridgeOutboundEvent: schemaOf(bridgeOutboundEvent, 'output'),
         BridgeDeliveryResponse: schemaOf(bridgeDeliveryResponse),

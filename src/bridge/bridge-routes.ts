@@ -22,9 +22,12 @@ import { acceptReceipt } from './accept-receipt';
 import { acceptTyping } from './accept-typing';
 import { authenticateBridge, type BridgeLink } from './authenticate-bridge';
 import { type BridgeDeps, defaultBridgeLimits } from './bridge-deps';
+import { bridgeMeOf } from './bridge-me-of';
+import { clientMessageStatus } from './client-message-status';
 import { createMessageCommitter } from './create-message-committer';
 import { createTypingThrottle } from './create-typing-throttle';
 import { historyImportStatus } from './history-import-status';
+import { signedJsonResponse } from './signed-json-response';
 
 /** The node:http request under @hono/node-server (absent under app.request() and other runtimes). */
 function incomingOf(c: Context): IncomingMessage | undefined {
@@ -55,6 +58,7 @@ function pathId(c: Context): string {
 /**
  * The messenger bridge's inbound API (docs/bridge.md). Every route authenticates with the link's API key first,
  * then checks content type, size, JSON and schema (in that order), then writes the work durably and answers 202.
+ * The GET routes only read: the link itself (/me), a client message's fate, a history import's progress.
  */
 export function bridgeRoutes(deps: BridgeDeps): Hono {
   const limits = { ...defaultBridgeLimits, ...deps.limits };
@@ -72,12 +76,21 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
     return response;
   };
 
+  // Signed like a delivery: a 200 proves the key, and a signature that verifies proves the messenger's secret.
+  app.get(
+    bridgePaths.me,
+    authed(async (_c, link) => signedJsonResponse(bridgeMeOf(link), deps.signingSecretOf(link), deps.now())),
+  );
   app.post(
     bridgePaths.messages,
     authed(async (c, link) => {
       const body = await read(c, bridgeMessageRequest);
       return c.json(await acceptMessage(deps, link, body, messages.commit), 202);
     }),
+  );
+  app.get(
+    bridgePaths.message,
+    authed(async (c, link) => c.json(await clientMessageStatus(deps, link, pathId(c)))),
   );
   app.post(
     bridgePaths.edit,
@@ -120,6 +133,8 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
     authed(async (c, link) => c.json(await historyImportStatus(deps, link, pathId(c)))),
   );
   answerOtherMethods(app, [
+    [bridgePaths.me, 'GET'],
+    [bridgePaths.message, 'GET'],
     ...[bridgePaths.messages, bridgePaths.edit, bridgePaths.typing, bridgePaths.reactions, bridgePaths.receipts].map(
       (path) => [path, 'POST'] as const,
     ),

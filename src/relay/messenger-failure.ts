@@ -15,18 +15,19 @@ export interface MessengerFailure {
  * A failed delivery to the messenger, classified. Timeouts, network errors, 408, 429 and 5xx are worth another
  * attempt (903 if they never stop). A 410 means the conversation is gone (901); 401, 403, 404 and redirects mean
  * the messenger does not take deliveries for this link any more (902); any other refusal is about this message (905).
+ * The text names the most likely cause first, since the manager (and the admin they ask) acts on it: a messenger
+ * that answers 401/403 was reached at the right URL and refused our signature, which after a relink or a rotation
+ * almost always means it still holds the old signing secret.
  */
 export function messengerFailure(result: Exclude<BridgePostResult, { ok: true }>): MessengerFailure {
   const { status, retryAfterMs } = result;
   if (typeof status !== 'number') {
-    const what = status === 'timeout' ? 'did not answer in time' : 'could not be reached';
-    return {
-      code: `messenger_${status}`,
-      retryable: true,
-      retryAfterMs,
-      errorCode: 903,
-      text: `The messenger ${what}.`,
-    };
+    const text =
+      status === 'timeout'
+        ? 'The messenger did not answer in time.'
+        : 'The messenger’s webhook URL could not be reached: check that the messenger is running and that the URL ' +
+          'in the widget settings is right.';
+    return { code: `messenger_${status}`, retryable: true, retryAfterMs, errorCode: 903, text };
   }
   const code = `messenger_${status}`;
   if (isTransientStatus(status)) {
@@ -36,10 +37,8 @@ export function messengerFailure(result: Exclude<BridgePostResult, { ok: true }>
   if (status === 410) {
     return { code, retryable: false, retryAfterMs, errorCode: 901, text: 'The client deleted the conversation.' };
   }
-  if (status === 401 || status === 403 || status === 404 || (status >= 300 && status < 400)) {
-    const text = `The messenger is not accepting messages for this channel (HTTP ${status}); check its webhook URL.`;
-    return { code, retryable: false, retryAfterMs, errorCode: 902, text };
-  }
+  const refusal = refusalText(status);
+  if (refusal !== undefined) return { code, retryable: false, retryAfterMs, errorCode: 902, text: refusal };
   return {
     code,
     retryable: false,
@@ -47,4 +46,21 @@ export function messengerFailure(result: Exclude<BridgePostResult, { ok: true }>
     errorCode: 905,
     text: `The messenger refused the message (HTTP ${status}).`,
   };
+}
+
+/** Why a messenger refuses every delivery of the link, most likely cause first; undefined for other statuses. */
+function refusalText(status: number): string | undefined {
+  if (status === 401 || status === 403) {
+    return (
+      `The messenger refused our signature (HTTP ${status}): its signing secret is most likely stale. ` +
+      'Paste the current signing secret from the widget settings into the messenger.'
+    );
+  }
+  if (status === 404) {
+    return 'The messenger has no webhook at this address (HTTP 404): check the webhook URL in the widget settings.';
+  }
+  if (status >= 300 && status < 400) {
+    return `The webhook URL redirects (HTTP ${status}): put the final address into the widget settings.`;
+  }
+  return undefined;
 }

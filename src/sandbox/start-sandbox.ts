@@ -44,6 +44,12 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   const ports = await sandboxPorts(Number(options.env.PORT ?? 8080));
   const backendUrl = `http://${HOST}:${ports.backend}`;
   const widgetZip = await buildSandboxWidget(backendUrl, join(dataDir, 'widget'));
+  // every page is known before any starts, so each one's `/` can link the others
+  const pages = sandboxPages(ports);
+  const linksBut = (own: keyof typeof pages) =>
+    Object.entries(pages)
+      .filter(([key]) => key !== own)
+      .map(([, page]) => page);
 
   const emulator = await startAmojoEmulator({
     channelId: credentials.AMOJO_CHANNEL_ID,
@@ -54,6 +60,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     channelTitle: 'Sandbox channel',
     bot: { id: credentials.AMOJO_BOT_ID, name: credentials.AMOJO_BOT_NAME },
     managers: [{ id: credentials.SANDBOX_USER_AMOJO_ID, name: SANDBOX_USER.name }],
+    links: linksBut('amojo'),
   });
   const config = loadConfig({
     DATABASE_URL: `sqlite:${join(dataDir, 'channel.db')}`,
@@ -66,7 +73,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     AMOJO_BASE_URL: emulator.url,
   });
   await reconnectLinkedScopes(config.databaseUrl, emulator.url, credentials);
-  const backend = await startBackend(config, { logger: options.logger, hostname: HOST });
+  const backend = await startBackend(config, { logger: options.logger, hostname: HOST, links: linksBut('backend') });
+  const messenger = await startDemoMessenger({
+    host: HOST,
+    port: ports.messenger,
+    bridgeUrl: backendUrl,
+    dataFile: join(dataDir, 'demo-messenger.json'),
+  });
   const page = await startAmocrmPage({
     host: HOST,
     port: ports.amocrm,
@@ -80,12 +93,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       audience: backendUrl,
     },
     widgetZip,
-  });
-  const messenger = await startDemoMessenger({
-    host: HOST,
-    port: ports.messenger,
-    bridgeUrl: backendUrl,
-    dataFile: join(dataDir, 'demo-messenger.json'),
+    // as after an install from amoMarket, the settings open by themselves, and the link form starts with the demo
+    // messenger's webhook URL: the widget keeps the URL last linked in its field, which the page fills in ahead
+    openSettingsUntilInstalled: true,
+    savedSettings: { channel_link: JSON.stringify({ webhook_url: messenger.webhookUrl }) },
+    links: [pages.messenger],
   });
 
   const urls = {
@@ -98,7 +110,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   if (options.announce !== false) {
     console.info(
       [
-        'Sandbox running:',
+        'Sandbox running; start at the first page (README.md, "To see it work"):',
         `  amoCRM page (widget settings)   ${urls.amocrm}`,
         `  manager's inbox                 ${urls.inbox}`,
         `  demo messenger                  ${urls.messenger}   (webhook URL for the widget: ${messenger.webhookUrl})`,
@@ -117,6 +129,18 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       await backend.close();
       await emulator.close();
     },
+  };
+}
+
+/** What each page is called on the others' root pages and top bars. */
+function sandboxPages(ports: Awaited<ReturnType<typeof sandboxPorts>>) {
+  const at = (port: number, path = '') => `http://${HOST}:${port}${path}`;
+  return {
+    amocrm: { label: 'amoCRM page (widget settings)', url: at(ports.amocrm) },
+    inbox: { label: "Manager's inbox", url: at(ports.amocrm, '/inbox') },
+    messenger: { label: 'Demo messenger', url: at(ports.messenger) },
+    backend: { label: 'Backend', url: at(ports.backend) },
+    amojo: { label: 'amojo emulator', url: at(ports.amojo) },
   };
 }
 

@@ -4,6 +4,7 @@ import { errorResponse } from '../http/error-response';
 import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
 import { createErrorHandler } from './create-error-handler';
+import { type RootPageOptions, renderRootPage } from './render-root-page';
 
 export interface Readiness {
   ok: boolean;
@@ -18,9 +19,11 @@ export interface AppOptions {
   /** Route groups mounted at the root, in order (widget link API, amojo webhook, bridge, …). */
   routes?: Hono[];
   openapi?: () => unknown;
+  /** What `/` shows besides the endpoints: the version, and the sandbox's other pages. */
+  rootPage?: RootPageOptions;
 }
 
-/** The HTTP edge: health, metrics and the mounted route groups, with one error mapping for all of them. */
+/** The HTTP edge: a root page, health, metrics and the mounted route groups, with one error mapping for all of them. */
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
 
@@ -30,6 +33,7 @@ export function createApp(options: AppOptions): Hono {
     return c.json(res.body, 404);
   });
 
+  app.get('/', (c) => c.html(renderRootPage({ ...options.rootPage, openapi: options.openapi !== undefined })));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const readiness = await options.readiness().catch(() => ({ ok: false, checks: {} }));

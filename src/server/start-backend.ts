@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
 import { bridgeRoutes } from '../bridge/bridge-routes';
+import type { InfoPageLink } from '../http/render-info-page';
 import { createMediaMirror } from '../media/create-media-mirror';
 import { createMediaStore } from '../media/create-media-store';
 import { deriveMediaLinkKey } from '../media/media-link';
@@ -38,6 +39,8 @@ export interface StartBackendOptions {
   /** Outbound HTTP for amojo and messengers (tests inject one). */
   fetch?: typeof fetch;
   version?: string;
+  /** The sandbox's other pages, listed on `/`. */
+  links?: readonly InfoPageLink[];
 }
 
 /**
@@ -114,6 +117,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
       return { ok: database && workerOk, checks: { database, worker: workerOk } };
     },
     openapi: () => openApiDocument(options.version ?? '0.0.0'),
+    rootPage: { version: options.version, links: options.links },
     routes: [
       widgetLinkRoutes({
         db,
@@ -130,6 +134,10 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         now: Date.now,
         logger,
         bot: config.channel.botId ? { id: config.channel.botId, name: config.channel.botName ?? 'Bot' } : undefined,
+        // A keyed link always has its secret beside the key ('' fails to open: a 500, never an unsigned answer).
+        signingSecretOf: (link) =>
+          openLinkSecrets(secretBox, { accountId: link.accountId, signingSecretEnc: link.signingSecretEnc ?? '' })
+            .signingSecret,
         onAccepted: () => worker.notify(),
       }),
     ],

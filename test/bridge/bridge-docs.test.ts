@@ -30,7 +30,9 @@ describe('docs/bridge.md examples', () => {
   it('has examples to check', () => {
     expect(schemaExamples.length).toBeGreaterThanOrEqual(10);
     expect(curlExamples.map((c) => c.path)).toEqual([
+      '/bridge/v1/me',
       '/bridge/v1/messages',
+      '/bridge/v1/messages/tg-msg-1001',
       '/bridge/v1/messages/tg-msg-1001/edit',
       '/bridge/v1/typing',
       '/bridge/v1/reactions',

@@ -142,6 +142,25 @@ describe('hookToBridgeEvent over every hook fixture', () => {
     expect(named).toMatchObject({ type: 'message', conversation: { id: 'tg-chat-1' }, recipient: { id: 'tg-user-1' } });
   });
 
+  it('passes on the name a manager gave the contact of a write-first chat, before and after it is named', () => {
+    const hook = fixtureJson<{ message: { conversation: Record<string, unknown>; receiver: Record<string, unknown> } }>(
+      'hook-message-v2-text-with-source.json',
+    );
+    delete hook.message.conversation.client_id;
+    delete hook.message.receiver.client_id;
+    hook.message.receiver.name = 'Ivan Petrov';
+    expect(map(hook)).toMatchObject({
+      type: 'conversation.started',
+      recipient: { phone: '+79151112233', name: 'Ivan Petrov', amojo_user_id: '2ed64e26-70a1-4857-8382-bb066a076219' },
+    });
+    expect(map(hook, { conversationId: 'tg-chat-1', recipientId: 'tg-user-1' })).toMatchObject({
+      type: 'message',
+      recipient: { id: 'tg-user-1', phone: '+79151112233', name: 'Ivan Petrov' },
+    });
+    hook.message.receiver.name = '';
+    expect(map(hook).recipient).not.toHaveProperty('name');
+  });
+
   it('marks bot messages when the bot id is known, degrades unknown types, keeps forwards and media groups', () => {
     const hook = fixtureJson<{ message: { message: Record<string, unknown> } }>('hook-message-v2-picture.json');
     hook.message.message.type = 'gallery';

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countSteps } from './count-steps';
 import { type E2E, startE2E } from './harness';
 
 // One story in order, as a person would do it: install and link the widget, connect the messenger, then chat.
@@ -19,46 +20,74 @@ describe('the channel in a real browser', () => {
     await e2e?.close();
   });
 
-  it('installs the widget and links the account from the settings modal', async () => {
-    crm = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open`);
-    await crm.getByLabel(/I agree that this widget sends/).check();
-    await t(crm, 'settings-save').click();
-    await crm.getByLabel('Messenger webhook URL').fill(e2e.sandbox.messengerWebhookUrl);
-    await crm.getByRole('button', { name: 'Link channel' }).click();
+  it('takes a newcomer from the first page to the first client message in the inbox in at most 10 steps', async () => {
+    // the README's "To see it work", step by step; only what a person does counts, not waiting or looking
+    const steps = countSteps(10);
+    crm = await steps.step('open the amoCRM page', () => e2e.page(e2e.sandbox.urls.amocrm));
+    // not installed yet: the settings open by themselves, with focus inside them
+    await t(crm, 'settings-modal').waitFor();
+    await eventually(() => crm.evaluate(() => document.activeElement?.closest('[role=dialog]') !== null)).toBe(true);
+    await steps.step('tick the consent box', () => crm.getByLabel(/I agree that this widget sends/).check());
+    await steps.step('press Install', () => crm.getByRole('button', { name: 'Install', exact: true }).click());
+    // the page reopens the settings installed; the form starts with the demo messenger's webhook URL
+    const webhookUrl = crm.getByLabel('Messenger webhook URL');
+    await eventually(() => webhookUrl.inputValue()).toBe(e2e.sandbox.messengerWebhookUrl);
+    await steps.step('press Link channel', () => crm.getByRole('button', { name: 'Link channel' }).click());
     const apiKey = await crm.getByLabel('API key', { exact: true }).inputValue();
     const signingSecret = await crm.getByLabel('Signing secret', { exact: true }).inputValue();
-    expect(apiKey).toMatch(/\S{20,}/);
-    expect(signingSecret).toMatch(/\S{20,}/);
+    expect(apiKey).toMatch(/^ck_\S{20,}/);
+    expect(signingSecret).toMatch(/^cs_\S{20,}/);
+    await steps.step('press Copy both', () => crm.getByRole('button', { name: 'Copy both' }).click());
+    await crm.getByText('Copied. Paste them into the messenger.').waitFor();
+    expect(await crm.evaluate(() => navigator.clipboard.readText())).toBe(`${apiKey}\n${signingSecret}`);
     await e2e.shot(crm, '01-linked');
     const visibleMs = await crm.evaluate(
       () => (window as unknown as { __sandbox: { settingsToVisibleMs: number } }).__sandbox.settingsToVisibleMs,
     );
     console.info(`widget: settings() to visible panel ${visibleMs.toFixed(1)} ms`);
 
-    messenger = await e2e.page(e2e.sandbox.urls.messenger);
-    await t(messenger, 'settings-panel').evaluate((details) => details.setAttribute('open', ''));
-    await t(messenger, 'settings-api-key').fill(apiKey);
-    await t(messenger, 'settings-signing-secret').fill(signingSecret);
-    await t(messenger, 'settings-save').click();
+    messenger = await steps.step('open the demo messenger from the top bar', async () => {
+      const opened = crm.context().waitForEvent('page');
+      await crm.getByRole('link', { name: /Demo messenger/ }).click();
+      const page = await opened;
+      // its script must be listening before the paste; a person is never that quick
+      await page.waitForLoadState('load');
+      return page;
+    });
+    const credentialsBox = t(messenger, 'settings-credentials');
+    await steps.step('paste both into the credentials box', async () => {
+      await credentialsBox.focus();
+      await messenger.keyboard.press('ControlOrMeta+V');
+    });
     await eventually(() => t(messenger, 'settings-summary').getAttribute('data-configured')).toBe('true');
+    await steps.step('type a message', () => t(messenger, 'composer-input').fill('Hello from the client'));
+    await steps.step('press Send', () => t(messenger, 'send-button').click());
+    await e2e.shot(messenger, '02-messenger-first-message');
+
+    await steps.step('open the inbox from the amoCRM page', () => crm.getByRole('link', { name: 'Inbox' }).click());
+    inbox = crm;
+    // the newest chat opens by itself
+    const incoming = inbox.locator('[data-testid=message][data-direction=incoming]');
+    await eventually(() => incoming.first().textContent()).toContain('Hello from the client');
+    console.info(`first client message in the inbox after ${steps.taken.length} steps:\n${steps.taken.join('\n')}`);
+    expect(steps.taken.length).toBeLessThanOrEqual(10);
+    await e2e.shot(inbox, '02-inbox-first-message');
   });
 
-  it('carries a client text, picture and location into the inbox', async () => {
-    await t(messenger, 'start-conversation').click();
-    await t(messenger, 'composer-input').fill('Hello from the client');
-    await t(messenger, 'send-button').click();
+  it('carries a client picture and location into the inbox', async () => {
     await t(messenger, 'picture-button').click();
     await t(messenger, 'sample-picture').first().click();
     await t(messenger, 'location-button').click();
     await t(messenger, 'location-send').click();
 
-    inbox = await e2e.page(e2e.sandbox.urls.inbox);
-    await t(inbox, 'chat-item').first().click();
     const incoming = inbox.locator('[data-testid=message][data-direction=incoming]');
     await eventually(() => incoming.count()).toBe(3);
-    await eventually(() => incoming.first().textContent()).toContain('Hello from the client');
+    expect(await incoming.first().textContent()).toContain('Hello from the client');
     expect(await incoming.nth(1).getAttribute('data-type')).toBe('picture');
     expect(await incoming.nth(2).getAttribute('data-type')).toBe('location');
+    // the client's own tick: a second one once amoCRM has the message (as the README says)
+    const first = messenger.locator('[data-testid=message][data-direction=client]').first();
+    await eventually(() => first.getAttribute('data-status')).toBe('delivered');
     await e2e.shot(inbox, '02-inbox-client-messages');
   });
 
@@ -136,6 +165,31 @@ describe('the channel in a real browser', () => {
     await chat.click();
     await eventually(() => inbox.locator('[data-testid=message]').count()).toBe(2);
     await e2e.shot(inbox, '06-inbox-write-first-bound');
+  });
+
+  it('keeps keyboard focus in the settings modal and gives it back to the tile', async () => {
+    const page = await e2e.page(e2e.sandbox.urls.amocrm);
+    const tile = t(page, 'widget-tile');
+    await eventually(() => tile.isEnabled()).toBe(true);
+    await tile.focus();
+    await page.keyboard.press('Enter');
+    await t(page, 'settings-modal').waitFor();
+    const focusInModal = () => page.evaluate(() => document.activeElement?.closest('[role=dialog]') !== null);
+    expect(await focusInModal()).toBe(true);
+    const tabbable = await t(page, 'settings-modal').evaluate(
+      (modal) => modal.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea').length,
+    );
+    // round the whole modal and then some, both ways: focus never reaches the page behind the overlay
+    for (const key of ['Tab', 'Shift+Tab']) {
+      for (let i = 0; i < tabbable + 3; i += 1) {
+        await page.keyboard.press(key);
+        expect(await focusInModal(), `${key} #${i + 1}`).toBe(true);
+      }
+    }
+    await page.keyboard.press('Escape');
+    await eventually(() => t(page, 'settings-modal').count()).toBe(0);
+    expect(await tile.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.context().close();
   });
 
   it('renders the panel in the dark theme and in every locale', async () => {

@@ -43,9 +43,14 @@ export async function startE2E(): Promise<E2E> {
     sandbox,
     browser,
     async page(url) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      // the clipboard as a person has it: the widget's "Copy both" writes it, the messenger's box takes the paste
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 860 },
+        permissions: ['clipboard-read', 'clipboard-write'],
+      });
+      // on the context, so a page a link opens in a new tab gets it too
+      context.setDefaultTimeout(15_000);
       const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
       pages.push(page);
       await page.goto(url);
       return page;

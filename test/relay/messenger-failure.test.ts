@@ -15,6 +15,22 @@ describe('messengerFailure', () => {
     expect(of('timeout').text).toBe('The messenger did not answer in time.');
   });
 
+  it('names the most likely cause first: a stale signing secret for 401/403, an unreachable URL for a connection error', () => {
+    for (const status of [401, 403]) {
+      expect(of(status).text).toMatch(
+        /^The messenger refused our signature \(HTTP 40[13]\): its signing secret is most/,
+      );
+      expect(of(status).text).not.toMatch(/webhook URL/);
+    }
+    expect(of('network_error').text).toMatch(/^The messenger’s webhook URL could not be reached/);
+    expect(of(404).text).toMatch(/no webhook at this address \(HTTP 404\): check the webhook URL/);
+    expect(of(302).text).toMatch(/^The webhook URL redirects \(HTTP 302\)/);
+    // amoCRM shows the text next to the message; the bridge's own failure texts are cut at 200 characters.
+    for (const status of [301, 401, 403, 404, 410, 418, 500, 'timeout', 'network_error'] as const) {
+      expect(of(status).text.length).toBeLessThanOrEqual(200);
+    }
+  });
+
   it('gives up at once on refusals, naming the cause for the manager', () => {
     expect(of(410)).toMatchObject({ retryable: false, errorCode: 901 });
     for (const status of [301, 401, 403, 404]) expect(of(status)).toMatchObject({ retryable: false, errorCode: 902 });

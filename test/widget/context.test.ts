@@ -11,9 +11,9 @@ const unlinked = { state: 'unlinked', account: { id: 1, subdomain: 'acme' } } as
 const linked = linkedStatus({ id: 1, subdomain: 'acme' });
 const credentials = testCredentials;
 
-function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<BackendApi> = {}) {
+function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<BackendApi> = {}, fieldValue = '') {
   const writes: string[] = [];
-  let value = '';
+  let value = fieldValue;
   const field: SettingsField = {
     read: () => value,
     write(next) {
@@ -89,6 +89,35 @@ describe('createPanelContext', () => {
     await tick();
     expect(calls).toEqual([]);
     expect(await ctx.save()).toBe(true);
+  });
+
+  it('starts the webhook URL from the field, carries it through consent and Install, and keeps the URL last linked', async () => {
+    const seeded = JSON.stringify({ webhook_url: 'http://127.0.0.1:8083/webhook' });
+    const before = fakes('install', {}, seeded);
+    expect(before.ctx.form.webhookUrl.value).toBe('http://127.0.0.1:8083/webhook');
+    expect(before.ctx.consent.given.value).toBe(false);
+    // without consent the required field stays empty, so Install waits for the box
+    expect(before.writes).toEqual(['']);
+    before.ctx.consent.set(true);
+    expect(JSON.parse(before.writes.at(-1)!)).toEqual({
+      consent_at: '2026-11-29T12:00:00.000Z',
+      link: 'unknown',
+      webhook_url: 'http://127.0.0.1:8083/webhook',
+    });
+
+    // after Install the modal opens on what Install saved; linking replaces the URL with the one now linked
+    const after = fakes(
+      'installed',
+      { link: () => after.answer('link', { ok: true, value: { created: true, status: linked, credentials } }) },
+      before.writes.at(-1)!,
+    );
+    expect(after.ctx.form.webhookUrl.value).toBe('http://127.0.0.1:8083/webhook');
+    await tick();
+    expect(after.ctx.form.dirty.value).toBe(true);
+    expect((await after.ctx.submit()).ok).toBe(true);
+    expect(JSON.parse(after.writes.at(-1)!)).toMatchObject({ link: 'linked', webhook_url: linked.webhook_url });
+    await after.ctx.unlink();
+    expect(JSON.parse(after.writes.at(-1)!)).toMatchObject({ link: 'unlinked', webhook_url: linked.webhook_url });
   });
 
   it('disposes every effect: after dispose nothing reacts to signals any more', async () => {

@@ -1,7 +1,6 @@
 import type { LinkCredentials } from '../../src/contracts/link';
 import type { Translate } from '../i18n/create-translator';
 import type { CopyModel } from '../models/create-copy-model';
-import { CopyButton } from './CopyButton';
 
 export interface CredentialsCardProps {
   readonly t: Translate;
@@ -11,9 +10,13 @@ export interface CredentialsCardProps {
   readonly onDismiss: () => void;
 }
 
-/** The API key and signing secret, shown once after a link or rotation and never stored by the widget. */
+/**
+ * The API key and signing secret, shown once after a link or rotation and never stored by the widget. One button
+ * copies both, a line each, so the messenger takes them in one paste; the inputs stay selectable for copying by hand.
+ */
 export function CredentialsCard({ t, credentials, idPrefix, copy, onDismiss }: CredentialsCardProps) {
   const headingId = `${idPrefix}-credentials`;
+  const copied = copy.copied.value;
   const rows = [
     { id: `${idPrefix}-api-key`, label: t('credentials.api_key'), value: credentials.api_key },
     { id: `${idPrefix}-signing-secret`, label: t('credentials.signing_secret'), value: credentials.signing_secret },
@@ -31,24 +34,31 @@ export function CredentialsCard({ t, credentials, idPrefix, copy, onDismiss }: C
           <label class="channel-link-widget__label" for={row.id}>
             {row.label}
           </label>
-          <div class="channel-link-widget__row">
-            <input
-              id={row.id}
-              class="channel-link-widget__input"
-              type="text"
-              readOnly
-              value={row.value}
-              autoComplete="off"
-              spellcheck={false}
-            />
-            <CopyButton t={t} copy={copy} value={row.value} inputId={row.id} label={row.label} />
-          </div>
+          <input
+            id={row.id}
+            class="channel-link-widget__input"
+            type="text"
+            readOnly
+            value={row.value}
+            autoComplete="off"
+            spellcheck={false}
+          />
         </div>
       ))}
       <div class="channel-link-widget__actions">
+        <button
+          type="button"
+          class="channel-link-widget__button channel-link-widget__button--primary"
+          onClick={() => void copy.copy(`${credentials.api_key}\n${credentials.signing_secret}`)}
+        >
+          {t('credentials.copy_both')}
+        </button>
         <button type="button" class="channel-link-widget__button" onClick={onDismiss}>
           {t('credentials.dismiss')}
         </button>
+        <span role="status" class="channel-link-widget__muted">
+          {copied !== null && t(copied ? 'credentials.copied' : 'credentials.copy_failed')}
+        </span>
       </div>
     </section>
   );

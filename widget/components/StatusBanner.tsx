@@ -8,9 +8,10 @@ export interface StatusBannerProps {
 /** The link state as the backend reports it, with the next step for each state and a retry when it is unknown. */
 export function StatusBanner({ ctx }: StatusBannerProps) {
   const { t, link, idPrefix } = ctx;
-  // the link's view knows neither consent nor install: before install it stays idle ("Waiting for consent") after the
-  // box is ticked, and after unticking it keeps the last answer; the badge follows the box at once instead
-  const view = !ctx.consent.given.value ? 'idle' : ctx.canLink ? link.view.value : 'not_installed';
+  // the link's view knows neither consent nor install, so the badge follows the box at once; a link known to be live
+  // stays "Linked" when the box is unticked: messages still flow, and only the widget stops calling the backend
+  const known = link.view.value;
+  const view = !ctx.consent.given.value ? (known === 'linked' ? known : 'idle') : ctx.canLink ? known : 'not_installed';
   const status = link.status.value;
   const loadFailure = link.failure.value?.action === 'load' ? link.failure.value.failure : null;
   const headingId = `${idPrefix}-status`;

@@ -50,7 +50,7 @@ export const messageKeys = [
   'credentials.once',
   'credentials.api_key',
   'credentials.signing_secret',
-  'credentials.copy',
+  'credentials.copy_both',
   'credentials.copied',
   'credentials.copy_failed',
   'credentials.dismiss',

@@ -5,29 +5,22 @@ export interface ClipboardWriter {
   writeText(text: string): Promise<void>;
 }
 
-export interface CopyResult {
-  /** Which value was copied, e.g. the id of its input. */
-  readonly target: string;
-  readonly copied: boolean;
-}
-
-/** Copying a credential: through the clipboard when possible, otherwise the text is selected for Ctrl+C. */
+/** Copying the credentials through the clipboard; `copied` says whether the last attempt worked (null: none yet). */
 export function createCopyModel(clipboard: ClipboardWriter | undefined) {
-  const result = signal<CopyResult | null>(null);
+  const copied = signal<boolean | null>(null);
   return {
-    result,
-    async copy(target: string, value: string, selectText: () => void) {
+    copied,
+    async copy(value: string) {
       try {
         if (clipboard === undefined) throw new Error('no clipboard');
         await clipboard.writeText(value);
-        result.value = { target, copied: true };
+        copied.value = true;
       } catch {
-        selectText();
-        result.value = { target, copied: false };
+        copied.value = false;
       }
     },
     reset() {
-      result.value = null;
+      copied.value = null;
     },
   };
 }

@@ -5,15 +5,17 @@ import { type LinkFormErrors, type LinkFormField, validateLinkForm } from './val
 
 export interface LinkFormModelOptions {
   readonly defaultTitle: string;
+  /** Where the webhook URL starts when the account is not linked: the one last linked, from the saved field. */
+  readonly defaultWebhookUrl?: string;
   readonly status: ReadonlySignal<LinkStatus | null>;
 }
 
 const formFields: readonly LinkFormField[] = ['title', 'webhook_url'];
 
 /** The link form: its values, which errors to show, and whether it differs from what the backend holds. */
-export function createLinkFormModel({ defaultTitle, status }: LinkFormModelOptions) {
+export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '', status }: LinkFormModelOptions) {
   const title = signal(defaultTitle);
-  const webhookUrl = signal('');
+  const webhookUrl = signal(defaultWebhookUrl);
   const timeWindowDisabled = signal(false);
   /** Client-side errors appear only after the first submit attempt, not while the admin is still typing. */
   const showErrors = signal(false);

@@ -63,7 +63,6 @@ html[data-color-scheme="dark"] .channel-link-widget {
   word-break: break-all;
 }
 .channel-link-widget .channel-link-widget__check,
-.channel-link-widget .channel-link-widget__row,
 .channel-link-widget .channel-link-widget__actions {
   display: flex;
   gap: 8px;
@@ -99,7 +98,6 @@ html[data-color-scheme="dark"] .channel-link-widget {
   border-color: var(--channel-link-danger);
 }
 .channel-link-widget .channel-link-widget__input[readonly] {
-  width: auto;
   background: var(--channel-link-surface-alt);
   font-family: monospace;
 }

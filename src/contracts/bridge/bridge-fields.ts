@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { sourceExternalId } from '../amojo';
+import { phoneNumber } from '../phone-number';
 import { storableText } from '../storable-text';
 
 const optional = z.exactOptional;
@@ -33,12 +34,19 @@ export function bridgeTimestampToMillis(value: string | number): number {
   return typeof value === 'number' ? value : Date.parse(value);
 }
 
+/**
+ * A client's phone number in international (E.164) form, with or without the `+`; spaces, dashes, dots and
+ * parentheses between the digits are allowed. It is kept as sent: amoCRM compares it with the contact's number and
+ * the write-first binding with the number amoCRM sent, so rewriting it could lose a match it used to find.
+ */
+export const bridgePhone = phoneNumber;
+
 /** The messenger user who wrote (the client). `id` becomes our `sender.id` at amojo, so keep it stable. */
 export const bridgeSender = z.strictObject({
   id: bridgeId,
   name: bridgeText.check(z.maxLength(255)),
   avatar: optional(bridgeUrl),
-  phone: optional(bridgeText.check(z.maxLength(64))),
+  phone: optional(bridgePhone),
   email: optional(bridgeText.check(z.maxLength(255))),
   profile_link: optional(bridgeUrl),
 });
@@ -50,7 +58,7 @@ export const bridgeSender = z.strictObject({
  */
 export const bridgeConversation = z.strictObject({
   id: bridgeId,
-  phone: optional(bridgeText.check(z.maxLength(64))),
+  phone: optional(bridgePhone),
 });
 
 /**

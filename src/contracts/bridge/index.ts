@@ -106,3 +106,7 @@ export type BridgeReactionEvent = z.infer<typeof bridgeReactionEvent>;
 export type BridgeTestEvent = z.infer<typeof bridgeTestEvent>;
 export type BridgeOutboundEvent = z.infer<typeof bridgeOutboundEvent>;
 export type BridgeOutboundEventType = BridgeOutboundEvent['type'];
+export { bridgeMe } from './bridge-me';
+export type BridgeMe = z.infer<typeof import('./bridge-me').bridgeMe>;
+export { bridgeMessageStatus } from './bridge-message-status';
+export type BridgeMessageStatus = z.infer<typeof import('./bridge-message-status').bridgeMessageStatus>;

@@ -1,5 +1,5 @@
 import type { AmojoEmulator } from '../amojo-emulator/create-amojo-emulator';
-import type { CrmLang } from './page-types';
+import type { CrmLang, PageLink } from './page-types';
 
 export type AccountDomain = 'amocrm.ru' | 'amocrm.com' | 'kommo.com';
 
@@ -70,6 +70,15 @@ export interface AmocrmPageOptions {
   readonly lang?: CrmLang;
   /** Start with the widget installed (skips the Install step). */
   readonly installed?: boolean;
+  /**
+   * Saved settings values to start with, as if amoCRM held them before the install. The sandbox gives the widget's
+   * field the demo messenger's webhook URL this way, so the link form starts filled in.
+   */
+  readonly savedSettings?: Readonly<Record<string, string>>;
+  /** Open the settings modal on load while the widget is not installed, as amoCRM does after an install. */
+  readonly openSettingsUntilInstalled?: boolean;
+  /** Other pages linked from the settings page's top bar, opened in a new tab (the sandbox's demo messenger). */
+  readonly links?: readonly PageLink[];
   readonly now?: () => Date;
   /** Mints `jti`s (random UUIDs by default). */
   readonly newId?: () => string;

@@ -79,6 +79,8 @@ export function buildCrmBootstrap(input: CrmBootstrapInput): CrmPageBootstrap {
       hasScript: script !== null,
     },
     saved: input.saved,
+    openSettingsUntilInstalled: options.openSettingsUntilInstalled ?? false,
+    links: options.links ?? [],
     backendUrl: options.backendUrl,
     warnings,
     vendor: input.vendor,

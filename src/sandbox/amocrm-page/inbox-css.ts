@@ -50,6 +50,10 @@ export const inboxCss = `
 .composer-row, .composer-actions { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
 .composer-actions { justify-content: flex-end; }
 .composer textarea { min-height: 56px; resize: vertical; }
+.field-error { margin: 0; font-size: 13px; color: var(--sandbox-danger); }
+.field-error:empty { display: none; }
+.inbox [aria-invalid="true"] { border-color: var(--sandbox-danger); }
+.inbox button:disabled { opacity: 0.6; cursor: default; }
 .reply-to-preview { display: flex; justify-content: space-between; font-size: 12px;
   color: var(--palette-text-secondary-dark); }
 .inbox button[type="submit"], .inbox .button-secondary { padding: 6px 14px; border-radius: 4px; cursor: pointer;

@@ -38,6 +38,9 @@ a { color: var(--sandbox-accent); }
 button, input, select, textarea { font: inherit; color: inherit; }
 .sandbox-topbar { display: flex; flex-wrap: wrap; align-items: center; gap: 16px; padding: 10px 20px;
   background: var(--sandbox-bar); color: var(--sandbox-bar-text); }
+/* the sandbox's own bar, not amoCRM's page: it stays above the settings modal's overlay, so the demo messenger's
+   link is one click away while the credentials are on screen */
+.sandbox-topbar { position: relative; z-index: 101; }
 .sandbox-topbar a { color: var(--sandbox-bar-text); }
 .sandbox-topbar a[aria-current="page"] { font-weight: 600; text-decoration: none; }
 .sandbox-topbar nav { display: flex; gap: 12px; }
@@ -67,7 +70,7 @@ button, input, select, textarea { font: inherit; color: inherit; }
 .modal { position: fixed; inset: 0; z-index: 100; }
 .modal-overlay { position: absolute; inset: 0; background: rgba(0, 0, 0, .45); }
 .modal-scroller { position: absolute; inset: 0; overflow: auto; pointer-events: none; }
-.modal-body { position: relative; pointer-events: auto; width: min(760px, calc(100% - 32px)); margin: 40px auto;
+.modal-body { position: relative; pointer-events: auto; width: min(760px, calc(100% - 32px)); margin: 72px auto 40px;
   padding: 24px; background: var(--palette-background-primary); border-radius: 8px; }
 .modal-body__close { position: absolute; top: 8px; right: 12px; border: 0; background: none; font-size: 24px;
   cursor: pointer; }

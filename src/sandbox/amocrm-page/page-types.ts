@@ -15,6 +15,11 @@ export interface SettingsFieldSpec {
   readonly required: boolean;
 }
 
+export interface PageLink {
+  readonly label: string;
+  readonly url: string;
+}
+
 /** What the widget has saved, kept by the page server so a reload behaves like amoCRM. */
 export interface WidgetSettingsState {
   readonly status: InstallStatus;
@@ -55,6 +60,10 @@ export interface CrmPageBootstrap {
     readonly hasScript: boolean;
   };
   readonly saved: WidgetSettingsState;
+  /** Open the settings modal on load while the widget is not installed, as amoCRM does after an amoMarket install. */
+  readonly openSettingsUntilInstalled: boolean;
+  /** Other pages shown in the top bar (the sandbox's demo messenger, say), opened in a new tab. */
+  readonly links: readonly PageLink[];
   readonly backendUrl: string;
   /** Problems found on the server (no script.js, a widget built for another backend), shown in a banner. */
   readonly warnings: readonly string[];

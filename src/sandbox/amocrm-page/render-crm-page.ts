@@ -15,6 +15,12 @@ export function renderCrmPage(boot: CrmPageBootstrap): string {
     .map((lang) => `<option value="${lang}"${lang === boot.lang ? ' selected' : ''}>${e(langNames[lang])}</option>`)
     .join('');
   const theme = boot.theme === 'dark' ? ' data-color-scheme="dark"' : '';
+  const links = boot.links
+    .map(
+      (link) =>
+        `<a href="${e(link.url)}" target="_blank" rel="noopener" data-testid="page-link">${e(link.label)} ↗</a>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="${boot.lang}"${theme}>
 <head>
@@ -31,7 +37,7 @@ export function renderCrmPage(boot: CrmPageBootstrap): string {
 <header class="sandbox-topbar">
   <strong>amoCRM sandbox</strong>
   <span>${e(account.subdomain)}.${e(account.domain)}</span>
-  <nav><a href="/" aria-current="page">Settings</a><a href="/inbox" data-testid="inbox-link">Inbox</a></nav>
+  <nav><a href="/" aria-current="page">Settings</a><a href="/inbox" data-testid="inbox-link">Inbox</a>${links}</nav>
   <span class="sandbox-spacer"></span>
   <label>Language <select id="lang-select" data-testid="lang-select">${options}</select></label>
   <label><input type="checkbox" id="theme-toggle" data-testid="theme-toggle"> Dark theme</label>

@@ -32,12 +32,13 @@ export function renderInboxPage(boot: InboxBootstrap): string {
     <ul id="chat-list" class="chat-list" data-testid="chat-list"></ul>
     <details class="write-first" open>
       <summary>Start a conversation by phone</summary>
-      <form id="write-first-form" data-testid="write-first-form">
+      <form id="write-first-form" data-testid="write-first-form" novalidate>
         <select id="write-first-scope" data-testid="write-first-scope" aria-label="Account" hidden></select>
-        <input id="write-first-phone" data-testid="write-first-phone" placeholder="Phone, e.g. 79161234567" aria-label="Phone" required>
-        <input id="write-first-name" data-testid="write-first-name" placeholder="Name (optional)" aria-label="Name">
+        <input id="write-first-phone" data-testid="write-first-phone" type="tel" autocomplete="tel" placeholder="Phone with country code, e.g. +79161234567" aria-label="Phone" required>
+        <input id="write-first-name" data-testid="write-first-name" autocomplete="name" placeholder="Client's name (optional)" aria-label="Client's name">
         <textarea id="write-first-text" data-testid="write-first-text" placeholder="First message" aria-label="First message" required></textarea>
-        <button type="submit" data-testid="write-first-send">Start conversation</button>
+        <p id="write-first-error" class="field-error" data-testid="write-first-error" role="alert"></p>
+        <button type="submit" id="write-first-send" data-testid="write-first-send">Start conversation</button>
       </form>
     </details>
   </aside>
@@ -48,7 +49,7 @@ export function renderInboxPage(boot: InboxBootstrap): string {
     </header>
     <ol id="thread-messages" class="thread-messages" data-testid="thread"></ol>
     <div id="client-typing" class="client-typing" data-testid="client-typing" hidden>The client is typing…</div>
-    <form id="composer" class="composer" data-testid="composer">
+    <form id="composer" class="composer" data-testid="composer" novalidate>
       <div id="reply-to-preview" class="reply-to-preview" data-testid="reply-to-preview" hidden>
         <span id="reply-to-text"></span>
         <button type="button" id="reply-to-cancel" class="button-secondary" data-testid="reply-to-cancel">Cancel reply</button>
@@ -60,6 +61,7 @@ export function renderInboxPage(boot: InboxBootstrap): string {
         <input id="reply-picture-url" data-testid="reply-picture-url" aria-label="Picture URL" size="48" hidden>
       </div>
       <textarea id="reply-input" data-testid="reply-input" placeholder="Write a reply (Ctrl+Enter sends)" aria-label="Reply"></textarea>
+      <p id="reply-error" class="field-error" data-testid="reply-error" role="alert"></p>
       <input id="reply-buttons" data-testid="reply-buttons" aria-label="Buttons" placeholder="Buttons (optional): Yes, No, Site|https://example.com">
       <div class="composer-actions">
         <label><input type="checkbox" id="typing-auto" data-testid="typing-auto"> Send typing while I write</label>

@@ -32,7 +32,10 @@ export async function startAmocrmPage(options: AmocrmPageOptions): Promise<Amocr
   });
   const now = options.now ?? (() => new Date());
   const assets = await bundleBrowserScripts();
-  const settings = createSettingsStore({ status: options.installed === true ? 'installed' : 'install', settings: {} });
+  const settings = createSettingsStore({
+    status: options.installed === true ? 'installed' : 'install',
+    settings: { ...options.savedSettings },
+  });
 
   const app = new Hono();
   app.route(

@@ -15,6 +15,8 @@ export interface MessageHookInput {
  * Message hook v2 laid out like the chat-webhooks examples: receiver phone/email are "" when unknown,
  * conversation.client_id and receiver.client_id are absent for write-first chats, media fields are always
  * present, markup is null when there is none. Comment replies (message.post) also carry names, as in that example.
+ * Write-first chats carry the receiver's name as well when the manager gave the contact one: the integration has no
+ * other way to learn it, and a name that is only the phone again is left out.
  */
 export function buildMessageHook(store: EmulatorStore, input: MessageHookInput): Record<string, unknown> {
   const { connection, chat, sender, receiver, message } = input;
@@ -43,6 +45,7 @@ export function buildMessageHook(store: EmulatorStore, input: MessageHookInput):
       ...(fromChat ? { conversation_ref_id: fromChat.id } : {}),
     };
   }
+  const namedContact = chat.origin === 'write_first' && receiver.name !== '' && receiver.name !== receiver.phone;
   return {
     account_id: connection.accountId,
     time: Math.floor(input.now.getTime() / 1000),
@@ -50,6 +53,7 @@ export function buildMessageHook(store: EmulatorStore, input: MessageHookInput):
       receiver: {
         id: receiver.id,
         ...(isCommentReply ? { name: receiver.name } : { phone: receiver.phone ?? '', email: receiver.email ?? '' }),
+        ...(namedContact && !isCommentReply ? { name: receiver.name } : {}),
         ...(receiver.clientId === undefined ? {} : { client_id: receiver.clientId }),
       },
       sender: isCommentReply ? { id: sender.id, name: sender.name } : { id: sender.id },

@@ -1,8 +1,14 @@
 import { z } from 'zod/mini';
+import { phoneNumber } from '../../contracts/phone-number';
 
 const optional = z.exactOptional;
 const id = z.string().check(z.minLength(1));
 const httpUrl = z.url({ protocol: /^https?$/ });
+/**
+ * The caller's id for one action (the inbox makes one per composed message): a repeat with the same id gets the
+ * first answer back instead of a second message. Not an amoCRM field; the control API stands for amoCRM's UI.
+ */
+const requestId = optional(z.string().check(z.minLength(1), z.maxLength(128)));
 
 const button = z.strictObject({ text: id, url: optional(httpUrl) });
 const listMessage = z.strictObject({
@@ -73,15 +79,19 @@ export const sendMessageInput = z.strictObject({
   forwards: optional(z.strictObject({ messageId: id })),
   /** Answer a comment publicly: our post id; text only. */
   postId: optional(id),
+  requestId,
 });
 
 export const writeFirstInput = z.strictObject({
   scopeId: id,
-  phone: id,
-  name: optional(id),
+  /** The contact's number as amoCRM holds it: E.164 digits, `+` optional, separators allowed; stored as given. */
+  phone: phoneNumber,
+  /** The contact's name; without one the client is named by its phone. */
+  name: optional(z.string().check(z.refine((v) => v.trim() !== '', { message: 'must not be blank' }))),
   sourceExternalId: optional(z.string().check(z.regex(/^[\x20-\x7e]{1,40}$/))),
   senderId: optional(id),
   message: managerMessageInput,
+  requestId,
 });
 
 export const typingInput = z.strictObject({ chatId: id, userId: optional(id), postId: optional(id) });

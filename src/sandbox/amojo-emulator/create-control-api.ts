@@ -13,6 +13,7 @@ import {
   type WriteFirstInput,
   writeFirstInput,
 } from './control-schemas';
+import { createRequestDedupe } from './create-request-dedupe';
 import { disconnectAccount } from './disconnect-account';
 import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord, HookDelivery, MessageRecord } from './emulator-types';
@@ -25,12 +26,18 @@ import { setReaction } from './set-reaction';
 /** amojo sends a typing hook at most every 5 s per manager and chat. */
 const TYPING_HOOK_INTERVAL_MS = 5000;
 
+/** A repeat of a `requestId` already carried out: the first answer again, and nothing new stored or sent. */
+export type Deduped<T> = T & { readonly duplicate?: true };
+
 /** Results are copies: changing them never changes the emulator's state. */
 export interface ControlApi {
-  /** A manager (or the bot) writes to a chat from amoCRM: emits a message hook. */
-  sendMessage(input: SendMessageInput): Promise<SentMessage>;
-  /** "Write first" by phone: a chat amojo creates itself, announced without our conversation or client id. */
-  startWriteFirst(input: WriteFirstInput): Promise<SentMessage & { readonly chat: ChatRecord }>;
+  /** A manager (or the bot) writes to a chat from amoCRM: emits a message hook. Idempotent per `requestId`. */
+  sendMessage(input: SendMessageInput): Promise<Deduped<SentMessage>>;
+  /**
+   * "Write first" by phone: a chat amojo creates itself, announced without our conversation or client id.
+   * Idempotent per `requestId`.
+   */
+  startWriteFirst(input: WriteFirstInput): Promise<Deduped<SentMessage & { readonly chat: ChatRecord }>>;
   /** A manager types: emits a typing hook unless one went out for the same chat and user less than 5 s ago. */
   typing(input: TypingInput): Promise<{ readonly hook: HookDelivery | null }>;
   /** A manager reacts or takes the reaction back: emits a reaction hook. */
@@ -47,6 +54,7 @@ export interface ControlApi {
 
 export function createControlApi(ctx: EmulatorContext, faults: FaultInjector): ControlApi {
   const { store } = ctx;
+  const once = createRequestDedupe();
   const chatOf = (chatId: string): ChatRecord => {
     const chat = store.chats.get(chatId);
     if (!chat) throw new ControlError(404, `no chat ${chatId}`);
@@ -57,23 +65,27 @@ export function createControlApi(ctx: EmulatorContext, faults: FaultInjector): C
     uninstall: (accountId) => disconnectAccount(ctx, accountId),
 
     async sendMessage(raw) {
-      const input = parseControlInput(sendMessageInput, raw);
-      const sent = await sendManagerMessage(ctx, {
-        chat: chatOf(input.chatId),
-        senderId: input.senderId,
-        message: input.message,
-        replyToId: input.replyTo?.messageId,
-        forwardId: input.forwards?.messageId,
-        postId: input.postId,
+      const { requestId, ...input } = parseControlInput(sendMessageInput, raw);
+      return once('message', requestId, input, async () => {
+        const sent = await sendManagerMessage(ctx, {
+          chat: chatOf(input.chatId),
+          senderId: input.senderId,
+          message: input.message,
+          replyToId: input.replyTo?.messageId,
+          forwardId: input.forwards?.messageId,
+          postId: input.postId,
+        });
+        return structuredClone(sent);
       });
-      return structuredClone(sent);
     },
 
     async startWriteFirst(raw) {
-      const input = parseControlInput(writeFirstInput, raw);
-      const chat = openWriteFirstChat(ctx, input);
-      const sent = await sendManagerMessage(ctx, { chat, senderId: input.senderId, message: input.message });
-      return structuredClone({ ...sent, chat });
+      const { requestId, ...input } = parseControlInput(writeFirstInput, raw);
+      return once('write-first', requestId, input, async () => {
+        const chat = openWriteFirstChat(ctx, input);
+        const sent = await sendManagerMessage(ctx, { chat, senderId: input.senderId, message: input.message });
+        return structuredClone({ ...sent, chat });
+      });
     },
 
     async typing(raw) {

@@ -1,3 +1,4 @@
+import { isPhoneNumber, phoneNumberMessage } from '../../contracts/phone-number';
 import type { ApiResponse } from './api-response';
 import type { EmulatorStore } from './emulator-store';
 import type { ParticipantRecord } from './emulator-types';
@@ -32,7 +33,9 @@ const fail = (path: string, message: string): Resolved<never> => ({
 
 /**
  * The client side of a message or chat: found by our id, bound through `ref_id` (amojo id of a write-first
- * receiver), or new. Conflicting bindings are refused instead of silently merged.
+ * receiver), or new. Conflicting bindings are refused instead of silently merged. A `profile.phone` that is no phone
+ * number (letters, too few digits) is refused: amoCRM finds the contact by it, and amojo's own examples only ever
+ * send E.164 digits (the stricter reading; the docs name no rule).
  */
 export function resolveClient(
   store: EmulatorStore,
@@ -41,6 +44,8 @@ export function resolveClient(
   path: string,
   newId: () => string,
 ): Resolved<ClientPlan> {
+  const phone = user.profile?.phone;
+  if (phone !== undefined && !isPhoneNumber(phone)) return fail(`${path}.profile.phone`, phoneNumberMessage);
   const byClientId = store.findClient(scopeId, user.id);
   if (user.ref_id !== undefined) {
     const byRef = store.findParticipantInScope(scopeId, user.ref_id);

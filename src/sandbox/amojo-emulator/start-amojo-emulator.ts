@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { InfoPageLink } from '../../http/render-info-page';
 import type { ApiResponse } from './api-response';
 import { type AmojoEmulator, type AmojoEmulatorOptions, createAmojoEmulator } from './create-amojo-emulator';
+import { renderEmulatorRootPage } from './render-emulator-root-page';
 
 export interface StartAmojoEmulatorOptions extends AmojoEmulatorOptions {
   readonly host?: string;
@@ -10,6 +12,8 @@ export interface StartAmojoEmulatorOptions extends AmojoEmulatorOptions {
   readonly port?: number;
   /** Larger request bodies get 413. */
   readonly maxBodyBytes?: number;
+  /** The sandbox's other pages, listed on `/`. */
+  readonly links?: readonly InfoPageLink[];
 }
 
 /** The emulator on a local port: the amojo API with its misbehaviour, and the control API under `/_control`. */
@@ -27,6 +31,7 @@ export async function startAmojoEmulator(options: StartAmojoEmulatorOptions): Pr
     host,
     port: options.port ?? 0,
     maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+    links: options.links ?? [],
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -41,6 +46,7 @@ interface ListenOptions {
   readonly host: string;
   readonly port: number;
   readonly maxBodyBytes: number;
+  readonly links: readonly InfoPageLink[];
 }
 
 interface EmulatorServer extends Server {
@@ -57,6 +63,14 @@ async function listen(emulator: AmojoEmulator, options: ListenOptions): Promise<
     const url = req.url ?? '/';
     const body = await readBody(req, options.maxBodyBytes);
     const method = req.method ?? 'GET';
+    // a person opening the printed URL gets a page, not amojo's 404; it takes no misbehaviour unit
+    if (method === 'GET' && (url === '/' || url.startsWith('/?'))) {
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+        body: renderEmulatorRootPage({ channelId: emulator.channelId, links: options.links }),
+      };
+    }
     if (url === '/_control' || url.startsWith('/_control/')) {
       const queryAt = url.indexOf('?');
       return emulator.handleControl({ method, path: queryAt === -1 ? url : url.slice(0, queryAt), body });

@@ -5,7 +5,7 @@ import { type ActionResult, actionError, issuesOf } from './action-result';
 import { clientIdentity, phoneDigits } from './client-identity';
 import { clientMessageInput } from './client-message-input';
 import type { ClientActions } from './create-client-actions';
-import type { DemoSnapshot, PublicSettings } from './demo-messenger-types';
+import type { DemoSnapshot } from './demo-messenger-types';
 import type { MessengerState } from './messenger-state';
 import { type SettingsPatch, settingsPatch } from './open-settings-store';
 
@@ -13,7 +13,8 @@ export interface ApiDeps {
   state: MessengerState;
   actions: ClientActions;
   snapshot: () => DemoSnapshot;
-  updateSettings: (patch: SettingsPatch) => PublicSettings;
+  /** Checks the settings with the bridge and saves them, or answers why not (see save-settings.ts). */
+  applySettings: (patch: SettingsPatch) => Promise<ActionResult>;
 }
 
 const openConversationInput = z.strictObject({
@@ -69,7 +70,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
   app.put('/api/settings', async (c) => {
     const patch = await readInput(c, settingsPatch);
     if (isFailure(patch)) return send(c, patch);
-    return c.json(deps.updateSettings(patch));
+    return send(c, await deps.applySettings(patch));
   });
 
   app.post('/api/conversations', async (c) => {

@@ -6,12 +6,15 @@ export type BridgeCallResult =
 
 export interface BridgeClient {
   post(path: string, body: unknown): Promise<BridgeCallResult>;
+  get(path: string): Promise<BridgeCallResult>;
 }
 
 export interface BridgeClientDeps {
   settings: () => DemoSettings;
   fetch: typeof fetch;
   timeoutMs: number;
+  /** Told when the bridge refuses the key itself (401, or 404 not_linked), e.g. to check the settings again. */
+  onKeyRefused?: () => void;
 }
 
 function errorCode(body: unknown, status: number): string {
@@ -24,32 +27,38 @@ function errorCode(body: unknown, status: number): string {
  * this server; the page only ever talks to the messenger.
  */
 export function createBridgeClient(deps: BridgeClientDeps): BridgeClient {
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<BridgeCallResult> {
+    const { bridgeUrl, apiKey } = deps.settings();
+    if (bridgeUrl === undefined || apiKey === undefined) {
+      return { ok: false, status: null, code: 'not_configured', body: null };
+    }
+    const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}` };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await deps.fetch(`${bridgeUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: AbortSignal.timeout(deps.timeoutMs),
+      });
+    } catch {
+      return { ok: false, status: null, code: 'bridge_unreachable', body: null };
+    }
+    const text = await response.text();
+    let json: unknown = null;
+    try {
+      json = text === '' ? null : JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    if (response.ok) return { ok: true, status: response.status, body: json };
+    const code = errorCode(json, response.status);
+    if (response.status === 401 || code === 'not_linked') deps.onKeyRefused?.();
+    return { ok: false, status: response.status, code, body: json };
+  }
   return {
-    async post(path, body) {
-      const { bridgeUrl, apiKey } = deps.settings();
-      if (bridgeUrl === undefined || apiKey === undefined) {
-        return { ok: false, status: null, code: 'not_configured', body: null };
-      }
-      let response: Response;
-      try {
-        response = await deps.fetch(`${bridgeUrl}${path}`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(deps.timeoutMs),
-        });
-      } catch {
-        return { ok: false, status: null, code: 'bridge_unreachable', body: null };
-      }
-      const text = await response.text();
-      let json: unknown = null;
-      try {
-        json = text === '' ? null : JSON.parse(text);
-      } catch {
-        json = null;
-      }
-      if (response.ok) return { ok: true, status: response.status, body: json };
-      return { ok: false, status: response.status, code: errorCode(json, response.status), body: json };
-    },
+    post: (path, body) => call('POST', path, body),
+    get: (path) => call('GET', path),
   };
 }

@@ -11,6 +11,7 @@ import { type ActionResult, actionError, bridgeFailure, issuesOf } from './actio
 import { type ClientMessageInput, clientMessageContent, type SampleMedia } from './client-message-input';
 import type { BridgeClient } from './create-bridge-client';
 import type { DemoMessage } from './demo-messenger-types';
+import { followMessageStatus } from './follow-message-status';
 import type { MessengerState } from './messenger-state';
 import { retryNotFound } from './retry-not-found';
 
@@ -21,6 +22,8 @@ export interface ClientActionDeps {
   newId: () => string;
   sample: (name: string) => SampleMedia | undefined;
   retryDelaysMs: readonly number[];
+  /** Looks at a sent client message's fate after each of these waits (see follow-message-status.ts). */
+  statusPollDelaysMs: readonly number[];
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -50,6 +53,9 @@ export function createClientActions(deps: ClientActionDeps) {
     if (result.ok) {
       message.status = 'sent';
       delete message.error;
+      // Not awaited: the page gets its answer (one tick) now, the second tick comes by the SSE stream.
+      const follow = { bridge, state, delaysMs: deps.statusPollDelaysMs, sleep: deps.sleep };
+      followMessageStatus(follow, message).catch(() => {});
     } else {
       message.status = 'failed';
       message.error = result.code;

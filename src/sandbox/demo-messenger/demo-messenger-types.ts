@@ -4,9 +4,10 @@ import type { BridgeMessageContent, BridgeOutboundContent, BridgeOutboundEmbedde
 export type MessageDirection = 'client' | 'manager';
 
 /**
- * Client messages: `sending` until the bridge answers, then `sent` (accepted) or `failed`. Manager messages:
- * `delivered` when the webhook took them (the backend reports that to amoCRM itself), `read` once our read receipt
- * was accepted. The bridge tells the messenger nothing about a manager reading client messages.
+ * Client messages: `sending` until the bridge answers, then `sent` (accepted: one tick) or `failed`, and
+ * `delivered` (two ticks) once `GET /bridge/v1/messages/{id}` says amoCRM has it. Manager messages: `delivered`
+ * when the webhook took them (the backend reports that to amoCRM itself), `read` once our read receipt was accepted.
+ * amoCRM tells nobody when a manager reads a client message, so client messages never become `read`.
  */
 export type MessageStatus = 'sending' | 'sent' | 'failed' | 'delivered' | 'read';
 
@@ -77,13 +78,44 @@ export interface ReceivedEvent {
   receivedAt: number;
 }
 
+/** A delivery the webhook refused (bad or missing signature, no secret yet, a body that is not an event). */
+export interface RefusedDelivery {
+  /** When it came (ms, server clock). */
+  at: number;
+  /** The HTTP status the webhook answered. */
+  status: number;
+  /** The error code answered, e.g. `signature_mismatch`. */
+  code: string;
+  /** Why, in words an admin can act on. */
+  reason: string;
+  /** `X-Channel-Event-Id` as sent; unverified, shown only to tell refusals apart. */
+  eventId?: string;
+}
+
+/** The link the saved API key belongs to, as `GET /bridge/v1/me` named it when the settings were saved. */
+export interface LinkSummary {
+  title: string;
+  subdomain: string;
+  accountId: number;
+}
+
 /** What the page and the tests see. Secrets never appear here, only hints. */
 export interface PublicSettings {
   bridgeUrl: string | null;
   apiKeyHint: string | null;
   signingSecretHint: string | null;
-  /** A bridge URL, an API key and a signing secret are all set. */
+  /**
+   * A bridge URL, an API key and a signing secret are all set (saving checks them first, see save-settings.ts), and
+   * no later check found them refused (`problem`).
+   */
   configured: boolean;
+  /** The link the key was last checked against; null before any check. */
+  link: LinkSummary | null;
+  /**
+   * Why the saved credentials stopped working, found by a check at start or after the bridge refused the key (e.g.
+   * `api_key_invalid` after a relink, `signing_secret_mismatch` after a rotation); null while nothing is known wrong.
+   */
+  problem: { code: string; message: string } | null;
   /** Paste this into the widget panel. */
   webhookUrl: string;
 }
@@ -97,5 +129,7 @@ export interface DemoSnapshot {
   /** Every webhook event taken, newest last (at most the last 200). */
   events: ReceivedEvent[];
   lastTest?: ReceivedEvent & { text?: string };
+  /** Deliveries the webhook refused, newest last (at most the last 20). */
+  refusedDeliveries: RefusedDelivery[];
   samples: { name: string; url: string; size: number }[];
 }

@@ -42,15 +42,40 @@ function parseEvent(json: unknown, eventIdHeader: string | undefined): BridgeOut
   return id === undefined ? undefined : { type: 'test', id, created_at: '' };
 }
 
+const signatureReasons: Record<'missing' | 'stale' | 'mismatch', string> = {
+  missing: 'The delivery carries no X-Channel-Timestamp / X-Channel-Signature headers.',
+  stale: 'The delivery is signed more than 5 minutes from this messenger’s clock.',
+  mismatch:
+    'The signature does not match the signing secret saved here: it is most likely stale (the link was rotated ' +
+    'or relinked). Paste the current one from the widget panel.',
+};
+
 /**
  * `POST /webhook`, as any messenger should take a delivery: check the signature over the exact bytes first (a
  * missing, stale or wrong one is 401), then the event, then dedupe on its id so a redelivery shows once and gets
- * the same answer (the same `message_id`) as the first delivery.
+ * the same answer (the same `message_id`) as the first delivery. Every refusal is also kept for the page: the
+ * backend retries or gives up quietly, and the admin should see why without reading a log.
  */
 export function handleWebhook(deps: WebhookDeps, request: WebhookRequest): WebhookResponse {
+  const response = takeDelivery(deps, request);
+  if (response.status >= 400) {
+    const error = (response.body as { error: { code: string; message: string } }).error;
+    deps.state.recordRefusal({
+      at: deps.now(),
+      status: response.status,
+      code: error.code,
+      reason: error.message,
+      ...(request.eventIdHeader === undefined ? {} : { eventId: request.eventIdHeader.slice(0, 200) }),
+    });
+    deps.state.changed();
+  }
+  return response;
+}
+
+function takeDelivery(deps: WebhookDeps, request: WebhookRequest): WebhookResponse {
   if (deps.signingSecret === undefined) {
     // 503 rather than 401: the backend retries, and nothing is lost while the admin pastes the secret.
-    return failure(503, 'not_configured', 'Paste the signing secret into the demo messenger settings first.');
+    return failure(503, 'not_configured', 'No signing secret is saved here yet: paste it into the settings.');
   }
   const verdict = verifyBridgeDelivery({
     secrets: [deps.signingSecret],
@@ -59,7 +84,7 @@ export function handleWebhook(deps: WebhookDeps, request: WebhookRequest): Webho
     body: request.body,
     now: Math.floor(deps.now() / 1000),
   });
-  if (verdict !== 'ok') return failure(401, `signature_${verdict}`, `The delivery signature is ${verdict}.`);
+  if (verdict !== 'ok') return failure(401, `signature_${verdict}`, signatureReasons[verdict]);
 
   let json: unknown;
   try {

@@ -5,12 +5,14 @@ import type {
   DemoSnapshot,
   PublicSettings,
   ReceivedEvent,
+  RefusedDelivery,
 } from './demo-messenger-types';
 
 /** What the webhook answered an event with; a redelivery of the same event gets the same answer. */
 export type DeliveryAnswer = Record<string, string>;
 
 const EVENT_LOG_SIZE = 200;
+const REFUSAL_LOG_SIZE = 20;
 
 /**
  * The messenger's whole world, in memory: conversations, messages and the webhook events taken. Callers change a
@@ -21,6 +23,7 @@ export class MessengerState {
   readonly #messages = new Map<string, DemoMessage>();
   readonly #answers = new Map<string, DeliveryAnswer>();
   readonly #events: ReceivedEvent[] = [];
+  readonly #refused: RefusedDelivery[] = [];
   readonly #listeners = new Set<() => void>();
   #lastTest: (ReceivedEvent & { text?: string }) | undefined;
 
@@ -94,11 +97,24 @@ export class MessengerState {
     if (test !== undefined) this.#lastTest = { ...event, ...test };
   }
 
+  /** Kept for the page: a refused delivery is otherwise only visible in the backend's retries. */
+  recordRefusal(refusal: RefusedDelivery): void {
+    this.#refused.push(refusal);
+    if (this.#refused.length > REFUSAL_LOG_SIZE) this.#refused.shift();
+  }
+
   /** A deep copy, so neither the page nor a test can change the state by accident. */
   snapshot(settings: PublicSettings, samples: DemoSnapshot['samples']): DemoSnapshot {
     const lastActivity = (c: DemoConversation) => c.messages.at(-1)?.createdAt ?? c.createdAt;
     const conversations = [...this.#conversations.values()].sort((a, b) => lastActivity(b) - lastActivity(a));
-    const snapshot: DemoSnapshot = { now: this.now(), settings, conversations, events: this.#events, samples };
+    const snapshot: DemoSnapshot = {
+      now: this.now(),
+      settings,
+      conversations,
+      events: this.#events,
+      samples,
+      refusedDeliveries: this.#refused,
+    };
     if (this.#lastTest !== undefined) snapshot.lastTest = this.#lastTest;
     return structuredClone(snapshot);
   }

@@ -11,14 +11,21 @@ export interface DemoSettings {
 
 const secretText = z.string().check(z.maxLength(512));
 
-/** `PUT /api/settings`: every field optional; an empty string clears it. */
+/**
+ * `PUT /api/settings`: every field optional; an empty string clears it. `credentials` is any pasted text holding the
+ * API key and/or the signing secret (found by their `ck_` / `cs_` prefixes); a field given by name wins over it.
+ */
 export const settingsPatch = z.strictObject({
   bridgeUrl: z.optional(z.union([z.literal(''), z.url({ protocol: /^https?$/ })])),
   apiKey: z.optional(secretText),
   signingSecret: z.optional(secretText),
+  credentials: z.optional(z.string().check(z.maxLength(4096))),
 });
 
 export type SettingsPatch = z.infer<typeof settingsPatch>;
+
+/** The fields the store keeps, as a patch names them. */
+export type SettingsFields = Omit<SettingsPatch, 'credentials'>;
 
 const settingsFile = z.object({
   bridgeUrl: z.exactOptional(z.string()),
@@ -28,7 +35,9 @@ const settingsFile = z.object({
 
 export interface SettingsStore {
   get(): DemoSettings;
-  update(patch: SettingsPatch): DemoSettings;
+  /** What `update(patch)` would leave, without changing anything (to check it first). */
+  preview(patch: SettingsFields): DemoSettings;
+  update(patch: SettingsFields): DemoSettings;
 }
 
 /** Origin plus path, without a trailing slash, so bridge paths can be appended. */
@@ -74,12 +83,17 @@ export function openSettingsStore(options: { dataFile?: string | undefined; brid
   const current: DemoSettings = options.dataFile === undefined ? {} : load(options.dataFile);
   if (options.bridgeUrl !== undefined) current.bridgeUrl = normalizeBridgeUrl(options.bridgeUrl);
 
+  const apply = (target: DemoSettings, patch: SettingsFields) => {
+    applyField(target, 'bridgeUrl', patch.bridgeUrl);
+    applyField(target, 'apiKey', patch.apiKey);
+    applyField(target, 'signingSecret', patch.signingSecret);
+    return target;
+  };
   const store: SettingsStore = {
     get: () => ({ ...current }),
+    preview: (patch) => apply({ ...current }, patch),
     update(patch) {
-      applyField(current, 'bridgeUrl', patch.bridgeUrl);
-      applyField(current, 'apiKey', patch.apiKey);
-      applyField(current, 'signingSecret', patch.signingSecret);
+      apply(current, patch);
       if (options.dataFile !== undefined) save(options.dataFile, current);
       return { ...current };
     },

@@ -49,6 +49,9 @@ export async function seedBridgeLink(db: Kysely<Database>, now: number): Promise
   return { id: result.link.id, accountId: result.link.accountId, apiKey };
 }
 
+/** The signing secret the harness pretends each seeded link holds (their sealed value is a placeholder). */
+export const signingSecretOfSeeded = (link: { accountId: number }): string => `cs_test_secret_${link.accountId}`;
+
 export interface BridgeHarness {
   db: Kysely<Database>;
   app: ReturnType<typeof createApp>;
@@ -78,6 +81,7 @@ export async function startBridgeHarness(overrides: Partial<BridgeDeps> = {}): P
     logger,
     ids: () => `row-${++counter}`,
     bot: { id: 'bot-amojo-id', name: 'Shop bot' },
+    signingSecretOf: signingSecretOfSeeded,
     ...overrides,
   };
   const app = createApp({

@@ -12,6 +12,7 @@ import {
   bridgeTimestampToMillis,
   bridgeTypingRequest,
 } from '../../../src/contracts/bridge';
+import { phoneNumberMessage } from '../../../src/contracts/phone-number';
 
 function issues(schema: z.core.$ZodType, value: unknown): string[] {
   const result = z.safeParse(schema, value);
@@ -66,7 +67,7 @@ describe('bridgeMessageRequest', () => {
         id: 'u-1',
         name: 'Ann',
         avatar: 'https://x.example/a.png',
-        phone: '+7',
+        phone: '+7 (916) 123-45-67',
         email: 'a@x',
         profile_link: 'https://x.example/ann',
       },
@@ -106,6 +107,41 @@ describe('bridgeMessageRequest', () => {
     ).toEqual(['id: must have at most 255 characters']);
     expect(issues(bridgeMessageRequest, { ...base, id: 5, message: { type: 'text', text: 'x' } })).toEqual([
       'id: expected string, got number',
+    ]);
+  });
+
+  it('checks sender.phone and conversation.phone in E.164 form, keeping the value as sent', () => {
+    const withPhones = (phone: unknown) => ({
+      ...base,
+      conversation: { id: 'c-1', phone },
+      sender: { id: 'u-1', name: 'Ann', phone },
+      message: { type: 'text', text: 'x' },
+    });
+    for (const phone of ['+79161234567', '79161234567', '+1 555 010 9999', '+7 (916) 123-45-67', '+44.20.7946.0958']) {
+      const parsed = z.safeParse(bridgeMessageRequest, withPhones(phone));
+      expect(parsed.success, phone).toBe(true);
+      expect(parsed.data?.sender.phone, phone).toBe(phone);
+      expect(parsed.data?.conversation.phone, phone).toBe(phone);
+    }
+    const refusedBoth = [`conversation.phone: ${phoneNumberMessage}`, `sender.phone: ${phoneNumberMessage}`];
+    for (const phone of [
+      'abc',
+      '+7',
+      '+7916',
+      '12345',
+      '+1234567890123456',
+      '+0 555 010 9999',
+      '+7 916 abc',
+      '',
+      ' ',
+    ]) {
+      expect(issues(bridgeMessageRequest, withPhones(phone)), phone).toEqual(refusedBoth);
+    }
+    // a NUL is no digit: the phone rule names it, once per field
+    expect(issues(bridgeMessageRequest, withPhones('+7916123456\u00007'))).toEqual(refusedBoth);
+    expect(issues(bridgeMessageRequest, withPhones(`+${'1'.repeat(64)}`))).toEqual([
+      'conversation.phone: must have at most 64 characters',
+      'sender.phone: must have at most 64 characters',
     ]);
   });
 
@@ -203,8 +239,8 @@ describe('text the database cannot keep', () => {
 
   const message = {
     ...base,
-    conversation: { id: 'c-1', phone: '+7916' },
-    sender: { id: 'u-1', name: 'Ann', avatar: url, phone: '+7', email: 'a@x', profile_link: url },
+    conversation: { id: 'c-1', phone: '+79161234567' },
+    sender: { id: 'u-1', name: 'Ann', avatar: url, phone: '79161234567', email: 'a@x', profile_link: url },
     message: {
       type: 'text',
       text: 'hi',
@@ -239,11 +275,9 @@ describe('text the database cannot keep', () => {
       [
         'id',
         'conversation.id',
-        'conversation.phone',
         'sender.id',
         'sender.name',
         'sender.avatar',
-        'sender.phone',
         'sender.email',
         'sender.profile_link',
         'message.text',

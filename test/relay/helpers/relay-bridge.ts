@@ -4,6 +4,7 @@ import { createMetrics } from '../../../src/observability/create-metrics';
 import { createApp } from '../../../src/server/create-app';
 import { hashApiKey } from '../../../src/store/api-key-hash';
 import { rotateLinkCredentials } from '../../../src/store/links-repo';
+import { MESSENGER_SECRET } from './relay-fixtures';
 import type { RelayHarness } from './relay-harness';
 
 const API_KEY = `bk_relay_test_${'k'.repeat(40)}`;
@@ -22,7 +23,15 @@ export async function createRelayBridge(h: Pick<RelayHarness, 'db' | 'link' | 'w
     logger,
     metrics: createMetrics(),
     readiness: async () => ({ ok: true, checks: {} }),
-    routes: [bridgeRoutes({ db: h.db, now: Date.now, logger, onAccepted: () => h.worker.notify() })],
+    routes: [
+      bridgeRoutes({
+        db: h.db,
+        now: Date.now,
+        logger,
+        signingSecretOf: () => MESSENGER_SECRET,
+        onAccepted: () => h.worker.notify(),
+      }),
+    ],
   });
   return {
     post: (path: string, body: unknown) =>
@@ -31,6 +40,7 @@ export async function createRelayBridge(h: Pick<RelayHarness, 'db' | 'link' | 'w
         headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
         body: JSON.stringify(body),
       }),
+    get: (path: string) => app.request(path, { headers: { authorization: `Bearer ${API_KEY}` } }),
   };
 }
 

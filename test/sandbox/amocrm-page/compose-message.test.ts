@@ -11,8 +11,12 @@ describe('composeMessage', () => {
     });
   });
 
-  it('refuses an empty text message', () => {
-    expect(composeMessage({ ...base, text: '   ' })).toMatchObject({ ok: false });
+  it('refuses an empty text message, naming the reply box', () => {
+    expect(composeMessage({ ...base, text: '   ' })).toEqual({
+      ok: false,
+      error: 'Write a message first.',
+      field: 'text',
+    });
   });
 
   it('builds a picture with an optional caption and inline buttons, one per row', () => {
@@ -35,8 +39,14 @@ describe('composeMessage', () => {
   });
 
   it('refuses a picture without an http(s) URL and a button without a label', () => {
-    expect(composeMessage({ ...base, kind: 'picture', pictureUrl: 'ftp://x/y.png' })).toMatchObject({ ok: false });
-    expect(composeMessage({ ...base, text: 'hi', buttons: '|https://example.com' })).toMatchObject({ ok: false });
+    expect(composeMessage({ ...base, kind: 'picture', pictureUrl: 'ftp://x/y.png' })).toMatchObject({
+      ok: false,
+      field: 'pictureUrl',
+    });
+    expect(composeMessage({ ...base, text: 'hi', buttons: '|https://example.com' })).toMatchObject({
+      ok: false,
+      field: 'buttons',
+    });
   });
 
   it('parses button specs, skipping empty parts', () => {

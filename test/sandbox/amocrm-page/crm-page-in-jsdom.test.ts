@@ -7,6 +7,7 @@ import { verifyOneTimeToken } from '../../../src/server/auth/verify-one-time-tok
 import { fakeHelperModule, fakeWidgetScript } from './fake-widget-script';
 import { JSDOM, type JsdomInstance } from './load-jsdom';
 import { ACCOUNT, CLIENT_ID, CLIENT_SECRET, type PageHarness, startPageHarness, USER } from './page-harness';
+import { until } from './until';
 
 // biome-ignore lint/suspicious/noExplicitAny: the page's globals are untyped from the test's side
 type PageWindow = Window & typeof globalThis & Record<string, any>;
@@ -41,15 +42,6 @@ async function startTokenBackend(now: () => Date) {
     seen,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-async function until<T>(probe: () => T | undefined | null | false, what: string): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
-    const value = probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('emulated amoCRM page, run in jsdom', () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hookToBridgeEvent } from '../../../src/bridge/hook-to-bridge-event';
 import { parseAmojoWebhook } from '../../../src/contracts/amojo';
 import type { InboxState } from '../../../src/sandbox/amocrm-page/page-types';
 import { inboundText, SCOPE_ID } from '../amojo-emulator/harness';
@@ -174,6 +175,62 @@ describe('sandbox inbox', () => {
       clientName: 'Ivan',
       unbound: true,
       conversationId: null,
+    });
+  });
+
+  it('sends one reply for two requests with the same requestId (a double-clicked Send)', async () => {
+    const chatId = await clientChat();
+    h.amojo.receiver.state.delayMs = 50;
+    const body = { chatId, requestId: 'compose-1', message: { type: 'text', text: 'Only once' } };
+    const [first, second] = await Promise.all([
+      h.postJson('/_sandbox/inbox/messages', body),
+      h.postJson('/_sandbox/inbox/messages', body),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(first.json.message.id).toBe(second.json.message.id);
+    const outgoing = h.amojo.emulator.listMessages(chatId).filter((m) => m.direction === 'outgoing');
+    expect(outgoing.map((m) => m.content.text)).toEqual(['Only once']);
+    expect(h.amojo.receiver.received.filter((r) => JSON.parse(r.raw.toString()).message)).toHaveLength(1);
+  });
+
+  it('starts one write-first conversation for two requests with the same requestId', async () => {
+    await h.amojo.connect();
+    const body = { phone: '+15550109999', requestId: 'wf-1', message: { type: 'text', text: 'Your order is ready' } };
+    const [first, second] = await Promise.all([
+      h.postJson('/_sandbox/inbox/write-first', body),
+      h.postJson('/_sandbox/inbox/write-first', body),
+    ]);
+    expect(second.json).toMatchObject({ chat: { id: first.json.chat.id }, message: { id: first.json.message.id } });
+    expect(h.amojo.emulator.listChats()).toHaveLength(1);
+    expect(h.amojo.emulator.listMessages(first.json.chat.id)).toHaveLength(1);
+  });
+
+  it('refuses a write-first phone that is not one, naming the field, and starts nothing', async () => {
+    await h.amojo.connect();
+    const refused = await h.postJson('/_sandbox/inbox/write-first', {
+      phone: 'abc',
+      message: { type: 'text', text: 'x' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors).toEqual([{ path: 'phone', message: expect.stringContaining('E.164') }]);
+    expect(h.amojo.emulator.listChats()).toEqual([]);
+  });
+
+  it("carries the name the manager typed through the hook into the messenger's conversation.started", async () => {
+    await h.amojo.connect();
+    await h.postJson('/_sandbox/inbox/write-first', {
+      phone: '+15550109999',
+      name: 'Ivan Petrov',
+      message: { type: 'text', text: 'Hello, Ivan' },
+    });
+    const { raw, parsed } = lastHook();
+    expect(raw.message.receiver).toMatchObject({ phone: '+15550109999', name: 'Ivan Petrov' });
+    if (parsed.kind !== 'message') throw new Error(`expected a message hook, got ${parsed.kind}`);
+    const event = hookToBridgeEvent(parsed, { linkId: 'link-1', eventId: 'evt-1' });
+    expect(event).toMatchObject({
+      type: 'conversation.started',
+      recipient: { phone: '+15550109999', name: 'Ivan Petrov' },
+      message: { type: 'text', text: 'Hello, Ivan' },
     });
   });
 

@@ -8,6 +8,8 @@ export interface JsdomOptions {
   readonly runScripts?: 'dangerously' | 'outside-only';
   readonly resources?: 'usable';
   readonly pretendToBeVisual?: boolean;
+  /** Runs before the page's scripts: where a test installs what jsdom lacks (fetch). */
+  readonly beforeParse?: (window: Window & typeof globalThis) => void;
 }
 
 export interface JsdomInstance {

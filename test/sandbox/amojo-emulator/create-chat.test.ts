@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createChatResponse } from '../../../src/contracts/amojo';
+import { phoneNumberMessage } from '../../../src/contracts/phone-number';
 import { fixture, type Harness, SCOPE_ID, startHarness } from './harness';
 
 describe('amojo emulator: create chat', () => {
@@ -57,6 +58,20 @@ describe('amojo emulator: create chat', () => {
       body: { conversation_id: 'c-2', user: { id: 'u-2', name: 'Bare' } },
     });
     expect(result.json().user).toEqual({ id: expect.any(String), client_id: 'u-2', name: 'Bare', avatar: '' });
+  });
+
+  it('refuses a user.profile.phone that is not a phone, naming the field', async () => {
+    const result = await h.call({
+      path: h.paths.chats(),
+      body: { conversation_id: 'c-4', user: { id: 'u-4', name: 'Bad', profile: { phone: '12' } } },
+    });
+    expect(result.status).toBe(400);
+    expect(result.json()).toMatchObject({
+      error_code: 400,
+      error_type: 'invalid_request',
+      errors: [{ path: 'user.profile.phone', message: phoneNumberMessage }],
+    });
+    expect(h.emulator.listChats()).toEqual([]);
   });
 
   it('refuses a chat without a user, naming the field', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulatorErrorBody, newMessageResponse } from '../../../src/contracts/amojo';
+import { phoneNumberMessage } from '../../../src/contracts/phone-number';
 import { fixture, type Harness, inboundText, SCOPE_ID, startHarness } from './harness';
 
 type NewMessageAnswer = { new_message: Record<string, string | null> };
@@ -134,6 +135,35 @@ describe('amojo emulator: new_message', () => {
         { path: 'payload.extra', message: 'unknown field' },
       ],
     });
+  });
+
+  it('refuses a sender.profile.phone that is not a phone with the 400 body naming it, and stores nothing', async () => {
+    const body = inboundText('m-p', 'conv-p');
+    const result = await h.call({
+      path: h.paths.message(),
+      body: {
+        ...body,
+        payload: { ...body.payload, sender: { id: 'client-p', name: 'P', profile: { phone: 'abc' } } },
+      },
+    });
+    expect(result.status).toBe(400);
+    const answer = result.json();
+    expect(emulatorErrorBody.safeParse(answer).success).toBe(true);
+    expect(answer).toEqual({
+      error_code: 400,
+      error_type: 'invalid_request',
+      error_description: `payload.sender.profile.phone: ${phoneNumberMessage}`,
+      errors: [{ path: 'payload.sender.profile.phone', message: phoneNumberMessage }],
+    });
+    expect(h.emulator.listChats()).toEqual([]);
+    for (const [i, phone] of ['79151112233', '+79151112233', '+7 (915) 111-22-33'].entries()) {
+      const ok = inboundText(`m-ok-${i}`, `conv-ok-${i}`, `client-ok-${i}`);
+      const sent = await h.call({
+        path: h.paths.message(),
+        body: { ...ok, payload: { ...ok.payload, sender: { id: `client-ok-${i}`, name: 'Ok', profile: { phone } } } },
+      });
+      expect(sent.status, phone).toBe(200);
+    }
   });
 
   it('refuses malformed JSON with 400 and a JSON body saying so', async () => {

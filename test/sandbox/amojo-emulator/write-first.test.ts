@@ -76,6 +76,53 @@ describe('amojo emulator: write first', () => {
     expect(h.emulator.listChats()).toHaveLength(1);
   });
 
+  it("carries the contact's name the manager gave, and none when it gave only the phone", async () => {
+    const named = await h.emulator.startWriteFirst({
+      scopeId: SCOPE_ID,
+      phone: '+15550109999',
+      name: '  Ivan Petrov ',
+      message: { type: 'text', text: 'Hello, Ivan' },
+    });
+    const { raw, hook } = lastHook();
+    expect(raw.message.receiver).toEqual({
+      id: named.chat.clientParticipantId,
+      phone: '+15550109999',
+      email: '',
+      name: 'Ivan Petrov',
+    });
+    expect(hook.message.receiver.name).toBe('Ivan Petrov');
+    await h.emulator.sendMessage({ chatId: named.chat.id, message: { type: 'text', text: 'Still there?' } });
+    expect(lastHook().raw.message.receiver.name).toBe('Ivan Petrov');
+
+    await startByPhone();
+    expect(lastHook().raw.message.receiver).not.toHaveProperty('name');
+  });
+
+  it('refuses a phone that is not one, as a 400 naming the field, and stores nothing', async () => {
+    for (const phone of ['abc', '+7', '8 916 abc']) {
+      const refused = h.emulator.startWriteFirst({ scopeId: SCOPE_ID, phone, message: { type: 'text', text: 'x' } });
+      await expect(refused).rejects.toMatchObject({
+        status: 400,
+        errors: [{ path: 'phone', message: expect.stringContaining('E.164') }],
+      });
+    }
+    expect(h.emulator.listChats()).toEqual([]);
+    expect(h.receiver.received).toEqual([]);
+  });
+
+  it('reuses the unbound chat however the number is written, and takes the name given on the second try', async () => {
+    const first = await startByPhone();
+    const second = await h.emulator.startWriteFirst({
+      scopeId: SCOPE_ID,
+      phone: '+7 (916) 123-45-67',
+      name: 'Anna',
+      sourceExternalId: '78001234567',
+      message: { type: 'text', text: 'Anna, are you there?' },
+    });
+    expect(second.chat.id).toBe(first.chatId);
+    expect(lastHook().raw.message.receiver).toMatchObject({ phone: '79161234567', name: 'Anna' });
+  });
+
   it('refuses conflicting bindings', async () => {
     const { chatId, receiverId } = await startByPhone();
     await h.call({ path: h.paths.message(), body: inboundText('x-1', 'taken-conv', 'taken-client') });

@@ -4,7 +4,7 @@ import { z } from 'zod/mini';
 import { type BridgeEventContext, hookToBridgeEvent } from '../../../src/bridge/hook-to-bridge-event';
 import { signBridgeDelivery } from '../../../src/bridge/sign-bridge-delivery';
 import { parseAmojoWebhook } from '../../../src/contracts/amojo';
-import { type BridgeOutboundEvent, bridgeOutboundEvent } from '../../../src/contracts/bridge';
+import { type BridgeOutboundEvent, bridgeOutboundEvent, bridgePaths } from '../../../src/contracts/bridge';
 import {
   type DemoMessengerOptions,
   startDemoMessenger,
@@ -14,8 +14,14 @@ import { fixtureJson } from '../../fixtures/amojo';
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers and reshape doc fixtures
 export type Json = any;
 
-export const API_KEY = 'bk_live_4f9c2a7d1e8b6c3f0a5d9e2b7c4f1a8d';
-export const SIGNING_SECRET = 'bs_8c1f4e7a2d9b6c3e0f5a8d1b4e7c2a9f6d3b0e5c';
+export const API_KEY = 'ck_live_4f9c2a7d1e8b6c3f0a5d9e2b7c4f1a8d';
+export const SIGNING_SECRET = 'cs_8c1f4e7a2d9b6c3e0f5a8d1b4e7c2a9f6d3b0e5c';
+/** What the fake bridge's `GET /bridge/v1/me` names. */
+export const LINK_ME = {
+  title: 'Demo shop',
+  account: { id: 30_000_001, subdomain: 'demoshop', region: 'ru' },
+  webhook_url: null,
+};
 export const START = Date.parse('2026-03-02T10:00:00Z');
 
 export interface BridgeCall {
@@ -33,10 +39,14 @@ interface ScriptedResponse {
 
 /**
  * A stand-in for our backend's bridge API: records every call and answers 202 `accepted` the way the bridge does,
- * unless a response was scripted for that path (`respond`, used once each, in order).
+ * unless a response was scripted for that path (`respond`, used once each, in order). `GET /bridge/v1/me` answers
+ * for `link.apiKey` only, signed with `link.signingSecret` at `now()` (Unix ms), as the bridge does; its calls are
+ * kept apart in `meCalls` so `calls` stays what the client did.
  */
-export async function startFakeBridge() {
+export async function startFakeBridge(now: () => number = Date.now) {
   const calls: BridgeCall[] = [];
+  const meCalls: BridgeCall[] = [];
+  const link = { apiKey: API_KEY, signingSecret: SIGNING_SECRET };
   const scripted = new Map<string, ScriptedResponse[]>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -45,13 +55,30 @@ export async function startFakeBridge() {
       const text = Buffer.concat(chunks).toString('utf8');
       const body: unknown = text === '' ? undefined : JSON.parse(text);
       const path = req.url ?? '';
-      calls.push({
+      const call = {
         method: req.method ?? '',
         path,
         authorization: req.headers.authorization,
         contentType: req.headers['content-type'],
         body,
-      });
+      };
+      if (path === bridgePaths.me && !scripted.get(path)?.length) {
+        meCalls.push(call);
+        if (call.authorization !== `Bearer ${link.apiKey}`) {
+          const refused = { error: { code: 'auth_invalid', message: 'The API key is not valid.' } };
+          res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify(refused));
+          return;
+        }
+        const me = Buffer.from(JSON.stringify(LINK_ME));
+        const signed = signBridgeDelivery({
+          secret: link.signingSecret,
+          timestamp: Math.floor(now() / 1000),
+          body: me,
+        });
+        res.writeHead(200, { 'Content-Type': 'application/json', ...signed }).end(me);
+        return;
+      }
+      (path === bridgePaths.me ? meCalls : calls).push(call);
       const id = String((body as { id?: unknown } | undefined)?.id ?? 'accepted');
       const answer = scripted.get(path)?.shift() ?? { status: 202, body: { accepted: true, id, duplicate: false } };
       res.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.body ?? {}));
@@ -62,6 +89,9 @@ export async function startFakeBridge() {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    meCalls,
+    /** The credentials the bridge's link holds now; change them to play a rotation or a relink. */
+    link,
     callsTo: (path: string) => calls.filter((call) => call.path === path),
     respond(path: string, ...responses: ScriptedResponse[]) {
       scripted.set(path, [...(scripted.get(path) ?? []), ...responses]);
@@ -108,12 +138,14 @@ export type HarnessOptions = Omit<DemoMessengerOptions, 'bridgeUrl'> & { bridgeU
 
 /** The demo messenger on port 0 with a settable clock, wired to a fake bridge, with helpers to drive it. */
 export async function startMessenger({ bridgeUrl, ...options }: HarnessOptions = {}) {
-  const bridge = await startFakeBridge();
   const clock = { now: START };
+  const bridge = await startFakeBridge(() => clock.now);
   const messenger = await startDemoMessenger({
     ...(bridgeUrl === null ? {} : { bridgeUrl: bridgeUrl ?? bridge.url }),
     now: () => clock.now,
     retryDelaysMs: [5, 5],
+    // No second-tick looks unless a test asks: most tests count the bridge calls exactly.
+    statusPollDelaysMs: [],
     ...options,
   });
 

@@ -13,7 +13,9 @@ const STATIC_TEST_IDS = [
   'settings-api-key',
   'settings-signing-secret',
   'settings-save',
+  'settings-credentials',
   'settings-status',
+  'refused-deliveries',
   'last-test-event',
   'new-conversation-form',
   'client-name-input',
@@ -33,6 +35,7 @@ const STATIC_TEST_IDS = [
   'picture-button',
   'location-button',
   'composer-input',
+  'composer-error',
   'send-button',
 ];
 
@@ -83,6 +86,7 @@ describe('demo messenger page', () => {
         '/assets/render-markup.js',
         '/assets/render-message.js',
         '/assets/render-reactions.js',
+        '/assets/render-refused.js',
         '/assets/render-thread.js',
         '/assets/settings-panel.js',
       ].sort(),

@@ -29,9 +29,11 @@ describe('demo messenger settings', () => {
     expect(saved.status).toBe(200);
     expect(saved.json).toEqual({
       bridgeUrl: m.bridge.url,
-      apiKeyHint: 'bk_liv…',
-      signingSecretHint: 'bs_8c1…',
+      apiKeyHint: 'ck_liv…',
+      signingSecretHint: 'cs_8c1…',
       configured: true,
+      link: { title: 'Demo shop', subdomain: 'demoshop', accountId: 30_000_001 },
+      problem: null,
       webhookUrl: `${m.messenger.url}/webhook`,
     });
     const sse = await openSse(m.messenger.url);
@@ -94,7 +96,7 @@ describe('demo messenger settings', () => {
     const m = await start();
     await m.configure();
     const cleared = await m.api('PUT', '/api/settings', { signingSecret: '' });
-    expect(cleared.json).toMatchObject({ signingSecretHint: null, apiKeyHint: 'bk_liv…', configured: false });
+    expect(cleared.json).toMatchObject({ signingSecretHint: null, apiKeyHint: 'ck_liv…', configured: false });
     expect((await m.deliver({ id: 'e', type: 'test', created_at: '' })).status).toBe(503);
   });
 

@@ -14,6 +14,8 @@ describe('startDemoMessenger', () => {
         apiKeyHint: null,
         signingSecretHint: null,
         configured: false,
+        link: null,
+        problem: null,
         webhookUrl: messenger.webhookUrl,
       });
     } finally {

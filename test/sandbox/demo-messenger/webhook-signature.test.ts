@@ -77,9 +77,32 @@ describe('demo messenger webhook: signature', () => {
 
   it('uses the secret pasted last: after a rotation the old one no longer verifies', async () => {
     await m.configure();
-    await m.api('PUT', '/api/settings', { signingSecret: 'bs_rotated_1111111111111111111111111111' });
+    m.bridge.link.signingSecret = 'bs_rotated_1111111111111111111111111111';
+    const saved = await m.api('PUT', '/api/settings', { signingSecret: 'bs_rotated_1111111111111111111111111111' });
+    expect(saved.status).toBe(200);
     expect((await m.deliver(event())).status).toBe(401);
     const rotated = await m.deliver(event(), { secret: 'bs_rotated_1111111111111111111111111111' });
     expect(rotated.status).toBe(200);
+  });
+
+  it('shows every refused delivery on the page with its reason, not only in a log', async () => {
+    await m.deliver(event(), { headers: { 'X-Channel-Event-Id': 'evt-before-secret' } });
+    await m.configure();
+    await m.deliver(event(), {
+      secret: 'cs_stale_secret_after_a_relink_000000',
+      headers: { 'X-Channel-Event-Id': 'e2' },
+    });
+    await m.deliverRaw('{"type":"message",');
+    expect((await m.deliver(docEvent(PICTURE_HOOK, { eventId: 'evt-ok' }))).status).toBe(200);
+    const refused = m.messenger.state().refusedDeliveries;
+    expect(refused.map((r) => [r.status, r.code, r.eventId])).toEqual([
+      [503, 'not_configured', 'evt-before-secret'],
+      [401, 'signature_mismatch', 'e2'],
+      [400, 'invalid_json', undefined],
+    ]);
+    expect(refused[1]?.reason).toMatch(/does not match the signing secret saved here: it is most likely stale/);
+    expect(refused[0]?.at).toBe(m.clock.now);
+    const streamed = (await m.api('GET', '/api/state')).json;
+    expect(streamed.refusedDeliveries).toHaveLength(3);
   });
 });

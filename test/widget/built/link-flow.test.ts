@@ -61,16 +61,16 @@ describe('linking through the panel', () => {
     expect(session.window.document.body.innerHTML).not.toContain(secret.value);
   });
 
-  it('copies a credential with the clipboard, or selects it when there is none', async () => {
+  it('copies both credentials with one button, a line each, or says to copy them by hand without a clipboard', async () => {
     session = await PanelSession.open();
     session.openSettings();
     await session.link();
-    const { apiKey } = credentialInputs(session);
-    const copyButtons = () => [...session.panel()!.querySelectorAll('button')].filter((b) => b.textContent === 'Copy');
-    copyButtons()[0]!.click();
+    // one button for both: the inputs carry no copy buttons of their own
+    const buttons = [...session.panel()!.querySelectorAll('button')].map((b) => b.textContent);
+    expect(buttons.filter((text) => text?.startsWith(session.text('credentials.copy_both')))).toHaveLength(1);
+    session.button('credentials.copy_both').click();
     await session.settle();
     expect(session.panelText()).toContain(session.text('credentials.copy_failed'));
-    expect([apiKey.selectionStart, apiKey.selectionEnd]).toEqual([0, apiKey.value.length]);
 
     const written: string[] = [];
     Object.defineProperty(session.window.navigator, 'clipboard', {
@@ -82,10 +82,15 @@ describe('linking through the panel', () => {
     session.button('actions.rotate').click();
     session.button('actions.rotate_yes').click();
     await session.settle();
-    copyButtons()[1]!.click();
+    session.button('credentials.copy_both').click();
     await session.settle();
-    expect(written).toEqual([session.input('credentials.signing_secret').value]);
+    const { apiKey, secret } = credentialInputs(session);
+    expect(written).toEqual([`${apiKey.value}\n${secret.value}`]);
     expect(session.panelText()).toContain(session.text('credentials.copied'));
+    expect(session.panelText()).not.toContain(session.text('credentials.copy_failed'));
+    // dismissing forgets the outcome with the credentials
+    session.button('credentials.dismiss').click();
+    expect(session.panelText()).not.toContain(session.text('credentials.copied'));
   });
 
   it('rotates only after confirmation; Escape cancels and gives focus back', async () => {

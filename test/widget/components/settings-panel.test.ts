@@ -109,13 +109,25 @@ describe('settings panel: the status badge follows the consent box at once', () 
     expect(panel.badge()).toBe(panel.text('status.idle'));
   });
 
-  it('installed: ticking consent shows the status check at once, then the answer; unticking waits again', async () => {
+  it('installed: ticking consent shows the status check at once, then the answer; a live link stays linked', async () => {
     const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: linked }) } });
     expect(panel.badge()).toBe(panel.text('status.idle'));
     panel.consentBox().click();
     expect(panel.badge()).toBe(panel.text('status.loading'));
     await tick();
     expect(panel.badge()).toBe(panel.text('status.linked'));
+    // unticking stops the widget's calls, not the channel: the messages keep flowing, so the badge must not say idle
+    panel.consentBox().click();
+    expect(panel.badge()).toBe(panel.text('status.linked'));
+  });
+
+  it('installed and unlinked: unticking consent waits again', async () => {
+    const panel = openPanel({
+      api: { getStatus: async () => ({ ok: true, value: { state: 'unlinked', account: linked.account } }) },
+    });
+    panel.consentBox().click();
+    await tick();
+    expect(panel.badge()).toBe(panel.text('status.unlinked'));
     panel.consentBox().click();
     expect(panel.badge()).toBe(panel.text('status.idle'));
   });

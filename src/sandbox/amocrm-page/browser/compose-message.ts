@@ -20,9 +20,12 @@ export interface ComposerFields {
   readonly buttons: string;
 }
 
+/** The composer field a problem is about, so the page can show it beside that field. */
+export type ComposerField = 'text' | 'pictureUrl' | 'buttons';
+
 export type Composed =
   | { readonly ok: true; readonly message: ManagerMessage }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; readonly field: ComposerField };
 
 export function parseButtons(spec: string): InlineButton[] {
   return spec
@@ -42,16 +45,20 @@ export function parseButtons(spec: string): InlineButton[] {
 export function composeMessage(fields: ComposerFields): Composed {
   const text = fields.text.trim();
   const buttons = parseButtons(fields.buttons);
-  if (buttons.some((button) => button.text === '')) return { ok: false, error: 'Every button needs a label.' };
+  if (buttons.some((button) => button.text === '')) {
+    return { ok: false, error: 'Every button needs a label.', field: 'buttons' };
+  }
   const markup = buttons.length === 0 ? {} : { markup: { mode: 'inline' as const, buttons: buttons.map((b) => [b]) } };
   if (fields.kind === 'picture') {
     const media = fields.pictureUrl.trim();
-    if (!/^https?:\/\/\S+$/.test(media)) return { ok: false, error: 'Enter the picture URL (http or https).' };
+    if (!/^https?:\/\/\S+$/.test(media)) {
+      return { ok: false, error: 'Enter the picture URL (http or https).', field: 'pictureUrl' };
+    }
     return {
       ok: true,
       message: { type: 'picture', media, thumbnail: media, ...(text === '' ? {} : { text }), ...markup },
     };
   }
-  if (text === '') return { ok: false, error: 'Write a message first.' };
+  if (text === '') return { ok: false, error: 'Write a message first.', field: 'text' };
   return { ok: true, message: { type: 'text', text, ...markup } };
 }

@@ -7,6 +7,7 @@ import type { JQueryStaticLike } from './jquery-like';
 import { measurePanelVisible, type PanelTiming } from './measure-panel-visible';
 import { mark, measure } from './perf-marks';
 import type { SystemText } from './system-text';
+import { tabbableIn, trapFocus } from './trap-focus';
 
 export type SaveOutcome =
   | { readonly saved: true }
@@ -24,14 +25,20 @@ export interface SettingsControllerDeps {
   readonly persist: (next: WidgetSettingsState) => Promise<void>;
   readonly onTiming: (timing: PanelTiming | null, settingsCallMs: number | null) => void;
   readonly onStatusChange: () => void;
+  /** Where focus goes back to when the modal closes: the widget tile that opens it. */
+  readonly returnFocusTo: HTMLElement;
 }
 
-/** The settings modal's life: open -> settings($modal_body); Save -> onSave; Disable -> onSave + destroy; close -> destroy. */
+/**
+ * The settings modal's life: open -> settings($modal_body); Save -> onSave; Disable -> onSave + destroy; close ->
+ * destroy. While it is open, keyboard focus stays inside it; it starts on the first control and returns to the tile.
+ */
 export function createSettingsController(deps: SettingsControllerDeps) {
   const { $, widget, state, log, text } = deps;
   let view: SettingsModalView | null = null;
   let dirty = false;
   let busy = false;
+  let releaseFocus: () => void = () => {};
 
   function refreshSaveButton() {
     if (view === null) return;
@@ -89,12 +96,17 @@ export function createSettingsController(deps: SettingsControllerDeps) {
       }
       deps.onTiming(timing, settingsCallMs);
     });
+    // after settings() and the first visibility check (focus lays the page out, which is not the widget's time): the
+    // widget's first control takes focus, else the page's own button
+    releaseFocus = trapFocus(current.root);
+    (tabbableIn(current.block)[0] ?? current.saveButton).focus();
   }
 
   function remove() {
     if (view === null) return;
     $(view.body).off();
     document.removeEventListener('keydown', onKeydown);
+    releaseFocus();
     view.root.remove();
     view = null;
   }
@@ -103,6 +115,7 @@ export function createSettingsController(deps: SettingsControllerDeps) {
     if (view === null) return;
     invokeCallback(widget, 'destroy', [], log);
     remove();
+    deps.returnFocusTo.focus();
   }
 
   /** onSave may return true or a Promise (web_sdk/settings.md); false or a rejection keeps the modal open. */

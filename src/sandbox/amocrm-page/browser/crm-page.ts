@@ -140,11 +140,14 @@ function start($: JQueryStaticLike, Widget: unknown) {
       sandbox.panelVisibleOnReturn = timing?.visibleOnReturn ?? null;
     },
     onStatusChange: showStatus,
+    returnFocusTo: tile,
   });
   tile.disabled = false;
   tile.addEventListener('click', () => controller?.open());
   sandbox.loaded = true;
-  if (new URL(location.href).searchParams.get('settings') === 'open') controller.open();
+  // amoCRM opens the settings right after an install from amoMarket; the sandbox does so while not yet installed
+  const autoOpen = boot.openSettingsUntilInstalled && state.status === 'install';
+  if (autoOpen || new URL(location.href).searchParams.get('settings') === 'open') controller.open();
 }
 
 wireToolbar(boot.lang, byId<HTMLSelectElement>('lang-select'), byId<HTMLInputElement>('theme-toggle'));

@@ -1,10 +1,26 @@
 import type { InboxState } from '../page-types';
 
+/** A refused inbox action: the server's message and the fields it named (`errors[].path`, e.g. `phone`). */
+export class InboxApiError extends Error {
+  override readonly name = 'InboxApiError';
+
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly paths: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 async function answer<T>(response: Response): Promise<T> {
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (body as { error?: unknown } | null)?.error;
-    throw new Error(typeof error === 'string' ? error : `HTTP ${response.status}`);
+    const { error, errors } = (body ?? {}) as { error?: unknown; errors?: unknown };
+    const paths = Array.isArray(errors)
+      ? errors.map((issue: { path?: unknown }) => issue?.path).filter((path) => typeof path === 'string')
+      : [];
+    throw new InboxApiError(typeof error === 'string' ? error : `HTTP ${response.status}`, response.status, paths);
   }
   return body as T;
 }

@@ -1,10 +1,12 @@
 import type { InboxBootstrap, InboxMessage, InboxState } from '../page-types';
-import { composeMessage } from './compose-message';
+import { type ComposerField, composeMessage } from './compose-message';
+import { createRequestIds } from './create-request-ids';
 import { byId, el, readBootstrap } from './el';
 import { inboxApi } from './inbox-api';
 import { applyTheme } from './page-toolbar';
 import { renderChatList } from './render-chat-list';
 import { renderMessage } from './render-message';
+import { showFieldError } from './show-field-error';
 import { wireWriteFirst } from './wire-write-first';
 
 /** amojo sends at most one typing hook per 5 s and chat; the inbox asks no more often than that. */
@@ -25,6 +27,7 @@ const ui = {
   input: byId<HTMLTextAreaElement>('reply-input'),
   buttons: byId<HTMLInputElement>('reply-buttons'),
   send: byId<HTMLButtonElement>('reply-send'),
+  replyError: byId('reply-error'),
   typingSend: byId<HTMLButtonElement>('typing-send'),
   typingAuto: byId<HTMLInputElement>('typing-auto'),
   replyPreview: byId('reply-to-preview'),
@@ -36,10 +39,24 @@ const ui = {
 let selected = new URL(location.href).searchParams.get('chat');
 let replyTo: InboxMessage | null = null;
 let lastTypingAt = 0;
+/** A reply is on its way: Send stays disabled and another submit is ignored until it is answered. */
+let sendingReply = false;
+const replyIds = createRequestIds();
 const rendered = { chats: '', thread: '', scopes: '' };
 
 function showError(message: string) {
   ui.error.textContent = message;
+}
+
+const composerFields: Readonly<Record<ComposerField, HTMLElement>> = {
+  text: ui.input,
+  pictureUrl: ui.pictureUrl,
+  buttons: ui.buttons,
+};
+
+/** A problem with the reply shows under the reply box, tied to the field it is about. */
+function showReplyError(message: string, field: ComposerField = 'text') {
+  showFieldError(ui.replyError, message === '' ? null : composerFields[field], message);
 }
 
 async function run(action: () => Promise<unknown>) {
@@ -52,13 +69,18 @@ async function run(action: () => Promise<unknown>) {
   await refresh();
 }
 
-function select(chatId: string) {
+/** Opens a chat and keeps it in the URL, so a reload shows the same one. */
+function openChat(chatId: string) {
   selected = chatId;
   replyTo = null;
   ui.replyPreview.hidden = true;
   const url = new URL(location.href);
   url.searchParams.set('chat', chatId);
   history.replaceState(null, '', url);
+}
+
+function select(chatId: string) {
+  openChat(chatId);
   void refresh();
 }
 
@@ -96,7 +118,7 @@ function renderThread(state: InboxState) {
   const thread = state.thread;
   const key = JSON.stringify(thread);
   ui.typing.hidden = thread?.chat.clientTyping !== true;
-  ui.send.disabled = thread === null;
+  ui.send.disabled = thread === null || sendingReply;
   ui.typingSend.disabled = thread === null;
   if (key === rendered.thread) return;
   rendered.thread = key;
@@ -126,8 +148,14 @@ let inFlight: Promise<void> | null = null;
 function refresh(): Promise<void> {
   inFlight ??= (async () => {
     try {
-      const state = await inboxApi.state(selected);
+      let state = await inboxApi.state(selected);
       if (selected !== null && state.thread === null) selected = null;
+      // With no chat open, the newest one opens by itself: a newcomer sees the client's first message, no click.
+      const newest = state.chats[0];
+      if (selected === null && newest !== undefined) {
+        openChat(newest.id);
+        state = await inboxApi.state(selected);
+      }
       renderScopes(state);
       const chatsKey = JSON.stringify([state.chats, selected]);
       if (chatsKey !== rendered.chats) {
@@ -153,30 +181,48 @@ function sendTyping() {
 
 ui.composer.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (selected === null) return;
+  // Ctrl+Enter submits even while Send is disabled, so the flag, not the button, keeps a reply from going twice.
+  if (selected === null || sendingReply) return;
   const composed = composeMessage({
     kind: ui.kind.value === 'picture' ? 'picture' : 'text',
     text: ui.input.value,
     pictureUrl: ui.pictureUrl.value,
     buttons: ui.buttons.value,
   });
-  if (!composed.ok) return showError(composed.error);
+  if (!composed.ok) {
+    showReplyError(composed.error, composed.field);
+    composerFields[composed.field].focus();
+    return;
+  }
+  showReplyError('');
   const body = {
     chatId: selected,
     message: composed.message,
     ...(replyTo === null ? {} : { replyTo: { messageId: replyTo.id } }),
   };
-  void run(async () => {
-    await inboxApi.post('messages', body);
-    ui.input.value = '';
-    ui.buttons.value = '';
-    replyTo = null;
-    ui.replyPreview.hidden = true;
-  });
+  sendingReply = true;
+  ui.send.disabled = true;
+  void (async () => {
+    try {
+      await inboxApi.post('messages', { ...body, requestId: replyIds.idFor(body) });
+      replyIds.settle();
+      ui.input.value = '';
+      ui.buttons.value = '';
+      replyTo = null;
+      ui.replyPreview.hidden = true;
+    } catch (error) {
+      showReplyError(error instanceof Error ? error.message : String(error));
+    } finally {
+      sendingReply = false;
+      ui.send.disabled = selected === null;
+    }
+    await refresh();
+  })();
 });
 ui.input.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) ui.composer.requestSubmit();
 });
+ui.composer.addEventListener('input', () => showReplyError(''));
 ui.input.addEventListener('input', () => {
   if (ui.typingAuto.checked && Date.now() - lastTypingAt >= TYPING_EVERY_MS) sendTyping();
 });
@@ -188,13 +234,10 @@ byId('reply-to-cancel').addEventListener('click', () => {
   replyTo = null;
   ui.replyPreview.hidden = true;
 });
-wireWriteFirst(ui.writeFirst, ui.writeFirstScope, (body) =>
-  run(async () => {
-    const started = await inboxApi.post<{ chat: { id: string } }>('write-first', body);
-    ui.writeFirst.reset();
-    select(started.chat.id);
-  }),
-);
+wireWriteFirst(ui.writeFirst, ui.writeFirstScope, async (body) => {
+  const started = await inboxApi.post<{ chat: { id: string } }>('write-first', body);
+  select(started.chat.id);
+});
 
 const themeToggle = byId<HTMLInputElement>('theme-toggle');
 themeToggle.checked = document.documentElement.getAttribute('data-color-scheme') === 'dark';

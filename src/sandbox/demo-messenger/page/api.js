@@ -1,10 +1,17 @@
 /** Calls the messenger server (never the bridge: the API key stays on the server). */
 export async function api(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    // The messenger's own server is down or restarting: say so where the action was, instead of failing silently.
+    const error = { code: 'messenger_unreachable', message: 'The demo messenger server could not be reached.' };
+    return { ok: false, status: 0, body: { error } };
+  }
   let json = null;
   try {
     json = await response.json();

@@ -1,6 +1,7 @@
 import { api, errorText } from './api.js';
 import { setupComposer } from './composer.js';
 import { renderConversations } from './render-conversations.js';
+import { renderRefused } from './render-refused.js';
 import { renderThread } from './render-thread.js';
 import { setupSettings } from './settings-panel.js';
 
@@ -23,20 +24,51 @@ function report(text) {
   }, 6000);
 }
 
+const newConversationForm = byTestId('new-conversation-form');
+const clientField = (name) => newConversationForm.elements.namedItem(name).value;
+
+/** Conversations this page opened: selectable before the snapshot that lists them arrives. */
+const openedHere = new Set();
+
+/** Opens (or finds: one per number) the conversation of the client named on the left. */
+async function openConversation() {
+  const result = await api('POST', '/api/conversations', { name: clientField('name'), phone: clientField('phone') });
+  if (!result.ok) {
+    composer.showError(errorText(result));
+    return null;
+  }
+  openedHere.add(result.body.conversation.id);
+  select(result.body.conversation.id);
+  return result.body.conversation.id;
+}
+// Shared while in flight, so a double click, or a text and a picture sent at once, open one conversation.
+let opening = null;
+function ensureConversation() {
+  opening ??= openConversation().finally(() => {
+    opening = null;
+  });
+  return opening;
+}
+
 const composer = setupComposer({
   form: byTestId('composer'),
   input: byTestId('composer-input'),
+  sendButton: byTestId('send-button'),
+  errorLine: byTestId('composer-error'),
   pictureButton: byTestId('picture-button'),
   pictureTray: byTestId('picture-tray'),
   locationButton: byTestId('location-button'),
   locationTray: byTestId('location-tray'),
-  current: () => selectedId,
-  report,
+  // A remembered id the messenger no longer has (it keeps no history across restarts) counts as none.
+  current: () =>
+    openedHere.has(selectedId) || snapshot?.conversations.some((c) => c.id === selectedId) ? selectedId : null,
+  ensureConversation,
 });
 
 const settings = setupSettings({
   panel: byTestId('settings-panel'),
   form: byTestId('settings-form'),
+  credentials: byTestId('settings-credentials'),
   webhookUrl: byTestId('webhook-url'),
   copyButton: byTestId('copy-webhook-url'),
   status: byTestId('settings-status'),
@@ -89,32 +121,34 @@ function renderTyping(conversation) {
   if (left > 0) typingTimer = setTimeout(render, left + 50);
 }
 
+/** The open conversation, or who the first message written below will come from. */
+function renderHeader(conversation) {
+  // A write-first chat without a name is named by its phone already: the phone once is enough.
+  const detail = conversation && (conversation.phone ?? conversation.id);
+  byTestId('chat-header').textContent = conversation
+    ? [conversation.client.name, detail].filter((part, i, all) => part && all.indexOf(part) === i).join(' · ')
+    : `New conversation as ${clientField('name')} (${clientField('phone')}): write below to start it`;
+}
+
 function render() {
   if (!snapshot) return;
   settings.render(snapshot.settings, snapshot.lastTest);
   composer.setSamples(snapshot.samples);
   const conversation = snapshot.conversations.find((c) => c.id === selectedId);
   renderConversations(byTestId('conversation-list'), snapshot.conversations, selectedId, select);
-  const header = byTestId('chat-header');
-  header.textContent = conversation
-    ? `${conversation.client.name} · ${conversation.phone ?? conversation.id}`
-    : 'Pick a conversation or start a new one';
-  composer.setEnabled(Boolean(conversation));
+  renderHeader(conversation);
+  renderRefused(byTestId('refused-deliveries'), snapshot.refusedDeliveries, snapshot.events);
   renderThread(byTestId('thread'), conversation, handlers);
   renderTyping(conversation);
   markShownAsRead(conversation);
 }
 
-byTestId('new-conversation-form').addEventListener('submit', async (event) => {
+newConversationForm.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const form = event.currentTarget;
-  const result = await api('POST', '/api/conversations', {
-    name: form.elements.namedItem('name').value,
-    phone: form.elements.namedItem('phone').value,
-  });
-  if (!result.ok) return report(errorText(result));
-  select(result.body.conversation.id);
-  byTestId('composer-input').focus();
+  if (await ensureConversation()) byTestId('composer-input').focus();
+});
+newConversationForm.addEventListener('input', () => {
+  if (snapshot && !snapshot.conversations.some((c) => c.id === selectedId)) renderHeader(undefined);
 });
 
 document.addEventListener('visibilitychange', render);

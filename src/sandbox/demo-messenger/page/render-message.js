@@ -2,12 +2,22 @@ import { h, safeUrl, timeOf } from './dom.js';
 import { renderMarkup } from './render-markup.js';
 import { renderReactionPicker, renderReactions } from './render-reactions.js';
 
+/**
+ * Ticks per direction. The client's own messages: one when the bridge accepted the message, two once the bridge
+ * says amoCRM has it (amoCRM never says when a manager read it). Manager messages: delivered here, then read.
+ */
 const statusMarks = {
-  sending: { mark: '…', label: 'Sending' },
-  sent: { mark: '✓', label: 'Sent' },
-  failed: { mark: '!', label: 'Not sent' },
-  delivered: { mark: '✓', label: 'Delivered' },
-  read: { mark: '✓✓', label: 'Read' },
+  client: {
+    sending: { mark: '…', label: 'Sending' },
+    sent: { mark: '✓', label: 'Sent' },
+    delivered: { mark: '✓✓', label: 'In amoCRM' },
+    failed: { mark: '!', label: 'Not sent' },
+  },
+  manager: {
+    delivered: { mark: '✓', label: 'Delivered' },
+    read: { mark: '✓✓', label: 'Read' },
+    failed: { mark: '!', label: 'Not sent' },
+  },
 };
 
 function contentView(content) {
@@ -57,7 +67,7 @@ function quoteView(embedded, testid, prefix) {
 }
 
 export function renderMessage(message, handlers) {
-  const status = statusMarks[message.status];
+  const status = statusMarks[message.direction]?.[message.status] ?? { mark: '?', label: message.status };
   const isManager = message.direction === 'manager';
   const author = isManager
     ? `${message.sender.name ?? 'Manager'}${message.sender.role === 'bot' ? ' (bot)' : ''}`
