@@ -57,14 +57,14 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
   const confirm = createConfirmModel();
   const copy = createCopyModel(clipboard);
 
-  // consent, link state and the webhook URL last linked -> the hidden custom input, written only on a real change
-  // so opening the modal does not mark the form dirty
-  let webhookUrl = saved?.webhook_url;
+  // consent and link state -> the hidden custom input, written only on a real change so opening the modal does not
+  // mark the form dirty; a webhook URL the platform was given (the sandbox's) is carried along, never one learnt
+  // from the backend: settings reach every user's browser, and the URL is for admins
+  const webhookUrl = saved?.webhook_url;
   scope.effect(() => {
     const consentAt = consent.consentAt.value;
     const status = link.status.value;
     const state = status?.state ?? saved?.link ?? 'unknown';
-    if (status?.state === 'linked') webhookUrl = status.webhook_url;
     const current = decodeFieldValue(field.read());
     if (consentAt === null) {
       if (field.read() !== '') field.write('');

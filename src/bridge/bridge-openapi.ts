@@ -51,11 +51,16 @@ function write(summary: string, body: string, description: string): JsonObject {
   };
 }
 
-/** The two headers every delivery and the /me answer carry; verify them the same way. */
-const signatureHeaders = {
-  'X-Channel-Timestamp': { description: 'Unix seconds when we signed.', schema: { type: 'string', pattern: '^\\d+$' } },
-  'X-Channel-Signature': {
-    description: '"sha256=" + hex HMAC-SHA256(signing secret, X-Channel-Timestamp + "." + raw body).',
+const timestampHeader = {
+  description: 'Unix seconds when we signed.',
+  schema: { type: 'string', pattern: '^\\d+$' },
+};
+
+/** The headers of a signed answer of ours (/me): signed for another purpose than a delivery, so never one. */
+const responseSignatureHeaders = {
+  'X-Channel-Timestamp': timestampHeader,
+  'X-Channel-Response-Signature': {
+    description: '"sha256=" + hex HMAC-SHA256(signing secret, "response." + X-Channel-Timestamp + "." + raw body).',
     schema: { type: 'string', pattern: '^sha256=[0-9a-f]{64}$' },
   },
 };
@@ -79,11 +84,12 @@ export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; comp
         get: {
           summary: 'The link this API key belongs to',
           description:
-            'Checks a pasted API key (200 or 401) and signing secret: the answer is signed like a delivery, so a ' +
-            'signature that does not verify with your secret means the secret is stale or wrong.',
+            'Checks a pasted API key (200 or 401) and signing secret: the answer is signed with it (with a ' +
+            '"response." prefix, so it never passes as a delivery), and a signature that does not verify with your ' +
+            'secret means the secret is stale or wrong.',
           security: [{ bridgeApiKey: [] }],
           responses: {
-            '200': { description: 'The link.', headers: signatureHeaders, ...json('BridgeMe') },
+            '200': { description: 'The link.', headers: responseSignatureHeaders, ...json('BridgeMe') },
             '401': errors['401'],
             '404': { description: 'not_linked: the account is no longer connected.', ...json('BridgeError') },
           },
@@ -100,6 +106,7 @@ export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; comp
           parameters: [messengerId],
           responses: {
             '200': { description: 'The status.', ...json('BridgeMessageStatus') },
+            '400': { description: 'The id in the path is not a message id.', ...json('BridgeError') },
             '401': errors['401'],
             '404': errors['404'],
           },

@@ -10,6 +10,8 @@ export interface VerifyBridgeDeliveryInput {
   /** Unix seconds. */
   now: number;
   toleranceSeconds?: number;
+  /** For a signed answer of ours (`response`, see sign-bridge-delivery.ts): deliveries have none. */
+  context?: string;
 }
 
 export type BridgeDeliveryVerdict = 'ok' | 'missing' | 'stale' | 'mismatch';
@@ -24,7 +26,8 @@ export function verifyBridgeDelivery(input: VerifyBridgeDeliveryInput): BridgeDe
   const got = Buffer.from(received, 'hex');
   let ok = false;
   for (const secret of input.secrets) {
-    const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
+    const prefix = input.context === undefined ? '' : `${input.context}.`;
+    const expected = createHmac('sha256', secret).update(`${prefix}${timestamp}.`).update(body).digest();
     ok = timingSafeEqual(got, expected) || ok;
   }
   return ok ? 'ok' : 'mismatch';

@@ -1,20 +1,23 @@
 import { z } from 'zod/mini';
 
-/** What people type between digits: spaces, dashes, dots and parentheses (`+7 (916) 123-45-67`). */
-const separators = /[\s\-.()]/g;
+/**
+ * What people type between digits: spaces (also no-break), dashes, dots and parentheses (`+7 (916) 123-45-67`).
+ * Not tabs or line breaks: the number is forwarded to amojo as sent.
+ */
+const separators = /[ \u00a0\-.()]/g;
 
 /**
- * E.164: a country code (never starting with 0) and the subscriber number, 8 to 15 digits in all. The `+` may be
- * left out, because amoCRM writes numbers without it (`79161234567` in its own hook examples) and a write-first
- * chat is bound by comparing the phone with the one amoCRM sent.
+ * E.164: a country code (never starting with 0) and the subscriber number, 7 to 15 digits in all (Niue's numbers
+ * are 7: `+683 4002`). The `+` may be left out, because amoCRM writes numbers without it (`79161234567` in its own
+ * hook examples) and a write-first chat is bound by comparing the phone with the one amoCRM sent.
  */
-const e164 = /^\+?[1-9]\d{7,14}$/;
+const e164 = /^\+?[1-9]\d{6,14}$/;
 
 /** The longest phone accepted as typed, separators included. */
 export const phoneMaxLength = 64;
 
 export const phoneNumberMessage =
-  'must be a phone number in international (E.164) form: country code and number, 8 to 15 digits, e.g. +79161234567';
+  'must be a phone number in international (E.164) form: country code and number, 7 to 15 digits, e.g. +79161234567';
 
 /**
  * The number without separators (`+7 (916) 123-45-67` -> `+79161234567`), or null when it is not a phone: letters,
@@ -22,7 +25,8 @@ export const phoneNumberMessage =
  */
 export function normalizePhone(raw: string): string | null {
   if (raw.length > phoneMaxLength) return null;
-  const compact = raw.trim().replace(separators, '');
+  // `00` is how much of the world dials the international prefix: the same number as with `+`.
+  const compact = raw.trim().replace(separators, '').replace(/^00/, '+');
   return e164.test(compact) ? compact : null;
 }
 

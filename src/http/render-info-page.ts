@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './package-version';
 
 export interface InfoPageLink {
   readonly label: string;
@@ -17,16 +17,6 @@ export interface InfoPage {
   readonly sections: readonly { readonly heading: string; readonly links: readonly InfoPageLink[] }[];
 }
 
-let packageVersion: string | undefined;
-
-/** Read once, on the first page: nothing else in the process asks for it. */
-function readPackageVersion(): string {
-  packageVersion ??= (
-    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  ).version;
-  return packageVersion;
-}
-
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const list = (links: readonly InfoPageLink[]) =>
@@ -37,7 +27,7 @@ const list = (links: readonly InfoPageLink[]) =>
  * instead of 404. Every value is escaped: link labels and URLs come from configuration.
  */
 export function renderInfoPage(page: InfoPage): string {
-  const version = escapeHtml(page.version ?? readPackageVersion());
+  const version = escapeHtml(page.version ?? packageVersion());
   const name = escapeHtml(page.name);
   const detail = page.detail === undefined ? '' : `, ${escapeHtml(page.detail)}`;
   const sections = page.sections

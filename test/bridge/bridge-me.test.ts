@@ -37,16 +37,17 @@ describe('GET /bridge/v1/me', () => {
     expect(other.account.id).toBe(h.b.accountId);
   });
 
-  it('signs the answer like a delivery, so the messenger can check its signing secret', async () => {
+  it('signs the answer for its own purpose, so the messenger can check its signing secret', async () => {
     const res = await h.get('/bridge/v1/me');
     const raw = new Uint8Array(await res.arrayBuffer());
     const check = (secret: string, now = Math.floor(h.clock.now / 1000)) =>
       verifyBridgeDelivery({
         secrets: [secret],
         timestamp: res.headers.get('x-channel-timestamp'),
-        signature: res.headers.get('x-channel-signature'),
+        signature: res.headers.get('x-channel-response-signature'),
         body: raw,
         now,
+        context: 'response',
       });
     expect(res.headers.get('x-channel-timestamp')).toBe(String(Math.floor(h.clock.now / 1000)));
     expect(check(signingSecretOfSeeded({ accountId: h.a.accountId }))).toBe('ok');
@@ -55,6 +56,16 @@ describe('GET /bridge/v1/me', () => {
     expect(check(signingSecretOfSeeded({ accountId: h.a.accountId }), Math.floor(h.clock.now / 1000) + 301)).toBe(
       'stale',
     );
+    // Anyone with the API key can fetch this answer: replayed to the messenger's webhook, it is no delivery.
+    expect(res.headers.get('x-channel-signature')).toBeNull();
+    const asDelivery = verifyBridgeDelivery({
+      secrets: [signingSecretOfSeeded({ accountId: h.a.accountId })],
+      timestamp: res.headers.get('x-channel-timestamp'),
+      signature: res.headers.get('x-channel-response-signature'),
+      body: raw,
+      now: Math.floor(h.clock.now / 1000),
+    });
+    expect(asDelivery).toBe('mismatch');
   });
 
   it('answers 401 without a key or with a wrong one, 404 not_linked for an unlinked account, 405 for POST', async () => {

@@ -55,10 +55,9 @@ describe('the channel in a real browser', () => {
       return page;
     });
     const credentialsBox = t(messenger, 'settings-credentials');
-    await steps.step('paste both into the credentials box', async () => {
-      await credentialsBox.focus();
-      await messenger.keyboard.press('ControlOrMeta+V');
-    });
+    // the box has the focus already while the messenger is unconfigured: the paste is the whole step
+    await eventually(() => credentialsBox.evaluate((box) => box === document.activeElement)).toBe(true);
+    await steps.step('paste both into the credentials box', () => messenger.keyboard.press('ControlOrMeta+V'));
     await eventually(() => t(messenger, 'settings-summary').getAttribute('data-configured')).toBe('true');
     await steps.step('type a message', () => t(messenger, 'composer-input').fill('Hello from the client'));
     await steps.step('press Send', () => t(messenger, 'send-button').click());

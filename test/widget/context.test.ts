@@ -91,7 +91,7 @@ describe('createPanelContext', () => {
     expect(await ctx.save()).toBe(true);
   });
 
-  it('starts the webhook URL from the field, carries it through consent and Install, and keeps the URL last linked', async () => {
+  it('starts the webhook URL from the field, carries it through consent and Install, and never stores one itself', async () => {
     const seeded = JSON.stringify({ webhook_url: 'http://127.0.0.1:8083/webhook' });
     const before = fakes('install', {}, seeded);
     expect(before.ctx.form.webhookUrl.value).toBe('http://127.0.0.1:8083/webhook');
@@ -105,7 +105,8 @@ describe('createPanelContext', () => {
       webhook_url: 'http://127.0.0.1:8083/webhook',
     });
 
-    // after Install the modal opens on what Install saved; linking replaces the URL with the one now linked
+    // after Install the modal opens on what Install saved; the URL linked is the backend's to keep: settings reach
+    // every user's browser, so the field only carries what it was given
     const after = fakes(
       'installed',
       { link: () => after.answer('link', { ok: true, value: { created: true, status: linked, credentials } }) },
@@ -115,9 +116,22 @@ describe('createPanelContext', () => {
     await tick();
     expect(after.ctx.form.dirty.value).toBe(true);
     expect((await after.ctx.submit()).ok).toBe(true);
-    expect(JSON.parse(after.writes.at(-1)!)).toMatchObject({ link: 'linked', webhook_url: linked.webhook_url });
+    expect(JSON.parse(after.writes.at(-1)!)).toMatchObject({
+      link: 'linked',
+      webhook_url: 'http://127.0.0.1:8083/webhook',
+    });
     await after.ctx.unlink();
-    expect(JSON.parse(after.writes.at(-1)!)).toMatchObject({ link: 'unlinked', webhook_url: linked.webhook_url });
+    expect(JSON.parse(after.writes.at(-1)!)).toMatchObject({ link: 'unlinked' });
+
+    // with nothing given ahead of the install (production), no URL ever reaches the settings
+    const plain = fakes('installed', {
+      link: () => plain.answer('link', { ok: true, value: { created: true, status: linked, credentials } }),
+    });
+    plain.ctx.consent.set(true);
+    await tick();
+    plain.ctx.form.webhookUrl.value = linked.webhook_url;
+    expect((await plain.ctx.submit()).ok).toBe(true);
+    expect(plain.writes.every((written) => !written.includes('webhook_url'))).toBe(true);
   });
 
   it('disposes every effect: after dispose nothing reacts to signals any more', async () => {

@@ -4,9 +4,9 @@ import { z } from 'zod/mini';
  * What the custom settings field stores. The platform saves only a JSON string or a number there (a plain string is
  * dropped), and the field is `required`, so it stays empty until the admin consents: that blocks Install/Save, as the
  * consent pattern in integrations/script_js.md describes. The link state rides along, so render/init can tell whether
- * the account is linked without a network call, and so does the webhook URL last linked, so a relink after an unlink
- * or a reinstall starts from it. A value without consent (one the platform was given ahead of the install) is read
- * for its webhook URL only; the panel writes the field empty until consent.
+ * the account is linked without a network call. A webhook URL given ahead of the install (the sandbox seeds the demo
+ * messenger's) starts the form and is kept; the widget never stores one itself, since every user's browser gets
+ * the settings. A value without consent is read for that URL only; the panel writes the field empty until consent.
  */
 const fieldValueSchema = z.object({
   consent_at: z.optional(z.string()),

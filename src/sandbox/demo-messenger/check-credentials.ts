@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { BRIDGE_RESPONSE_CONTEXT, BRIDGE_RESPONSE_SIGNATURE_HEADER } from '../../bridge/sign-bridge-delivery';
 import { verifyBridgeDelivery } from '../../bridge/verify-bridge-delivery';
 import { type BridgeMe, bridgeMe, bridgePaths } from '../../contracts/bridge';
 
@@ -77,9 +78,10 @@ export async function checkCredentials(
   const verdict = verifyBridgeDelivery({
     secrets: [candidate.signingSecret],
     timestamp: response.headers.get('x-channel-timestamp'),
-    signature: response.headers.get('x-channel-signature'),
+    signature: response.headers.get(BRIDGE_RESPONSE_SIGNATURE_HEADER),
     body: raw,
     now: Math.floor(deps.now() / 1000),
+    context: BRIDGE_RESPONSE_CONTEXT,
   });
   if (verdict === 'mismatch') {
     return problem(

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRequestDedupe } from '../../../src/sandbox/amojo-emulator/create-request-dedupe';
 import { type Harness, inboundText, SCOPE_ID, startHarness } from './harness';
 
 // The control API stands for amoCRM's UI; a double-clicked Send there must still be one message.
@@ -77,5 +78,21 @@ describe('amojo emulator: control actions are idempotent per requestId', () => {
     expect([a.status, b.status]).toEqual([200, 200]);
     expect([a.body.duplicate, b.body.duplicate].sort()).toEqual([true, undefined]);
     expect(outgoing()).toHaveLength(1);
+  });
+});
+
+describe('createRequestDedupe', () => {
+  it('remembers the newest ids only, and hands each caller its own copy', async () => {
+    const once = createRequestDedupe(2);
+    let runs = 0;
+    const run = async () => ({ n: ++runs });
+    const first = await once('message', 'a', {}, run);
+    first.n = 99;
+    expect(await once('message', 'a', {}, run)).toEqual({ n: 1, duplicate: true });
+    await once('message', 'b', {}, run);
+    await once('message', 'c', {}, run);
+    // `a` was the oldest of three with room for two: it runs again rather than growing the memory for ever.
+    expect(await once('message', 'a', {}, run)).toEqual({ n: 4 });
+    expect(runs).toBe(4);
   });
 });

@@ -74,6 +74,7 @@ export async function startFakeBridge(now: () => number = Date.now) {
           secret: link.signingSecret,
           timestamp: Math.floor(now() / 1000),
           body: me,
+          context: 'response',
         });
         res.writeHead(200, { 'Content-Type': 'application/json', ...signed }).end(me);
         return;

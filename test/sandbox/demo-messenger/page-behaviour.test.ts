@@ -5,7 +5,9 @@ import { openPage, type PageDom } from './page-dom';
 
 const eventually = (check: () => void) => vi.waitFor(check, { timeout: 3000, interval: 20 });
 
-describe('demo messenger page, as a person uses it (jsdom)', () => {
+// Each test starts a messenger and loads the real page in jsdom: the first one also pays jsdom's start-up, which takes
+// more than vitest's default 5 s on a loaded two-core machine.
+describe('demo messenger page, as a person uses it (jsdom)', { timeout: 20_000 }, () => {
   let m: Messenger;
   let page: PageDom;
   afterEach(async () => {

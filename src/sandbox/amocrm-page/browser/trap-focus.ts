@@ -16,7 +16,8 @@ function isShown(element: HTMLElement): boolean {
 
 /** What Tab can reach inside `root`, in document order (nothing on these pages sets a positive tabindex). */
 export function tabbableIn(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>(focusable)].filter(isShown);
+  // tabindex="-1" takes an element out of the Tab order whatever it is; counting it would let Tab leave the modal
+  return [...root.querySelectorAll<HTMLElement>(focusable)].filter((el) => el.tabIndex >= 0 && isShown(el));
 }
 
 /**

@@ -114,18 +114,22 @@ export function renderMessage(message, handlers) {
           status.mark,
         ),
       ),
-      message.status === 'failed'
-        ? h(
-            'button',
-            {
-              type: 'button',
-              class: 'retry',
-              dataset: { testid: 'retry-button' },
-              onclick: () => handlers.onRetry(message.id),
-            },
-            `Retry (${message.error ?? 'error'})`,
-          )
-        : null,
+      // amoCRM refused it for good: the bridge would answer a resend as a duplicate, so a Retry would promise nothing;
+      // the operator's `npm run replay` is the way on, and the reason is all the client needs to see.
+      message.status === 'failed' && message.error === 'amocrm_refused'
+        ? h('span', { class: 'retry', dataset: { testid: 'failed-reason' } }, 'amoCRM refused this message')
+        : message.status === 'failed'
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'retry',
+                dataset: { testid: 'retry-button' },
+                onclick: () => handlers.onRetry(message.id),
+              },
+              `Retry (${message.error ?? 'error'})`,
+            )
+          : null,
     ),
     renderReactions(message),
     isManager ? renderReactionPicker(message, handlers) : null,

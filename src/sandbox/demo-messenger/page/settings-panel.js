@@ -52,17 +52,22 @@ export function setupSettings({ panel, form, credentials, webhookUrl, copyButton
     enqueue(patch);
   });
 
-  // A paste saves at once (no Save click); so does typed or dropped text once it holds both credentials.
+  // A paste saves at once (no Save click); typed or dropped text once it holds both credentials and has rested for a
+  // moment, so a secret half typed is not checked (and refused) at every keystroke.
   let pasted = false;
+  let typing;
   credentials.addEventListener('paste', () => {
     pasted = true;
   });
   credentials.addEventListener('input', () => {
+    clearTimeout(typing);
     const text = credentials.value;
-    const complete = KEY.test(text) && SECRET.test(text);
-    if (!(pasted && text.trim() !== '') && !complete) return;
-    pasted = false;
-    enqueue({ credentials: text });
+    if (pasted && text.trim() !== '') {
+      pasted = false;
+      enqueue({ credentials: text });
+    } else if (KEY.test(text) && SECRET.test(text)) {
+      typing = setTimeout(() => enqueue({ credentials: credentials.value }), 800);
+    }
   });
 
   copyButton.addEventListener('click', async () => {
@@ -96,6 +101,8 @@ export function setupSettings({ panel, form, credentials, webhookUrl, copyButton
       // Open (as the page starts) until configured; once it is, the admin decides, unless it stops being configured.
       if (!rendered && settings.configured) panel.open = false;
       if (!settings.configured && (!rendered || wasConfigured)) panel.open = true;
+      // Nothing else on the page works before the credentials: the paste goes where the cursor already is.
+      if (!settings.configured && !rendered) credentials.focus();
       rendered = true;
       wasConfigured = settings.configured;
       lastTest.textContent = test ? `Test event ${test.id} received at ${timeOf(test.receivedAt)}.` : '';
