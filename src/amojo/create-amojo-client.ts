@@ -30,6 +30,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy, sleep, withRetry } from '../htt
 import { AmojoError } from './amojo-error';
 import { type AmojoCallEvent, type AmojoEndpoint, call } from './call';
 import { isDuplicateMsgid } from './is-duplicate-msgid';
+import { pathSegment } from './path-segment';
 
 export interface AmojoClientOptions {
   channelId: string;
@@ -69,7 +70,6 @@ export type SendMessageResult =
 export type AmojoClient = ReturnType<typeof createAmojoClient>;
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-const seg = encodeURIComponent;
 
 /** Typed methods for the eight amojo endpoints; every one goes through `call()`. */
 export function createAmojoClient(options: AmojoClientOptions) {
@@ -82,8 +82,9 @@ export function createAmojoClient(options: AmojoClientOptions) {
     observe: options.observe,
   };
   const runtime = { sleep: options.sleep ?? sleep, random: options.random ?? Math.random };
-  const channel = `/v2/origin/custom/${seg(options.channelId)}`;
-  const scope = (scopeId: string) => `/v2/origin/custom/${seg(scopeId)}`;
+  // Built per call, so a bad channel id fails that call as invalid_request rather than the client's construction.
+  const channel = (endpoint: AmojoEndpoint) => `/v2/origin/custom/${pathSegment(options.channelId, endpoint)}`;
+  const scope = (scopeId: string, endpoint: AmojoEndpoint) => `/v2/origin/custom/${pathSegment(scopeId, endpoint)}`;
 
   async function request(
     endpoint: AmojoEndpoint,
@@ -123,16 +124,22 @@ export function createAmojoClient(options: AmojoClientOptions) {
 
   return {
     async connect(body: ConnectRequest, opts: CallOptions = {}): Promise<ConnectResponse> {
-      const res = await request('connect', 'POST', `${channel}/connect`, opts, { schema: connectRequest, value: body });
+      const res = await request('connect', 'POST', `${channel('connect')}/connect`, opts, {
+        schema: connectRequest,
+        value: body,
+      });
       return read('connect', connectResponse, res.body);
     },
 
     async disconnect(body: DisconnectRequest, opts: CallOptions = {}): Promise<void> {
-      await request('disconnect', 'DELETE', `${channel}/disconnect`, opts, { schema: disconnectRequest, value: body });
+      await request('disconnect', 'DELETE', `${channel('disconnect')}/disconnect`, opts, {
+        schema: disconnectRequest,
+        value: body,
+      });
     },
 
     async createChat(scopeId: string, body: CreateChatRequest, opts: CallOptions = {}): Promise<CreateChatResponse> {
-      const res = await request('create_chat', 'POST', `${scope(scopeId)}/chats`, opts, {
+      const res = await request('create_chat', 'POST', `${scope(scopeId, 'create_chat')}/chats`, opts, {
         schema: createChatRequest,
         value: body,
       });
@@ -141,7 +148,7 @@ export function createAmojoClient(options: AmojoClientOptions) {
 
     async sendMessage(scopeId: string, body: NewMessageRequest, opts: CallOptions = {}): Promise<SendMessageResult> {
       try {
-        const res = await request('new_message', 'POST', scope(scopeId), opts, {
+        const res = await request('new_message', 'POST', scope(scopeId, 'new_message'), opts, {
           schema: newMessageRequest,
           value: body,
         });
@@ -164,7 +171,10 @@ export function createAmojoClient(options: AmojoClientOptions) {
     },
 
     async editMessage(scopeId: string, body: EditMessageRequest, opts: CallOptions = {}): Promise<void> {
-      await request('edit_message', 'POST', scope(scopeId), opts, { schema: editMessageRequest, value: body });
+      await request('edit_message', 'POST', scope(scopeId, 'edit_message'), opts, {
+        schema: editMessageRequest,
+        value: body,
+      });
     },
 
     async deliveryStatus(
@@ -173,7 +183,7 @@ export function createAmojoClient(options: AmojoClientOptions) {
       body: DeliveryStatusRequest,
       opts: CallOptions = {},
     ): Promise<void> {
-      const path = `${scope(scopeId)}/${seg(amojoMsgId)}/delivery_status`;
+      const path = `${scope(scopeId, 'delivery_status')}/${pathSegment(amojoMsgId, 'delivery_status')}/delivery_status`;
       await request('delivery_status', 'POST', path, opts, { schema: deliveryStatusRequest, value: body });
     },
 
@@ -184,7 +194,7 @@ export function createAmojoClient(options: AmojoClientOptions) {
       page: { offset?: number; limit?: number } = {},
       opts: CallOptions = {},
     ): Promise<HistoryResponse> {
-      const path = `${scope(scopeId)}/chats/${seg(chatId)}/history`;
+      const path = `${scope(scopeId, 'history')}/chats/${pathSegment(chatId, 'history')}/history`;
       const query = { offset: page.offset ?? 0, limit: page.limit ?? 50 };
       const res = await request('history', 'GET', path, opts, undefined, query);
       return res.status === 204 || res.body === undefined
@@ -193,11 +203,14 @@ export function createAmojoClient(options: AmojoClientOptions) {
     },
 
     async typing(scopeId: string, body: TypingRequest, opts: CallOptions = {}): Promise<void> {
-      await request('typing', 'POST', `${scope(scopeId)}/typing`, opts, { schema: typingRequest, value: body });
+      await request('typing', 'POST', `${scope(scopeId, 'typing')}/typing`, opts, {
+        schema: typingRequest,
+        value: body,
+      });
     },
 
     async react(scopeId: string, body: ReactRequest, opts: CallOptions = {}): Promise<void> {
-      await request('react', 'POST', `${scope(scopeId)}/react`, opts, { schema: reactRequest, value: body });
+      await request('react', 'POST', `${scope(scopeId, 'react')}/react`, opts, { schema: reactRequest, value: body });
     },
   };
 }

@@ -19,3 +19,11 @@ export interface RequestInitLike {
  * (createHttpFetch) is another that skips building web Request and Response objects on its hot path.
  */
 export type FetchLike = (url: string, init?: RequestInitLike) => Promise<ResponseLike>;
+
+/** An answer whose body is read as it arrives (files); the platform's Response has all of it too. */
+export interface StreamResponseLike extends Omit<ResponseLike, 'text'> {
+  readonly body: (AsyncIterable<Uint8Array> & { cancel(): Promise<void> }) | null;
+}
+
+/** The slice of fetch the media mirror calls: the platform's fetch, or createStreamFetch with the egress guard. */
+export type StreamFetchLike = (url: string, init?: RequestInitLike) => Promise<StreamResponseLike>;

@@ -22,6 +22,8 @@ export const appErrorStatus = {
   media_link_invalid: 403,
   /** 410: a /media link past its expiry. */
   media_link_expired: 410,
+  /** 401: METRICS_TOKEN is set and /metrics came without `Authorization: Bearer <it>`. */
+  metrics_auth_invalid: 401,
 } as const satisfies Record<LinkErrorCode, number> & Record<string, number>;
 
 export type AppErrorCode = keyof typeof appErrorStatus;

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
+import { EgressRefusedError } from '../egress/egress-refused-error';
+import type { StreamFetchLike, StreamResponseLike } from '../egress/fetch-like';
 import { isTransientStatus } from '../http/is-transient-status';
 import { type MediaStore, MediaTooLargeError } from './create-media-store';
 import { MEDIA_LINK_TTL_MS, signMediaLink } from './media-link';
+import { mediaSourceIssue } from './media-source-issue';
 
 export interface MediaMirrorOptions {
   store: MediaStore;
-  fetch: typeof fetch;
+  /** Downloads files: createStreamFetch with the media egress policy, which re-checks every redirect hop. */
+  fetch: StreamFetchLike;
   /** Where the messenger reaches this backend (PUBLIC_URL); read per call, as the sandbox learns its port late. */
   publicUrl: () => string;
   key: Buffer;
@@ -41,10 +45,12 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
   const timeoutMs = options.timeoutMs ?? 60_000;
 
   async function download(source: string, id: string, fileName: string | undefined) {
-    let response: Response;
+    let response: StreamResponseLike;
     try {
       response = await options.fetch(source, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-    } catch {
+    } catch (error) {
+      // Final at once: the same link (or its redirect) would be refused again on every retry.
+      if (error instanceof EgressRefusedError) throw new MediaMirrorError('media_gone', false, EGRESS_REFUSED_TEXT);
       throw new MediaMirrorError('media_unavailable', true, 'The file could not be downloaded from amoCRM.');
     }
     if (!response.ok) {
@@ -73,9 +79,8 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
   }
 
   return async (source, seed, fileName) => {
-    if (!/^https?:\/\//i.test(source)) {
-      throw new MediaMirrorError('media_gone', false, 'The hook named no downloadable file.');
-    }
+    const issue = mediaSourceIssue(source);
+    if (issue !== null) throw new MediaMirrorError('media_gone', false, issue);
     const id = createHash('sha256').update(seed).digest('base64url').slice(0, 32);
     if (!(await options.store.find(id))) await download(source, id, fileName);
     return signMediaLink({
@@ -87,6 +92,7 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
   };
 }
 
+const EGRESS_REFUSED_TEXT = 'The file link in the hook points outside the hosts this channel downloads from.';
 const MB = 1024 * 1024;
 const sizeText = (bytes: number) => (bytes >= MB ? `${Math.floor(bytes / MB)} MB` : `${bytes} bytes`);
 

@@ -27,18 +27,26 @@ export function signMediaLink(input: { baseUrl: string; id: string; expiresAtMs:
 
 export type MediaLinkCheck = 'ok' | 'expired' | 'invalid';
 
-/** Checks a link's query against its id in constant time; a well-signed but past link is 'expired'. */
+/**
+ * Checks a link's query against its id in constant time; a well-signed but past link is 'expired'. During a key
+ * rotation (DATA_ENCRYPTION_KEY_PREVIOUS) a link signed under the previous key still works until it expires.
+ */
 export function checkMediaLink(input: {
   id: string;
   expires: string | undefined;
   sig: string | undefined;
   key: Buffer;
+  previousKey?: Buffer | undefined;
   nowMs: number;
 }): MediaLinkCheck {
   const { id, expires, sig } = input;
   if (expires === undefined || sig === undefined || !/^\d{1,12}$/.test(expires)) return 'invalid';
-  const expected = Buffer.from(signature(input.key, id, Number(expires)));
   const presented = Buffer.from(sig);
-  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return 'invalid';
+  const signedWith = (key: Buffer) => {
+    const expected = Buffer.from(signature(key, id, Number(expires)));
+    return presented.length === expected.length && timingSafeEqual(presented, expected);
+  };
+  const keys = input.previousKey === undefined ? [input.key] : [input.key, input.previousKey];
+  if (!keys.map(signedWith).includes(true)) return 'invalid';
   return Number(expires) * 1000 < input.nowMs ? 'expired' : 'ok';
 }

@@ -27,6 +27,7 @@ export interface RelayRunnerOptions {
   leaseMs?: number;
   /** Poll interval when there is nothing to do and nobody calls notify() (default 250 ms). */
   idleMs?: number;
+  /** Default JOB_RETRY_POLICY: a few minutes of backoff at most, as a job holds its ordering key meanwhile. */
   retry?: RetryPolicy;
   /** Refresh of the queue depth gauge (default 15 s; 0 turns it off). */
   depthEveryMs?: number;
@@ -52,11 +53,19 @@ export interface RelayRunner {
 }
 
 /**
- * Durable retries of relay jobs (retryDelayMs: full jitter, Retry-After as a floor). Fifteen attempts with delays
- * capped at 10 minutes keep a job trying for about half an hour on average before it becomes a dead letter, which
- * rides out a restart or a short outage of amojo or the messenger; longer outages end in `npm run replay`.
+ * Durable retries of relay jobs (retryDelayMs: full jitter, Retry-After as a floor up to maxRetryAfterMs). Almost
+ * every job holds an ordering key (a chat's deliveries, a conversation's messages, a message's statuses), and while
+ * it waits for a retry no later job of that key runs. So the whole backoff is capped: at worst (top of the jitter,
+ * a Retry-After on every answer) 4.2 minutes over 9 attempts, on average about a minute and a half. After that the
+ * job is a dead letter, its chat moves on, and `npm run replay` sends it once the cause is fixed. A Retry-After
+ * longer than 20 s is cut to it: the next attempt simply asks again.
  */
-const JOB_RETRY_POLICY: RetryPolicy = { maxAttempts: 15, baseDelayMs: 1000, maxDelayMs: 10 * 60 * 1000 };
+const JOB_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 9,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  maxRetryAfterMs: 20_000,
+};
 
 /** Longest a claim waits for a running job to end so that both share one commit. */
 const CLAIM_DEFER_MS = 10;

@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import { isAmojoRegion } from '../amojo/amojo-hosts';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
 import { createTypingThrottle } from '../bridge/create-typing-throttle';
+import { createEgressFetch } from '../egress/create-egress-fetch';
 import { createHttpFetch } from '../egress/create-http-fetch';
+import type { EgressPolicy } from '../egress/egress-policy';
 import type { FetchLike } from '../egress/fetch-like';
 import type { RetryPolicy } from '../http/with-retry';
 import type { MediaMirror } from '../media/create-media-mirror';
@@ -29,8 +31,13 @@ export interface RelayWorkerOptions {
   timeWindowSeconds?: number | undefined;
   /** Opens a link's signing secret, e.g. `(link) => openLinkSecrets(box, link).signingSecret`. */
   signingSecretOf: (link: LiveLink) => string;
-  /** Used for amojo and for the messengers' webhook URLs (default: createHttpFetch, keep-alive node:http). */
+  /** Used for amojo, and for the messengers' webhook URLs when given (tests); default: createHttpFetch for amojo. */
   fetch?: FetchLike;
+  /**
+   * Where messenger webhook URLs may point: deliveries then go through createEgressFetch. start-backend always
+   * passes it; without it (and without `fetch`) deliveries share amojo's unguarded transport (tests, bench).
+   */
+  egress?: EgressPolicy;
   /** Mirrors the files of manager messages (createMediaMirror); without it amoCRM's links reach the messenger. */
   media?: MediaMirror;
   now?: () => number;
@@ -60,6 +67,7 @@ export interface RelayWorkerOptions {
 export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
   const now = options.now ?? Date.now;
   const fetchImpl = options.fetch ?? createHttpFetch();
+  const deliveryFetch = options.fetch ?? (options.egress ? createEgressFetch(options.egress) : fetchImpl);
   const { metrics, logger } = options;
   const amojoOf = createAmojoClientPool({
     channelId: options.channel.id,
@@ -95,7 +103,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     },
     botId: options.channel.botId,
     timeWindowSeconds: options.timeWindowSeconds,
-    fetch: fetchImpl,
+    fetch: deliveryFetch,
     media: options.media,
     now,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,

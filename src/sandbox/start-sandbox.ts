@@ -11,7 +11,9 @@ import { startAmocrmPage } from './amocrm-page/start-amocrm-page';
 import { startAmojoEmulator } from './amojo-emulator/start-amojo-emulator';
 import { buildSandboxWidget } from './build-sandbox-widget';
 import { startDemoMessenger } from './demo-messenger/start-demo-messenger';
+import { sandboxBanner } from './sandbox-banner';
 import { loadSandboxCredentials, type SandboxCredentials } from './sandbox-credentials';
+import { ignoredBySandbox, sandboxEnv } from './sandbox-env';
 
 export interface StartSandboxOptions {
   env: Record<string, string | undefined>;
@@ -40,6 +42,11 @@ export const SANDBOX_USER = { id: 7_001, name: 'Sandbox Manager' } as const;
  */
 export async function startSandbox(options: StartSandboxOptions): Promise<Sandbox> {
   const dataDir = options.dataDir ?? './data';
+  const ignored = ignoredBySandbox(options.env);
+  // Said first and plainly: whoever meant production sees at once that this is not it, and what was set aside.
+  const banner = sandboxBanner(dataDir, ignored);
+  if (options.announce !== false) console.info(banner);
+  options.logger.info({ sandbox: true, dataDir, ignored }, 'starting the offline sandbox, not a production channel');
   const credentials = loadSandboxCredentials(join(dataDir, 'sandbox.json'));
   const ports = await sandboxPorts(Number(options.env.PORT ?? 8080));
   const backendUrl = `http://${HOST}:${ports.backend}`;
@@ -62,16 +69,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     managers: [{ id: credentials.SANDBOX_USER_AMOJO_ID, name: SANDBOX_USER.name }],
     links: linksBut('amojo'),
   });
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dataDir, 'channel.db')}`,
-    MEDIA_DIR: join(dataDir, 'media'),
-    ...credentials,
-    ...options.env,
-    PORT: String(ports.backend),
-    PUBLIC_URL: backendUrl,
-    SANDBOX: '1',
-    AMOJO_BASE_URL: emulator.url,
-  });
+  const config = loadConfig(
+    sandboxEnv(options.env, credentials, {
+      dataDir,
+      backendUrl,
+      backendPort: ports.backend,
+      amojoUrl: emulator.url,
+    }),
+  );
   await reconnectLinkedScopes(config.databaseUrl, emulator.url, credentials);
   const backend = await startBackend(config, { logger: options.logger, hostname: HOST, links: linksBut('backend') });
   const messenger = await startDemoMessenger({

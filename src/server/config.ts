@@ -1,4 +1,10 @@
 import { z } from 'zod/mini';
+import {
+  EGRESS_SETTING_HINT,
+  type EgressSettings,
+  isEgressSetting,
+  parseEgressSettings,
+} from '../egress/egress-settings';
 import { parseDatabaseUrl } from '../store/parse-database-url';
 import { parseEncryptionKey } from '../store/secret-box';
 
@@ -30,73 +36,114 @@ const base64Key = z.string().check(
 );
 
 /**
- * Every setting of design.md §4, read once at start-up. Sandbox mode is the default when no channel
- * secret is set; outside it, everything a real channel needs is required.
+ * The variables that describe a real channel. Any of them in the environment, even empty, means production was meant:
+ * an empty AMOJO_CHANNEL_SECRET (a secret mount that failed) beside a real DATABASE_URL must stop the process, never
+ * start the sandbox against that database.
  */
-const envSchema = z
-  .object({
-    PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 8080),
-    PUBLIC_URL: z.optional(url(/^https?$/)),
-    DATABASE_URL: z._default(
-      z.string().check(
-        z.superRefine((value, ctx) => {
-          const problem = databaseUrlProblem(value);
-          if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: undefined });
-        }),
+export const PRODUCTION_VARIABLES = [
+  'PUBLIC_URL',
+  'DATABASE_URL',
+  'AMOJO_CHANNEL_ID',
+  'AMOJO_CHANNEL_CODE',
+  'AMOJO_CHANNEL_SECRET',
+  'AMOJO_CHANNEL_SECRET_PREVIOUS',
+  'AMOJO_BOT_ID',
+  'AMOJO_BOT_NAME',
+  'AMOJO_TIME_WINDOW_SECONDS',
+  'AMOCRM_CLIENT_ID',
+  'AMOCRM_CLIENT_SECRET',
+  'AMOCRM_REDIRECT_URI',
+  'DATA_ENCRYPTION_KEY',
+  'DATA_ENCRYPTION_KEY_PREVIOUS',
+] as const;
+
+/** What production cannot run without; each one missing or empty is listed. */
+const REQUIRED_IN_PRODUCTION = [
+  'PUBLIC_URL',
+  'AMOJO_CHANNEL_ID',
+  'AMOJO_CHANNEL_SECRET',
+  'AMOJO_BOT_ID',
+  'AMOCRM_CLIENT_ID',
+  'AMOCRM_CLIENT_SECRET',
+  'DATA_ENCRYPTION_KEY',
+] as const;
+
+/**
+ * Every setting of design.md §4, read once at start-up. `blank` names the variables that were present but empty:
+ * parsed as unset, but reported as empty when production needs them, since that is what an operator has to fix.
+ */
+const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
+  z
+    .object({
+      PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 8080),
+      PUBLIC_URL: z.optional(url(/^https?$/)),
+      DATABASE_URL: z._default(
+        z.string().check(
+          z.superRefine((value, ctx) => {
+            const problem = databaseUrlProblem(value);
+            if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: undefined });
+          }),
+        ),
+        'sqlite:./data/channel.db',
       ),
-      'sqlite:./data/channel.db',
-    ),
-    MEDIA_DIR: z._default(z.string().check(z.trim(), z.minLength(1)), './data/media'),
-    MEDIA_MAX_BYTES: z._default(positiveWhole('bytes', 11), 50 * 1024 * 1024),
-    AMOJO_CHANNEL_ID: optionalText,
-    AMOJO_CHANNEL_CODE: optionalText,
-    AMOJO_CHANNEL_SECRET: z.optional(z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex channel secret'))),
-    AMOJO_CHANNEL_SECRET_PREVIOUS: z.optional(
-      z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex previous channel secret')),
-    ),
-    AMOJO_BOT_ID: optionalText,
-    AMOJO_BOT_NAME: optionalText,
-    AMOJO_BASE_URL: z.optional(url(/^https?$/)),
-    AMOJO_TIME_WINDOW_SECONDS: z.optional(positiveWhole('seconds', 10)),
-    AMOCRM_CLIENT_ID: optionalText,
-    AMOCRM_CLIENT_SECRET: optionalText,
-    AMOCRM_REDIRECT_URI: z.optional(url(/^https?$/)),
-    DATA_ENCRYPTION_KEY: z.optional(base64Key),
-    SANDBOX: z.optional(z.enum(['0', '1'], { error: 'must be 0 or 1' })),
-  })
-  .check(
-    z.superRefine((env, ctx) => {
-      if (isSandbox(env)) return;
-      const required = [
-        'PUBLIC_URL',
-        'AMOJO_CHANNEL_ID',
-        'AMOJO_CHANNEL_SECRET',
-        'AMOJO_BOT_ID',
-        'AMOCRM_CLIENT_ID',
-        'AMOCRM_CLIENT_SECRET',
-        'DATA_ENCRYPTION_KEY',
-      ] as const;
-      for (const name of required) {
-        if (env[name] === undefined)
+      MEDIA_DIR: z._default(z.string().check(z.trim(), z.minLength(1)), './data/media'),
+      MEDIA_MAX_BYTES: z._default(positiveWhole('bytes', 11), 50 * 1024 * 1024),
+      AMOJO_CHANNEL_ID: optionalText,
+      AMOJO_CHANNEL_CODE: optionalText,
+      AMOJO_CHANNEL_SECRET: z.optional(
+        z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex channel secret')),
+      ),
+      AMOJO_CHANNEL_SECRET_PREVIOUS: z.optional(
+        z.string().check(z.regex(/^[0-9a-f]{40}$/i, 'must be the 40-hex previous channel secret')),
+      ),
+      AMOJO_BOT_ID: optionalText,
+      AMOJO_BOT_NAME: optionalText,
+      AMOJO_BASE_URL: z.optional(url(/^https?$/)),
+      AMOJO_TIME_WINDOW_SECONDS: z.optional(positiveWhole('seconds', 10)),
+      AMOCRM_CLIENT_ID: optionalText,
+      AMOCRM_CLIENT_SECRET: optionalText,
+      AMOCRM_REDIRECT_URI: z.optional(url(/^https?$/)),
+      DATA_ENCRYPTION_KEY: z.optional(base64Key),
+      DATA_ENCRYPTION_KEY_PREVIOUS: z.optional(base64Key),
+      // At least 8 days: mirrored files (8 days) and done jobs (7) are kept that long anyway, hooks are capped to it.
+      RETENTION_DAYS: z._default(
+        z.pipe(positiveWhole('days', 5), z.number().check(z.gte(8, 'must be at least 8 days'))),
+        90,
+      ),
+      SANDBOX: z.optional(z.enum(['0', '1'], { error: 'must be 0 or 1' })),
+      METRICS_TOKEN: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+      EGRESS_ALLOW: z.optional(
+        z.string().check(z.refine((v) => isEgressSetting('allow', v), EGRESS_SETTING_HINT.allow)),
+      ),
+      MEDIA_HOSTS: z.optional(
+        z.string().check(z.refine((v) => isEgressSetting('mediaHosts', v), EGRESS_SETTING_HINT.mediaHosts)),
+      ),
+    })
+    .check(
+      z.superRefine((env, ctx) => {
+        if (sandbox) return;
+        for (const name of REQUIRED_IN_PRODUCTION) {
+          if (env[name] !== undefined) continue;
+          const message = blank.has(name)
+            ? 'is empty; it is required outside sandbox mode'
+            : 'is required outside sandbox mode';
+          ctx.issues.push({ code: 'custom', path: [name], message, input: undefined });
+        }
+        // Unset means the default SQLite file; empty is a mount that failed, which must not quietly become that file.
+        if (blank.has('DATABASE_URL')) {
+          const message = 'is empty; set it, or leave it unset for sqlite:./data/channel.db';
+          ctx.issues.push({ code: 'custom', path: ['DATABASE_URL'], message, input: undefined });
+        }
+        if (env.PUBLIC_URL?.startsWith('http:')) {
           ctx.issues.push({
             code: 'custom',
-            path: [name],
-            message: 'is required outside sandbox mode',
-            input: undefined,
+            path: ['PUBLIC_URL'],
+            message: 'must be https outside sandbox mode',
+            input: env.PUBLIC_URL,
           });
-      }
-      if (env.PUBLIC_URL?.startsWith('http:')) {
-        ctx.issues.push({
-          code: 'custom',
-          path: ['PUBLIC_URL'],
-          message: 'must be https outside sandbox mode',
-          input: env.PUBLIC_URL,
-        });
-      }
-    }),
-  );
-
-type Env = z.infer<typeof envSchema>;
+        }
+      }),
+    );
 
 /** What parseDatabaseUrl, which the store opens with, would refuse, in its own words; it never echoes a password. */
 function databaseUrlProblem(url: string): string | undefined {
@@ -108,8 +155,15 @@ function databaseUrlProblem(url: string): string | undefined {
   }
 }
 
-function isSandbox(env: Pick<Env, 'SANDBOX' | 'AMOJO_CHANNEL_SECRET'>): boolean {
-  return env.SANDBOX === '1' || (env.SANDBOX === undefined && env.AMOJO_CHANNEL_SECRET === undefined);
+/**
+ * Sandbox or production, from the environment as given (blanks included): SANDBOX decides when set; otherwise the
+ * sandbox only when no production variable is present at all, as in a fresh clone.
+ */
+export function isSandboxEnv(source: Record<string, string | undefined>): boolean {
+  const sandbox = source.SANDBOX?.trim();
+  if (sandbox === '1') return true;
+  if (sandbox === '0') return false;
+  return PRODUCTION_VARIABLES.every((name) => source[name] === undefined);
 }
 
 export interface Config {
@@ -136,29 +190,50 @@ export interface Config {
   amocrm: { clientId: string | undefined; clientSecret: string | undefined; redirectUri: string | undefined };
   /** Standard base64 of 32 bytes, as `createSecretBox` takes it. */
   dataEncryptionKey: string | undefined;
+  /** DATA_ENCRYPTION_KEY_PREVIOUS: opens values sealed under the previous key during a rotation (npm run reseal). */
+  dataEncryptionKeyPrevious: string | undefined;
+  /** RETENTION_DAYS (default 90): dead jobs, messages, conversations and participants idle this long are pruned. */
+  retentionDays: number;
+  /** METRICS_TOKEN: the Bearer token /metrics requires; undefined leaves /metrics open (the sandbox). */
+  metricsToken: string | undefined;
+  /** EGRESS_ALLOW and MEDIA_HOSTS (src/egress/egress-settings.ts). */
+  egress: EgressSettings;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  /** @param hint a closing line saying which mode was chosen and why, so a half-set environment is explained. */
+  constructor(
+    readonly problems: string[],
+    hint?: string,
+  ) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}${hint ? `\n${hint}` : ''}`);
   }
 }
 
-/** Parses the environment or throws a ConfigError listing every problem; values never appear in the list. */
+/**
+ * Parses the environment or throws a ConfigError listing every problem at once; values never appear in the list.
+ * Which mode is meant is decided before parsing (isSandboxEnv): a partial production environment is a list of
+ * what is missing, never a fallback to the sandbox.
+ */
 export function loadConfig(source: Record<string, string | undefined>): Config {
-  const blanksAsUnset = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  const sandbox = isSandboxEnv(source);
+  const blank = new Set(
+    Object.entries(source)
+      .filter(([, v]) => v !== undefined && v.trim() === '')
+      .map(([name]) => name),
   );
-  const parsed = z.safeParse(envSchema, blanksAsUnset);
+  const present = Object.fromEntries(Object.entries(source).filter(([name, v]) => v !== undefined && !blank.has(name)));
+  const parsed = z.safeParse(envSchema(sandbox, blank), present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+      sandbox ? undefined : productionHint(source),
     );
   }
   const env = parsed.data;
   return {
-    sandbox: isSandbox(env),
+    sandbox,
     port: env.PORT,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL,
@@ -180,5 +255,16 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       redirectUri: env.AMOCRM_REDIRECT_URI,
     },
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY,
+    dataEncryptionKeyPrevious: env.DATA_ENCRYPTION_KEY_PREVIOUS,
+    retentionDays: env.RETENTION_DAYS,
+    metricsToken: env.METRICS_TOKEN,
+    egress: parseEgressSettings(env.EGRESS_ALLOW, env.MEDIA_HOSTS),
   };
+}
+
+/** Why production mode was chosen: the production variables present (names only), or SANDBOX=0. */
+function productionHint(source: Record<string, string | undefined>): string {
+  const present = PRODUCTION_VARIABLES.filter((name) => source[name] !== undefined);
+  const why = present.length > 0 ? `${present.join(', ')} ${present.length === 1 ? 'is' : 'are'} set` : 'SANDBOX=0';
+  return `production mode because ${why}; complete the list above, or set SANDBOX=1 for the offline sandbox.`;
 }

@@ -3,6 +3,7 @@ import { AppError } from '../http/app-error';
 import { errorResponse } from '../http/error-response';
 import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
+import { bearerTokenMatches } from './bearer-token-matches';
 import { createErrorHandler } from './create-error-handler';
 import { type RootPageOptions, renderRootPage } from './render-root-page';
 
@@ -14,6 +15,8 @@ export interface Readiness {
 export interface AppOptions {
   logger: Logger;
   metrics: Metrics;
+  /** METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <token>`; unset, it is open (the sandbox). */
+  metricsToken?: string | undefined;
   /** Database reachable, workers running; answered on /readyz. */
   readiness: () => Promise<Readiness>;
   /** Route groups mounted at the root, in order (widget link API, amojo webhook, bridge, …). */
@@ -39,9 +42,18 @@ export function createApp(options: AppOptions): Hono {
     const readiness = await options.readiness().catch(() => ({ ok: false, checks: {} }));
     return c.json({ status: readiness.ok ? 'ready' : 'not_ready', checks: readiness.checks }, readiness.ok ? 200 : 503);
   });
-  app.get('/metrics', async (c) =>
-    c.body(await options.metrics.registry.metrics(), 200, { 'Content-Type': options.metrics.registry.contentType }),
-  );
+  app.get('/metrics', async (c) => {
+    const token = options.metricsToken;
+    if (token !== undefined && !bearerTokenMatches(c.req.header('authorization'), token)) {
+      const res = errorResponse(
+        new AppError('metrics_auth_invalid', 'GET /metrics wants Authorization: Bearer <METRICS_TOKEN>.'),
+      );
+      return c.json(res.body, 401, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+    }
+    return c.body(await options.metrics.registry.metrics(), 200, {
+      'Content-Type': options.metrics.registry.contentType,
+    });
+  });
   if (options.openapi) {
     const openapi = options.openapi;
     app.get('/openapi.json', (c) => c.json(openapi() as object));

@@ -99,7 +99,15 @@ export function openApiDocument(version: string): JsonObject {
         },
       },
       '/metrics': {
-        get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format' } } },
+        get: {
+          summary: 'Prometheus metrics; when METRICS_TOKEN is set, only with Authorization: Bearer <METRICS_TOKEN>',
+          responses: {
+            '200': { description: 'Text exposition format' },
+            '401': {
+              description: 'metrics_auth_invalid: METRICS_TOKEN is set and the Bearer token is missing or wrong',
+            },
+          },
+        },
       },
       ...bridge.paths,
     },

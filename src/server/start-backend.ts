@@ -1,7 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
 import { bridgeRoutes } from '../bridge/bridge-routes';
+import { createStreamFetch } from '../egress/create-stream-fetch';
+import { egressPolicies } from '../egress/egress-settings';
+import { packageVersion } from '../http/package-version';
 import type { InfoPageLink } from '../http/render-info-page';
 import { createMediaMirror } from '../media/create-media-mirror';
 import { createMediaStore } from '../media/create-media-store';
@@ -16,6 +19,7 @@ import { openDatabase } from '../store/open-database';
 import { createSecretBox } from '../store/secret-box';
 import type { Config } from './config';
 import { createApp } from './create-app';
+import { createBackendServer, SERVER_LIMITS, type ServerLimits } from './create-backend-server';
 import { openApiDocument } from './openapi';
 import { createHookPersister } from './routes/amojo-webhook/create-hook-persister';
 import { createScopeLookup } from './routes/amojo-webhook/create-scope-lookup';
@@ -41,6 +45,8 @@ export interface StartBackendOptions {
   version?: string;
   /** The sandbox's other pages, listed on `/`. */
   links?: readonly InfoPageLink[];
+  /** Overrides of SERVER_LIMITS (tests shorten the timeouts). */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 /**
@@ -53,7 +59,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   const channelId = required(config.channel.id, 'AMOJO_CHANNEL_ID');
   const secret = required(config.channel.secrets[0], 'AMOJO_CHANNEL_SECRET');
   const dataEncryptionKey = required(config.dataEncryptionKey, 'DATA_ENCRYPTION_KEY');
-  const secretBox = createSecretBox(dataEncryptionKey);
+  const secretBox = createSecretBox(dataEncryptionKey, config.dataEncryptionKeyPrevious);
   const metrics = createMetrics({ defaults: true });
   const opened = openDatabase(config.databaseUrl);
   await migrateToLatest(opened.db, { schema: opened.schema });
@@ -69,8 +75,12 @@ export async function startBackend(config: Config, options: StartBackendOptions 
 
   const mediaStore = createMediaStore(config.media.dir);
   const mediaKey = deriveMediaLinkKey(dataEncryptionKey);
+  const previousMediaKey =
+    config.dataEncryptionKeyPrevious === undefined ? undefined : deriveMediaLinkKey(config.dataEncryptionKeyPrevious);
   // Known once the server listens (PORT=0 in tests); PUBLIC_URL is required outside the sandbox anyway.
   let ownUrl = config.publicUrl ?? '';
+  // Every URL a user chose (webhooks, test events, hook media) goes through the egress guard; amojo does not.
+  const egress = egressPolicies(config.egress, config.sandbox);
   const worker = createRelayWorker({
     db,
     channel: { id: channelId, secret, botId: config.channel.botId },
@@ -83,10 +93,10 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         .signingSecret;
     },
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    // Files are streamed with the platform's fetch: the relay's own transport reads small JSON answers only.
+    egress: egress.webhooks,
     media: createMediaMirror({
       store: mediaStore,
-      fetch: options.fetch ?? fetch,
+      fetch: options.fetch ?? createStreamFetch({ policy: egress.media }),
       publicUrl: () => ownUrl,
       key: mediaKey,
       maxBytes: config.media.maxBytes,
@@ -109,6 +119,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   const app = createApp({
     logger,
     metrics,
+    metricsToken: config.metricsToken,
     readiness: async () => {
       const database = await isDatabaseReachable(db);
       // The claim loop goes round at least every idle interval (250 ms); half a minute without a turn is a stall.
@@ -116,7 +127,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
       const workerOk = workerRunning && turn !== undefined && Date.now() - turn < WORKER_STALL_MS;
       return { ok: database && workerOk, checks: { database, worker: workerOk } };
     },
-    openapi: () => openApiDocument(options.version ?? '0.0.0'),
+    openapi: () => openApiDocument(options.version ?? packageVersion()),
     rootPage: { version: options.version, links: options.links },
     routes: [
       widgetLinkRoutes({
@@ -125,10 +136,11 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         logger,
         amojoFor,
         secretBox,
+        egress: egress.webhooks,
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
       amojoWebhookRoutes(webhook),
-      mediaRoutes({ store: mediaStore, key: mediaKey }),
+      mediaRoutes({ store: mediaStore, key: mediaKey, previousKey: previousMediaKey }),
       bridgeRoutes({
         db,
         now: Date.now,
@@ -145,13 +157,16 @@ export async function startBackend(config: Config, options: StartBackendOptions 
 
   worker.start();
   workerRunning = true;
-  const pruner = createPruner({ db, media: mediaStore, logger });
+  const pruner = createPruner({ db, media: mediaStore, logger, retentionMs: config.retentionDays * 86_400_000 });
   pruner.start();
   const hooks = createAmojoWebhookNodeHandler(webhook);
   const rest = getRequestListener(app.fetch);
-  const server = createServer((req, res) => {
-    if (!hooks(req, res)) void rest(req, res);
-  });
+  const server = createBackendServer(
+    (req, res) => {
+      if (!hooks(req, res)) void rest(req, res);
+    },
+    { ...SERVER_LIMITS, ...options.serverLimits },
+  );
   const port = await listen(server, config.port, options.hostname ?? '0.0.0.0');
   const host = options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1';
   ownUrl ||= `http://${host}:${port}`;
@@ -164,8 +179,13 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     close: () => {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Keep-alive sockets with no request in flight would hold close() open for their idle timeout.
+          // Keep-alive sockets with no request in flight would hold close() open for their idle timeout (65 s), and
+          // a socket whose answer goes out after close() becomes idle only then: swept until the last one is gone.
+          const sweep = setInterval(() => server.closeIdleConnections(), 50);
+          server.close(() => {
+            clearInterval(sweep);
+            resolve();
+          });
           server.closeIdleConnections();
         });
         await ingress.close();

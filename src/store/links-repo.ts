@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from './is-unique-violation';
+import { normalizeAmojoId } from './normalize-amojo-id';
 import type { Database } from './schema';
 
 export interface Link {
@@ -17,6 +18,8 @@ export interface Link {
   signingSecretEnc: string | null;
   linkedAt: number | null;
   unlinkedAt: number | null;
+  /** Written before amojo's connect and not yet confirmed (see upsertLink's `pending` and confirmLink). */
+  pending: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -26,13 +29,20 @@ export interface LinkInput {
   accountId: number;
   subdomain: string;
   region: string;
+  /** Stored in lower case, whatever case it comes in. */
   amojoId: string;
-  scopeId: string;
+  /** The scope amojo's connect returned, or the one it is expected to return while `pending`. */
+  scopeId: string | null;
   title: string;
   timeWindowDisabled: boolean;
   webhookUrl: string;
   bridgeKeyHash: string;
   signingSecretEnc: string;
+  /**
+   * Written before amojo's connect (true) rather than after it: amojo may send hooks for the scope as soon as it has
+   * connected, and a hook for a scope we do not know is refused and never resent. confirmLink ends it.
+   */
+  pending?: boolean;
 }
 
 export type UpsertLinkResult =
@@ -50,7 +60,8 @@ export async function upsertLink(
   now: number,
   newId: () => string = randomUUID,
 ): Promise<UpsertLinkResult> {
-  const attempt = () => db.transaction().execute((trx) => upsertInTransaction(trx, input, now, newId));
+  const normalized = { ...input, amojoId: normalizeAmojoId(input.amojoId) };
+  const attempt = () => db.transaction().execute((trx) => upsertInTransaction(trx, normalized, now, newId));
   try {
     return await attempt();
   } catch (error) {
@@ -96,6 +107,7 @@ async function upsertInTransaction(
     signingSecretEnc: input.signingSecretEnc,
     linkedAt: now,
     unlinkedAt: null,
+    pending: input.pending ? 1 : 0,
     updatedAt: now,
   };
   const existing = await trx.selectFrom('links').select('id').where('accountId', '=', accountId).executeTakeFirst();
@@ -110,6 +122,26 @@ async function upsertInTransaction(
   const link = await findLinkByAccountId(trx, accountId);
   if (!link) throw new Error('link vanished inside its own transaction');
   return { ok: true, link, created: !existing };
+}
+
+/**
+ * Ends a pending link once amojo's connect answered with `scopeId` (normally the scope it was written with). Acts only
+ * while the link still holds the credentials this caller issued, so an unlink or another PUT that came in between
+ * wins; undefined then.
+ */
+export async function confirmLink(
+  db: Kysely<Database>,
+  linkId: string,
+  confirm: { scopeId: string; bridgeKeyHash: string },
+  now: number,
+): Promise<Link | undefined> {
+  const result = await db
+    .updateTable('links')
+    .set({ scopeId: confirm.scopeId, pending: 0, linkedAt: now, updatedAt: now })
+    .where('id', '=', linkId)
+    .where('bridgeKeyHash', '=', confirm.bridgeKeyHash)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n ? findLinkById(db, linkId) : undefined;
 }
 
 export interface LinkSettings {
@@ -136,6 +168,7 @@ export async function updateLinkSettings(
     })
     .where('accountId', '=', accountId)
     .where('scopeId', 'is not', null)
+    .where('pending', '=', 0)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
 }
@@ -152,6 +185,7 @@ export async function rotateLinkCredentials(
     .set({ ...credentials, updatedAt: now })
     .where('accountId', '=', accountId)
     .where('scopeId', 'is not', null)
+    .where('pending', '=', 0)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
 }
@@ -168,6 +202,7 @@ export async function unlinkAccount(db: Kysely<Database>, accountId: number, now
       webhookUrl: null,
       bridgeKeyHash: null,
       signingSecretEnc: null,
+      pending: 0,
       unlinkedAt: now,
       updatedAt: now,
     })
@@ -181,8 +216,11 @@ export const findLinkById = (db: Kysely<Database>, id: string) => findLinkWhere(
 export const findLinkByAccountId = (db: Kysely<Database>, accountId: number) =>
   findLinkWhere(db, 'links.accountId', accountId);
 export const findLinkByAmojoId = (db: Kysely<Database>, amojoId: string) =>
-  findLinkWhere(db, 'accounts.amojoId', amojoId);
-/** Only linked accounts have a scope id, so this finds only live links. */
+  findLinkWhere(db, 'accounts.amojoId', normalizeAmojoId(amojoId));
+/**
+ * Only linked accounts have a scope id, so this finds only live links, pending ones included: their hooks are
+ * accepted, since amojo may send them before its connect has answered us.
+ */
 export const findLinkByScopeId = (db: Kysely<Database>, scopeId: string) => findLinkWhere(db, 'links.scopeId', scopeId);
 /** The bridge key is high-entropy and random, so its hash is a safe lookup key; see secret-box.ts. */
 export const findLinkByKeyHash = (db: Kysely<Database>, bridgeKeyHash: string) =>
@@ -216,5 +254,5 @@ async function findLinkWhere(
     .where(column, '=', value)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { ...row, timeWindowDisabled: row.timeWindowDisabled === 1 };
+  return { ...row, timeWindowDisabled: row.timeWindowDisabled === 1, pending: row.pending === 1 };
 }

@@ -10,6 +10,7 @@ export interface AccountsTable {
   subdomain: string;
   /** amojo host family the account lives on: `ru`, `com` or `kommo`. */
   region: string;
+  /** Lower case (see normalizeAmojoId); compare it with a lower-cased value only. */
   amojoId: string;
   createdAt: number;
   updatedAt: number;
@@ -31,6 +32,11 @@ export interface LinksTable {
   signingSecretEnc: string | null;
   linkedAt: number | null;
   unlinkedAt: number | null;
+  /**
+   * 1 from the write before amojo's connect until the connect answered: the scope's hooks are accepted (amojo may
+   * send them at once) and delivered, but the panel does not show the link as linked, since its key was never shown.
+   */
+  pending: Generated<number>;
   createdAt: number;
   updatedAt: number;
 }

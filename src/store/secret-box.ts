@@ -35,8 +35,31 @@ export function parseEncryptionKey(base64: string): Buffer {
   return key;
 }
 
-export function createSecretBox(keyBase64: string): SecretBox {
-  const key = parseEncryptionKey(keyBase64);
+/**
+ * Seals with `keyBase64` (DATA_ENCRYPTION_KEY). With `previousKeyBase64` (DATA_ENCRYPTION_KEY_PREVIOUS) it also opens
+ * values sealed under the previous key, current key first, during a rotation: `npm run reseal` then moves every
+ * sealed value to the current key, after which the previous one can go. Values carry no key id, so a value under the
+ * previous key costs one failed decryption more to open.
+ */
+export function createSecretBox(keyBase64: string, previousKeyBase64?: string): SecretBox {
+  const current = createSingleKeyBox(parseEncryptionKey(keyBase64));
+  if (previousKeyBase64 === undefined) return current;
+  const previous = createSingleKeyBox(parseEncryptionKey(previousKeyBase64));
+  return {
+    seal: current.seal,
+    open(sealed, context) {
+      try {
+        return current.open(sealed, context);
+      } catch (error) {
+        // Only a failed authentication can mean "the other key"; a malformed value is malformed under both.
+        if (!(error instanceof SecretBoxError && error.code === 'tampered')) throw error;
+        return previous.open(sealed, context);
+      }
+    },
+  };
+}
+
+function createSingleKeyBox(key: Buffer): SecretBox {
   return {
     seal(plaintext, context = '') {
       const iv = randomBytes(IV_BYTES);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isStorableText } from '../contracts/storable-text';
 import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import { insertInboxEvents } from './inbox-repo';
 import { enqueueMany } from './outbox-repo';
@@ -24,6 +25,12 @@ export function writeIngressBatch(now: () => number = Date.now) {
       if (!firstIndex.has(row.event.dedupeKey)) firstIndex.set(row.event.dedupeKey, i);
     });
     const firsts = [...firstIndex.values()].map((i) => rows[i] as IngressRow);
+    // A key the database would change (U+FFFD for a lone surrogate) never comes back as inserted, so its hook would
+    // be answered "duplicate" and lost. The door refuses such ids; this fails the row loudly if one slips through.
+    // (Group commit then retries the batch row by row, so only that caller fails.)
+    const unstorable = firsts.find((row) => !isStorableText(row.event.dedupeKey));
+    if (unstorable)
+      throw new Error(`inbox dedupe key cannot be stored as written: ${JSON.stringify(unstorable.event.dedupeKey)}`);
     const inserted = await insertInboxEvents(
       trx,
       firsts.map((row) => row.event),

@@ -38,6 +38,14 @@ describe('signMediaLink / checkMediaLink', () => {
     expect(checkMediaLink({ ...link, key, nowMs: now })).toBe('ok');
   });
 
+  it('takes a link signed under the previous key during a rotation, and not without it', () => {
+    const link = signed();
+    const next = deriveMediaLinkKey(otherDataKey);
+    expect(checkMediaLink({ ...link, key: next, nowMs: now })).toBe('invalid');
+    expect(checkMediaLink({ ...link, key: next, previousKey: key, nowMs: now })).toBe('ok');
+    expect(checkMediaLink({ ...link, key: next, previousKey: next, nowMs: now })).toBe('invalid');
+  });
+
   it('keeps the link ok up to its expiry second', () => {
     const link = signed(now + 5000);
     expect(checkMediaLink({ ...link, key, nowMs: now + 5000 })).toBe('ok');

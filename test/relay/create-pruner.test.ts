@@ -10,6 +10,8 @@ import { describeEachDatabase } from '../store/helpers/test-databases';
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = 1_800_000_000_000;
+/** Nothing past RETENTION_DAYS in these tests (see prune-expired.test.ts for that). */
+const NONE_EXPIRED = { deadJobs: 0, messages: 0, conversations: 0, participants: 0 };
 
 describeEachDatabase('createPruner', (t) => {
   const hook = (dedupeKey: string, receivedAt: number) => ({
@@ -49,6 +51,7 @@ describeEachDatabase('createPruner', (t) => {
       inbox: 0,
       media: 3,
       tokens: 0,
+      ...NONE_EXPIRED,
     });
     expect(cutoffs).toEqual([NOW - 8 * DAY]);
   });
@@ -71,7 +74,7 @@ describeEachDatabase('createPruner', (t) => {
       await deliverJob(link.id, 'k-leased', 'leased'),
       await deliverJob(link.id, 'k-dead', 'dead'),
     ];
-    expect(await pruner().runOnce()).toEqual({ jobs: 1, inbox: 0, media: 0, tokens: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 1, inbox: 0, media: 0, tokens: 0, ...NONE_EXPIRED });
     expect(await jobExists(oldDone)).toBe(false);
     expect(await jobExists(recentDone)).toBe(true);
     for (const key of others) expect(await jobExists(key)).toBe(true);
@@ -93,11 +96,11 @@ describeEachDatabase('createPruner', (t) => {
     await deliverJob(link.id, 'h-leased', 'leased');
     await deliverJob(link.id, 'h-dead', 'dead');
 
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 2, media: 0, tokens: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 2, media: 0, tokens: 0, ...NONE_EXPIRED });
     expect(await hookExists('h-orphan')).toBe(false);
     expect(await hookExists('h-done')).toBe(false);
     for (const key of ['h-pending', 'h-leased', 'h-dead', 'h-recent']) expect(await hookExists(key)).toBe(true);
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 0, media: 0, tokens: 0 });
+    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: 0, media: 0, tokens: 0, ...NONE_EXPIRED });
   });
 
   it('pages through many old hooks, sparing needed ones on either side of a page boundary', async () => {
@@ -109,9 +112,23 @@ describeEachDatabase('createPruner', (t) => {
     );
     const spared = ['h-00000', 'h-00499', 'h-00500', 'h-01202'];
     for (const key of spared) await deliverJob(link.id, key, 'dead');
-    expect(await pruner().runOnce()).toEqual({ jobs: 0, inbox: keys.length - spared.length, media: 0, tokens: 0 });
+    expect(await pruner().runOnce()).toEqual({
+      jobs: 0,
+      inbox: keys.length - spared.length,
+      media: 0,
+      tokens: 0,
+      ...NONE_EXPIRED,
+    });
     const left = await t.db.selectFrom('inbox').select('dedupeKey').orderBy('dedupeKey').execute();
     expect(left.map((row) => row.dedupeKey)).toEqual(spared);
+  });
+
+  it('keeps no hook longer than RETENTION_DAYS when that is shorter than the hooks own 30 days', async () => {
+    await insertInboxEvents(t.db, [hook('h-9-days', NOW - 9 * DAY), hook('h-7-days', NOW - 7 * DAY)]);
+    const short = createPruner({ db: t.db, now: () => NOW, retentionMs: 8 * DAY });
+    expect(await short.runOnce()).toMatchObject({ inbox: 1 });
+    expect(await hookExists('h-9-days')).toBe(false);
+    expect(await hookExists('h-7-days')).toBe(true);
   });
 
   it('runs at start and on its interval until stopped', async () => {

@@ -1,33 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReplayArgs } from '../../src/cli/parse-replay-args';
 import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../src/store/open-database';
 import { claimDue, deadLetter, enqueue } from '../../src/store/outbox-repo';
+import { runCli } from '../cli/run-cli';
 import { seedLink } from '../store/helpers/seed-link';
 
-const CLI = fileURLToPath(new URL('../../src/cli/replay.ts', import.meta.url));
-
 function runReplay(args: string[], databaseUrl: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
+  return runCli('replay.ts', args, { DATABASE_URL: databaseUrl });
 }
 
 describe('parseReplayArgs', () => {

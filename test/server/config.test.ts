@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/server/config';
+import { ConfigError, isSandboxEnv, loadConfig, PRODUCTION_VARIABLES } from '../../src/server/config';
 
 const production = {
   PUBLIC_URL: 'https://channel.example.com/',
@@ -23,10 +23,70 @@ const problems = (env: Record<string, string | undefined>) => {
 };
 
 describe('loadConfig', () => {
-  it('defaults to sandbox mode with no channel secret', () => {
-    const config = loadConfig({});
-    expect(config).toMatchObject({ sandbox: true, port: 8080, databaseUrl: 'sqlite:./data/channel.db' });
-    expect(config.media).toEqual({ dir: './data/media', maxBytes: 50 * 1024 * 1024 });
+  it('starts the sandbox in a fresh environment: no production variable at all', () => {
+    const config = loadConfig({ PATH: '/usr/bin', HOME: '/root', PORT: '9090', MEDIA_MAX_BYTES: '1024' });
+    expect(config).toMatchObject({ sandbox: true, port: 9090, databaseUrl: 'sqlite:./data/channel.db' });
+    expect(loadConfig({}).media).toEqual({ dir: './data/media', maxBytes: 50 * 1024 * 1024 });
+    expect(isSandboxEnv({})).toBe(true);
+  });
+
+  it('starts the sandbox when SANDBOX=1, whatever production variables are set', () => {
+    expect(isSandboxEnv({ ...production, SANDBOX: '1' })).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db/prod', SANDBOX: '1' }).sandbox).toBe(true);
+  });
+
+  it('means production as soon as one production variable is present, even empty', () => {
+    for (const name of PRODUCTION_VARIABLES) {
+      expect(isSandboxEnv({ [name]: 'x' })).toBe(false);
+      expect(isSandboxEnv({ [name]: '' })).toBe(false);
+    }
+    expect(isSandboxEnv({ SANDBOX: '0' })).toBe(false);
+    expect(problems({ SANDBOX: '0' })).toContain('AMOJO_CHANNEL_SECRET is required outside sandbox mode');
+  });
+
+  it('stops on an empty channel secret beside a production database and key, naming it as empty', () => {
+    // The failed secret mount: everything else is there; once this started the sandbox against the real database.
+    const { AMOJO_CHANNEL_SECRET: _, ...rest } = production;
+    const env = { ...rest, DATABASE_URL: 'postgres://u:hunter2@db/prod', AMOJO_CHANNEL_SECRET: '' };
+    expect(isSandboxEnv(env)).toBe(false);
+    expect(problems(env)).toEqual(['AMOJO_CHANNEL_SECRET is empty; it is required outside sandbox mode']);
+    const message = (() => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('production mode because PUBLIC_URL, DATABASE_URL, AMOJO_CHANNEL_ID');
+    expect(message).toContain('set SANDBOX=1 for the offline sandbox');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses an empty DATABASE_URL in production instead of falling back to the default file', () => {
+    expect(problems({ ...production, DATABASE_URL: ' ' })).toEqual([
+      'DATABASE_URL is empty; set it, or leave it unset for sqlite:./data/channel.db',
+    ]);
+    expect(loadConfig(production).databaseUrl).toBe('sqlite:./data/channel.db');
+  });
+
+  it('lists everything missing when only a production database is set', () => {
+    expect(problems({ DATABASE_URL: 'postgres://u:p@db/prod' })).toEqual([
+      'PUBLIC_URL is required outside sandbox mode',
+      'AMOJO_CHANNEL_ID is required outside sandbox mode',
+      'AMOJO_CHANNEL_SECRET is required outside sandbox mode',
+      'AMOJO_BOT_ID is required outside sandbox mode',
+      'AMOCRM_CLIENT_ID is required outside sandbox mode',
+      'AMOCRM_CLIENT_SECRET is required outside sandbox mode',
+      'DATA_ENCRYPTION_KEY is required outside sandbox mode',
+    ]);
+  });
+
+  it('reads METRICS_TOKEN, refusing one too short to resist guessing', () => {
+    expect(loadConfig(production).metricsToken).toBeUndefined();
+    expect(loadConfig({ ...production, METRICS_TOKEN: 'a'.repeat(32) }).metricsToken).toBe('a'.repeat(32));
+    expect(problems({ ...production, METRICS_TOKEN: 'short' })).toEqual([
+      'METRICS_TOKEN must be at least 16 characters',
+    ]);
   });
 
   it('reads the media settings and refuses a size that is not a whole number of bytes', () => {
@@ -78,11 +138,13 @@ describe('loadConfig', () => {
   });
 
   it("refuses a DATABASE_URL the store could not open, in the store's words and without the password", () => {
-    expect(problems({ DATABASE_URL: 'mysql://x' })).toEqual(['DATABASE_URL must start with sqlite: or postgres://']);
-    expect(problems({ DATABASE_URL: 'sqlite:./x.db?synchronous=off' })).toEqual([
+    expect(problems({ ...production, DATABASE_URL: 'mysql://x' })).toEqual([
+      'DATABASE_URL must start with sqlite: or postgres://',
+    ]);
+    expect(problems({ ...production, DATABASE_URL: 'sqlite:./x.db?synchronous=off' })).toEqual([
       'DATABASE_URL synchronous must be full or normal',
     ]);
-    const schema = problems({ DATABASE_URL: 'postgres://u:hunter2@db/x?schema=Bad-Name' });
+    const schema = problems({ ...production, DATABASE_URL: 'postgres://u:hunter2@db/x?schema=Bad-Name' });
     expect(schema).toEqual(['DATABASE_URL schema must be a lowercase SQL identifier']);
     expect(schema.join('\n')).not.toContain('hunter2');
   });
@@ -94,8 +156,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...production, SANDBOX: '1', PUBLIC_URL: 'http://127.0.0.1:8080' }).sandbox).toBe(true);
   });
 
-  it('treats blank variables as unset', () => {
-    expect(loadConfig({ AMOJO_CHANNEL_SECRET: '  ', PORT: '' })).toMatchObject({ sandbox: true, port: 8080 });
+  it('treats blank variables as unset, but a blank production variable still means production', () => {
+    expect(loadConfig({ PORT: '', MEDIA_DIR: ' ' })).toMatchObject({ sandbox: true, port: 8080 });
+    expect(loadConfig({ ...production, AMOJO_CHANNEL_SECRET_PREVIOUS: ' ' }).channel.secrets).toHaveLength(1);
+    expect(problems({ AMOJO_CHANNEL_SECRET: '  ', PORT: '' })).toContain(
+      'AMOJO_CHANNEL_SECRET is empty; it is required outside sandbox mode',
+    );
   });
 
   it('reads AMOJO_TIME_WINDOW_SECONDS as a positive whole number, absent meaning no window', () => {

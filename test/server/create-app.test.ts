@@ -45,6 +45,33 @@ describe('createApp', () => {
     expect(notReady.status).toBe(503);
   });
 
+  it('serves /metrics to anyone when METRICS_TOKEN is unset (the sandbox)', async () => {
+    const { app } = build();
+    expect((await app.request('/metrics')).status).toBe(200);
+    expect((await app.request('/metrics', { headers: { Authorization: 'Bearer anything' } })).status).toBe(200);
+  });
+
+  it('wants the Bearer METRICS_TOKEN on /metrics when it is set, answering a coded 401 otherwise', async () => {
+    const token = 'metrics-token-0123456789';
+    const app = createApp({
+      logger: createLogger({ level: 'silent' }),
+      metrics: createMetrics(),
+      metricsToken: token,
+      readiness: async () => ({ ok: true, checks: {} }),
+    });
+    const ok = await app.request('/metrics', { headers: { Authorization: `Bearer ${token}` } });
+    expect([ok.status, await ok.text()]).toEqual([200, expect.stringContaining('amojo_hook_ack_seconds')]);
+    for (const authorization of [undefined, '', 'Bearer', `Bearer ${token}x`, `Bearer ${token.slice(1)}`, token]) {
+      const res = await app.request('/metrics', authorization === undefined ? {} : { headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+      expect((await res.json()).error.code).toBe('metrics_auth_invalid');
+    }
+    // the rest of the operations endpoints stay open: probes carry no token
+    expect((await app.request('/healthz')).status).toBe(200);
+    expect((await app.request('/readyz')).status).toBe(200);
+  });
+
   it('renders coded errors with their status, issues and Retry-After', async () => {
     const { app } = build();
     const busy = await app.request('/busy');

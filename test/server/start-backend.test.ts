@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,8 @@ import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../src/store/open-database';
 import { seedLink } from '../store/helpers/seed-link';
 import { CHANNEL_ID, hookFixture, SECRET } from './routes/amojo-webhook-harness';
+
+const METRICS_TOKEN = 'metrics-token-for-the-test';
 
 // The composition root itself, on a SQLite file: readiness as operators see it, and a stop that keeps its promises.
 describe('startBackend', () => {
@@ -38,8 +41,14 @@ describe('startBackend', () => {
       AMOCRM_CLIENT_ID: 'c0ffee00-0000-4000-8000-000000000001',
       AMOCRM_CLIENT_SECRET: 'integration-secret',
       PUBLIC_URL: 'http://127.0.0.1:1',
+      METRICS_TOKEN: METRICS_TOKEN,
     });
-    backend = await startBackend(config, { logger: createLogger({ level: 'silent' }), hostname: '127.0.0.1' });
+    backend = await startBackend(config, {
+      logger: createLogger({ level: 'silent' }),
+      hostname: '127.0.0.1',
+      // shortened so the test can watch the header timeout fire; the rest are the defaults
+      serverLimits: { headersTimeoutMs: 400, requestTimeoutMs: 5_000, checkIntervalMs: 50 },
+    });
   });
   afterEach(async () => {
     await backend?.close();
@@ -59,6 +68,27 @@ describe('startBackend', () => {
       headers: { 'Content-Type': 'application/json', 'X-Signature': signWebhook(Buffer.from(body), SECRET) },
       body,
     });
+
+  it('applies the server limits: a client trickling its headers is cut off with 408', async () => {
+    const { port } = new URL(backend?.url ?? '');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('guards /metrics with METRICS_TOKEN from the config, leaving the probes open', async () => {
+    expect((await fetch(`${backend?.url}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${backend?.url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(metrics.status).toBe(200);
+    expect((await fetch(`${backend?.url}/healthz`)).status).toBe(200);
+  });
 
   it('reports ready with the database and the relay worker up', async () => {
     const res = await fetch(`${backend?.url}/readyz`);

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import {
+  confirmLink,
   findLinkByAccountId,
   findLinkByAmojoId,
   findLinkByKeyHash,
@@ -36,7 +37,7 @@ describeEachDatabase('links repo', (t) => {
     for (const found of [
       await findLinkByAccountId(t.db, input.accountId),
       await findLinkByAmojoId(t.db, input.amojoId),
-      await findLinkByScopeId(t.db, input.scopeId),
+      await findLinkByScopeId(t.db, input.scopeId ?? ''),
       await findLinkByKeyHash(t.db, input.bridgeKeyHash),
     ]) {
       expect(found).toEqual(result.link);
@@ -76,7 +77,7 @@ describeEachDatabase('links repo', (t) => {
       unlinkedAt: T0 + 10,
       amojoId: input.amojoId,
     });
-    expect(await findLinkByScopeId(t.db, input.scopeId)).toBeUndefined();
+    expect(await findLinkByScopeId(t.db, input.scopeId ?? '')).toBeUndefined();
     expect(await findLinkByKeyHash(t.db, input.bridgeKeyHash)).toBeUndefined();
     expect(await unlinkAccount(t.db, input.accountId, T0 + 11)).toBeUndefined();
 
@@ -124,5 +125,47 @@ describeEachDatabase('links repo', (t) => {
       ),
     ).toBeUndefined();
     expect(await updateLinkSettings(t.db, 999, { title: 'x' }, T0)).toBeUndefined();
+  });
+
+  it('stores amojo ids in lower case and finds them in any case; another account in another case is refused', async () => {
+    const input = linkInput({ amojoId: 'AF9945FF-1490-4CAD-807D-945C15D88BEC' });
+    const result = await upsertLink(t.db, input, T0);
+    if (!result.ok) throw new Error('expected a link');
+    expect(result.link.amojoId).toBe('af9945ff-1490-4cad-807d-945c15d88bec');
+    expect((await findLinkByAmojoId(t.db, 'Af9945ff-1490-4cad-807d-945c15D88BEC'))?.id).toBe(result.link.id);
+    // The same account may send either case; another account may not take the id in any case.
+    expect(await upsertLink(t.db, { ...input, amojoId: input.amojoId.toLowerCase() }, T0 + 1)).toMatchObject({
+      ok: true,
+      created: false,
+    });
+    expect(await upsertLink(t.db, linkInput({ amojoId: 'af9945ff-1490-4CAD-807d-945c15d88bec' }), T0 + 2)).toEqual({
+      ok: false,
+      reason: 'amojo_id_taken',
+    });
+  });
+
+  it('keeps a pending link out of settings and rotation until it is confirmed, and finds it by scope', async () => {
+    const input = linkInput({ pending: true });
+    const result = await upsertLink(t.db, input, T0);
+    if (!result.ok) throw new Error('expected a link');
+    expect(result.link.pending).toBe(true);
+    // Hooks for its scope are accepted while amojo's connect is under way.
+    expect((await findLinkByScopeId(t.db, input.scopeId ?? ''))?.id).toBe(result.link.id);
+    expect(await updateLinkSettings(t.db, input.accountId, { title: 'x' }, T0 + 1)).toBeUndefined();
+    expect(
+      await rotateLinkCredentials(t.db, input.accountId, { bridgeKeyHash: 'h', signingSecretEnc: 's' }, T0 + 1),
+    ).toBeUndefined();
+
+    // Another caller's credentials (a second PUT, or an unlink) win over a stale confirmation.
+    const stale = { scopeId: 'scope-from-amojo', bridgeKeyHash: 'not-the-stored-hash' };
+    expect(await confirmLink(t.db, result.link.id, stale, T0 + 2)).toBeUndefined();
+    const confirmed = await confirmLink(
+      t.db,
+      result.link.id,
+      { scopeId: 'scope-from-amojo', bridgeKeyHash: input.bridgeKeyHash },
+      T0 + 3,
+    );
+    expect(confirmed).toMatchObject({ pending: false, scopeId: 'scope-from-amojo', linkedAt: T0 + 3 });
+    expect(await updateLinkSettings(t.db, input.accountId, { title: 'x' }, T0 + 4)).toMatchObject({ title: 'x' });
   });
 });

@@ -66,4 +66,20 @@ describe('secret box', () => {
       expect(String(error)).not.toContain(key);
     }
   });
+
+  it('opens values sealed under the previous key, current key first, and seals only under the current one', () => {
+    const previousKey = randomBytes(32).toString('base64');
+    const old = createSecretBox(previousKey).seal('secret', 'link:1');
+    const rotating = createSecretBox(key, previousKey);
+    expect(rotating.open(old, 'link:1')).toBe('secret');
+    const fresh = rotating.seal('secret', 'link:1');
+    expect(createSecretBox(key).open(fresh, 'link:1')).toBe('secret');
+    expect(codeOf(() => createSecretBox(previousKey).open(fresh, 'link:1'))).toBe('tampered');
+    // The context still binds under either key, and a third key opens nothing.
+    expect(codeOf(() => rotating.open(old, 'link:2'))).toBe('tampered');
+    expect(codeOf(() => rotating.open(createSecretBox(randomBytes(32).toString('base64')).seal('x'), ''))).toBe(
+      'tampered',
+    );
+    expect(codeOf(() => createSecretBox(key).open(old, 'link:1'))).toBe('tampered');
+  });
 });

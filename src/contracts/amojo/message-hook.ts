@@ -1,6 +1,8 @@
 import { z } from 'zod/mini';
 import { dropNulls } from './drop-nulls';
 import {
+  hookId,
+  hookText,
   looseContact,
   looseConversation,
   looseFileSize,
@@ -43,17 +45,19 @@ export const hookTemplate = z.looseObject({
   params: optional(z.array(z.looseObject({ key: z.string(), value: z.string() }))),
 });
 
+const optionalId = optional(hookText);
+
 const embeddedParticipant = z.looseObject({
-  id: optionalString,
-  ref_id: optionalString,
-  client_id: optionalString,
+  id: optionalId,
+  ref_id: optionalId,
+  client_id: optionalId,
   name: optionalString,
 });
 
 /** A quoted message inside a hook: `id` amojo's, `msgid` ours (when it came from us). Everything may be missing. */
 export const hookEmbeddedMessage = z.looseObject({
-  id: optionalString,
-  msgid: optionalString,
+  id: optionalId,
+  msgid: optionalId,
   type: optionalString,
   text: optionalString,
   media: optionalString,
@@ -77,7 +81,7 @@ export const hookPost = z.looseObject({ id: looseId });
  * be empty for media; several attachments arrive as several hooks sharing `media_group_id`.
  */
 export const hookMessageContent = z.looseObject({
-  id: z.string().check(z.minLength(1)),
+  id: hookId,
   type: z.string().check(z.minLength(1)),
   text: optionalString,
   tag: optionalString,
@@ -86,15 +90,15 @@ export const hookMessageContent = z.looseObject({
   file_name: optionalString,
   file_size: optional(looseFileSize),
   media_duration: optional(z.number()),
-  media_group_id: optionalString,
+  media_group_id: optionalId,
   markup: optional(hookMarkup),
   template: optional(hookTemplate),
   reply_to: optional(z.looseObject({ message: hookEmbeddedMessage })),
   forwards: optional(
     z.looseObject({
       messages: z.array(hookEmbeddedMessage),
-      conversation_ref_id: optionalString,
-      conversation_id: optionalString,
+      conversation_ref_id: optionalId,
+      conversation_id: optionalId,
     }),
   ),
   post: optional(hookPost),
@@ -114,7 +118,7 @@ export const messageHook = z.pipe(
     time: z.number(),
     message: z.looseObject({
       conversation: looseConversation,
-      source: optional(z.looseObject({ external_id: optionalString })),
+      source: optional(z.looseObject({ external_id: optionalId })),
       sender: looseParticipant,
       receiver: looseParticipant,
       timestamp: z.number(),

@@ -1,13 +1,13 @@
 import { z } from 'zod/mini';
 import { dropNulls } from './drop-nulls';
-import { looseConversation, looseParticipant } from './loose-fields';
+import { hookId, hookText, looseConversation, looseParticipant } from './loose-fields';
 
 const optional = z.exactOptional;
-const hookUser = z.looseObject({ id: z.string().check(z.minLength(1)) });
+const hookUser = z.looseObject({ id: hookId });
 
 const reactionMessage = z.looseObject({
-  id: z.string().check(z.minLength(1)),
-  client_id: optional(z.string()),
+  id: hookId,
+  client_id: optional(hookText),
   sender: optional(looseParticipant),
   receiver: optional(looseParticipant),
   timestamp: optional(z.number()),
@@ -20,12 +20,12 @@ const rawReactionHook = z
     time: z.number(),
     action: z.looseObject({
       reaction: z.looseObject({
-        msgid: optional(z.string().check(z.minLength(1))),
+        msgid: optional(hookId),
         message: optional(reactionMessage),
         user: optional(hookUser),
         conversation: looseConversation,
         type: z.enum(['react', 'unreact']),
-        emoji: optional(z.string()),
+        emoji: optional(hookText),
       }),
       user: optional(hookUser),
     }),

@@ -1,8 +1,8 @@
 import { z } from 'zod/mini';
 import { dropNulls } from './drop-nulls';
-import { looseConversation, looseId } from './loose-fields';
+import { hookId, looseConversation, looseId } from './loose-fields';
 
-const hookUser = z.looseObject({ id: z.string().check(z.minLength(1)) });
+const hookUser = z.looseObject({ id: hookId });
 
 const rawTypingHook = z
   .looseObject({

@@ -21,14 +21,20 @@ export interface AmojoWebhookDeps {
   /** Called after a new hook is on disk, e.g. to wake the relay worker of this process. */
   onAccepted?: (linkId: string) => void;
   now?: () => number;
-  /** Larger bodies get 413 (default 1 MiB; amojo hooks are a few KB). */
+  /** Larger bodies get 413 (default DEFAULT_HOOK_MAX_BODY_BYTES). */
   maxBodyBytes?: number;
   timeWindow?: HookTimeWindow;
   metrics?: Pick<Metrics, 'hookAckSeconds'>;
   logger?: Logger;
 }
 
-export const DEFAULT_HOOK_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * 256 KB, the most a hook body may be; each body is held in memory before its signature is checked. The largest
+ * documented hook is 1.8 KB (a list message, PHP-escaped), but the docs set no limit on text: this fits a message, its
+ * quote and a forward of 10,000 non-Latin characters each at six escaped bytes apiece, with a full list message. A
+ * refused hook is never resent, so the cap errs large (docs/decisions.md, "Hook bodies are capped").
+ */
+export const DEFAULT_HOOK_MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * `POST /amojo/webhook/:scopeId`, the channel's registered hook URL. Answers 200 only once the hook and its delivery

@@ -8,6 +8,8 @@ import { checkMediaLink, MEDIA_ID } from '../../media/media-link';
 export interface MediaRouteDeps {
   store: MediaStore;
   key: Buffer;
+  /** The link key of DATA_ENCRYPTION_KEY_PREVIOUS, during a rotation. */
+  previousKey?: Buffer | undefined;
   now?: () => number;
 }
 
@@ -21,7 +23,14 @@ export function mediaRoutes(deps: MediaRouteDeps): Hono {
   app.get('/media/:id', async (c) => {
     const id = c.req.param('id');
     const check = MEDIA_ID.test(id)
-      ? checkMediaLink({ id, expires: c.req.query('expires'), sig: c.req.query('sig'), key: deps.key, nowMs: now() })
+      ? checkMediaLink({
+          id,
+          expires: c.req.query('expires'),
+          sig: c.req.query('sig'),
+          key: deps.key,
+          previousKey: deps.previousKey,
+          nowMs: now(),
+        })
       : 'invalid';
     if (check === 'invalid') throw new AppError('media_link_invalid', 'The media link is not one this server signed.');
     if (check === 'expired') throw new AppError('media_link_expired', 'The media link has expired.');

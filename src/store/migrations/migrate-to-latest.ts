@@ -3,11 +3,17 @@ import { dialectOf } from '../dialect-of';
 import { isUniqueViolation } from '../is-unique-violation';
 import type { Database } from '../schema';
 import { initialSchema } from './initial-schema';
+import { lowerCaseAmojoIds } from './lower-case-amojo-ids';
+import { pendingLinks } from './pending-links';
+import { retentionIndexes } from './retention-indexes';
 
 // Listed in code rather than read from a folder so the same build works under tsx, bundled, or anywhere else.
 // Names sort in the order they must run.
 const migrations: Record<string, Migration> = {
   '0001_initial_schema': initialSchema,
+  '0002_lower_case_amojo_ids': lowerCaseAmojoIds,
+  '0003_pending_links': pendingLinks,
+  '0004_retention_indexes': retentionIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -187,7 +187,7 @@ describe('widget link routes', () => {
     expectError(await h.call('POST', `${LINK}/test`, { body: {} }), 404, 'not_linked');
     await h.link();
     await h.call('DELETE', LINK);
-    expectError(await h.call('POST', `${LINK}/rotate`), 404, 'not_linked');
+    expectError(await h.call('POST', `${LINK}/rotate`, { body: {} }), 404, 'not_linked');
   });
 
   it('never shows or changes one account’s link to another account', async () => {
@@ -210,6 +210,15 @@ describe('widget link routes', () => {
     expect((await h.call('GET', LINK)).json).toEqual(a.status);
   });
 
+  it('compares amojo ids in lower case: the same id in upper case is the same link, and still taken for others', async () => {
+    expect((await h.link(ACCOUNT_A, { amojo_id: ACCOUNT_A.amojoId.toUpperCase() })).status).toBe(201);
+    const again = await h.link(ACCOUNT_A, { amojo_id: ACCOUNT_A.amojoId });
+    expect(again.status).toBe(200);
+    expect(parse(linkPutResponseSchema, again.json).status.amojo_id).toBe(ACCOUNT_A.amojoId);
+    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId.toUpperCase() }), 409, 'amojo_id_taken');
+    expect(h.emulator.listConnections().map((c) => c.accountId)).toEqual([ACCOUNT_A.amojoId]);
+  });
+
   it('keeps an amojo id bound to its account even after that account unlinked', async () => {
     await h.link(ACCOUNT_A);
     await h.call('DELETE', LINK);
@@ -224,14 +233,19 @@ describe('widget link routes', () => {
     expect(h.emulator.listConnections().map((c) => c.accountId)).toEqual([ACCOUNT_A.amojoId]);
   });
 
-  it('maps amojo 503 to channel_unavailable with Retry-After and stores nothing', async () => {
+  it('maps amojo 503 to channel_unavailable with Retry-After and leaves only a pending link, shown as unlinked', async () => {
     h.emulator.misbehave({ status: 503, retryAfter: 42, count: 1 });
     const result = await h.link();
     expectError(result, 503, 'channel_unavailable');
     expect(result.headers.get('retry-after')).toBe('42');
-    expect(await findLinkByAccountId(h.db, ACCOUNT_A.accountId)).toBeUndefined();
-    // The next attempt goes through: the failure was not cached anywhere.
-    expect((await h.link()).status).toBe(201);
+    // Written before the connect, so hooks amojo sends at once are accepted; never shown, since its key never was.
+    expect(await findLinkByAccountId(h.db, ACCOUNT_A.accountId)).toMatchObject({ pending: true });
+    expect(parse(linkStatusSchema, (await h.call('GET', LINK)).json)).toMatchObject({ state: 'unlinked' });
+    expectError(await h.call('POST', `${LINK}/rotate`, { body: {} }), 404, 'not_linked');
+    // The next attempt goes through and issues credentials: the failure was not cached anywhere.
+    const retried = parse(linkPutResponseSchema, (await h.link()).json);
+    expect(retried.created).toBe(true);
+    expect(await findLinkByAccountId(h.db, ACCOUNT_A.accountId)).toMatchObject({ pending: false });
   });
 
   it('gives channel_unavailable a default Retry-After when amojo sent none', async () => {
@@ -247,7 +261,8 @@ describe('widget link routes', () => {
     expectError(result, 502, 'channel_rejected');
     expect(result.headers.get('retry-after')).toBeNull();
     expect(h.emulator.listConnections()).toEqual([]);
-    expect(await findLinkByAccountId(h.db, ACCOUNT_A.accountId)).toBeUndefined();
+    expect(await findLinkByAccountId(h.db, ACCOUNT_A.accountId)).toMatchObject({ pending: true });
+    expect(parse(linkStatusSchema, (await h.call('GET', LINK)).json)).toMatchObject({ state: 'unlinked' });
   });
 
   it('maps an unknown channel (amojo 404) to channel_rejected', async () => {

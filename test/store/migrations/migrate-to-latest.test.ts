@@ -49,7 +49,12 @@ describeEachDatabase('migrateToLatest', (t) => {
       const children = await Promise.all([runChild('migrate-child.ts', [url]), runChild('migrate-child.ts', [url])]);
       for (const child of children) expect(child.stderr).toBe('');
       const applied = children.flatMap((child) => JSON.parse(child.stdout) as string[]);
-      expect(applied).toEqual(['0001_initial_schema']);
+      expect(applied).toEqual([
+        '0001_initial_schema',
+        '0002_lower_case_amojo_ids',
+        '0003_pending_links',
+        '0004_retention_indexes',
+      ]);
       const check = openDatabase(url);
       try {
         expect(await migrateToLatest(check.db, { schema: check.schema })).toEqual([]);

@@ -7,6 +7,10 @@ import type { ScopeLookup } from './create-scope-lookup';
 import { type AcceptedHook, hookChatId, hookDedupeKey } from './hook-dedupe-key';
 import { type HookTimeWindow, hookTimeIssue } from './hook-time-issue';
 
+// fatal: malformed bytes are refused, not replaced. ignoreBOM keeps a BOM in the text (JSON.parse then refuses it),
+// so the stored payload is exactly the bytes that were signed.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export interface AcceptHookDeps {
   channelId: string;
   /** Current secret first, then the previous one during a rotation. */
@@ -43,7 +47,15 @@ export async function acceptAmojoHook(deps: AcceptHookDeps, input: HookInput): P
   const link = input.scopeId.startsWith(`${deps.channelId}_`) ? await deps.lookupScope(input.scopeId) : undefined;
   if (!link) throw new AppError('unknown_scope', 'The scope in the URL is not linked to this channel.');
 
-  const text = Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength).toString('utf8');
+  let text: string;
+  try {
+    text = strictUtf8.decode(input.body);
+  } catch {
+    // A lossy decode turns every bad sequence into U+FFFD, so two different ids could become one stored id.
+    throw new AppError('invalid_request', 'The body is not valid UTF-8.', {
+      issues: [{ path: '', message: 'invalid UTF-8' }],
+    });
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -62,7 +74,8 @@ export async function acceptAmojoHook(deps: AcceptHookDeps, input: HookInput): P
       issues: [{ path: '', message: 'v1 hook format is unsupported' }],
     });
   }
-  if (webhook.hook.account_id !== link.amojoId) {
+  // amojo ids are stored in lower case; amojo itself may write one in either case
+  if (webhook.hook.account_id.toLowerCase() !== link.amojoId.toLowerCase()) {
     throw new AppError('scope_mismatch', 'account_id does not belong to the scope in the URL.');
   }
   const timeIssue = hookTimeIssue(webhook.hook.time, deps.now(), deps.timeWindow);

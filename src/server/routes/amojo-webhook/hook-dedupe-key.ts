@@ -3,9 +3,19 @@ import type { AmojoWebhook } from '../../../contracts/amojo';
 export type AcceptedHook = Exclude<AmojoWebhook, { kind: 'invalid' } | { kind: 'v1' }>;
 
 /**
+ * Key parts joined so that different parts can never give one key: each part is percent-encoded, so the `:`
+ * between them appears in no part (`a:b` + `c` and `a` + `b:c` stay apart). Plain ids (UUIDs, digits) encode to
+ * themselves, so their keys are what they were before the encoding.
+ */
+function joinParts(parts: readonly (string | number)[]): string {
+  return parts.map((part) => encodeURIComponent(String(part))).join(':');
+}
+
+/**
  * The inbox key that makes a redelivered hook harmless: amojo's message id for messages, and for typing and
  * reactions (which have no id) the tuple that tells one action from the next. A reaction keeps `time` in its key,
  * so the same emoji set again after being taken back is a new action, while a byte-identical redelivery is not.
+ * A message key has one free part, last after our own link id, so it needs no encoding and keeps its old form.
  */
 export function hookDedupeKey(linkId: string, webhook: AcceptedHook): string {
   switch (webhook.kind) {
@@ -14,12 +24,12 @@ export function hookDedupeKey(linkId: string, webhook: AcceptedHook): string {
       return `m:${linkId}:${webhook.hook.message.message.id}`;
     case 'typing': {
       const { typing } = webhook.hook.action;
-      return `t:${linkId}:${typing.conversation.id}:${typing.user.id}:${typing.expired_at}`;
+      return `t:${joinParts([linkId, typing.conversation.id, typing.user.id, typing.expired_at])}`;
     }
     case 'reaction': {
       const { reaction } = webhook.hook.action;
-      const what = `${reaction.message.id}:${reaction.user.id}:${reaction.type}:${reaction.emoji ?? ''}`;
-      return `r:${linkId}:${what}:${webhook.hook.time}`;
+      const what = [reaction.message.id, reaction.user.id, reaction.type, reaction.emoji ?? ''];
+      return `r:${joinParts([linkId, ...what, webhook.hook.time])}`;
     }
   }
 }

@@ -1,18 +1,19 @@
-import { isNonPublicHost } from '../../../egress/is-non-public-host';
+import { type EgressPolicy, egressRefusal } from '../../../egress/egress-policy';
 import { AppError } from '../../../http/app-error';
 
 /**
- * The webhook URL policy (422 webhook_url_not_allowed). Everywhere: no user or password in the URL, since it is
- * shown back in the panel and logged as a link setting. Outside the sandbox: https only, and no loopback, private
- * or link-local address, so the backend cannot be aimed at its own network. The sandbox's demo messenger runs on
- * 127.0.0.1 over plain http, so the sandbox allows both.
+ * The webhook URL policy at save time (422 webhook_url_not_allowed): the egress policy's scheme and IP-literal
+ * checks (https outside the sandbox; no loopback, private or link-local address unless EGRESS_ALLOW opens it), and
+ * no user or password, since the URL is shown back in the panel and logged. Names are not resolved here: what a
+ * name points to can change after the save, so the egress guard checks it on every connection.
  */
-export function checkWebhookUrl(value: string, options: { sandbox: boolean }): void {
+export function checkWebhookUrl(value: string, policy: EgressPolicy): void {
   const url = new URL(value);
   if (url.username || url.password) refuse('must not contain a user name or password');
-  if (options.sandbox) return;
-  if (url.protocol !== 'https:') refuse('must use https');
-  if (isNonPublicHost(url.hostname)) refuse('must not point to a loopback, private or link-local address');
+  const refusal = egressRefusal(url, policy);
+  if (refusal === undefined) return;
+  if (!policy.protocols.includes(url.protocol as 'http:')) refuse('must use https');
+  refuse('must not point to a loopback, private or link-local address');
 }
 
 function refuse(message: string): never {

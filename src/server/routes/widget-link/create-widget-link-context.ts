@@ -2,6 +2,10 @@ import { randomBytes as cryptoRandomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AmojoRegion } from '../../../amojo/amojo-hosts';
 import type { AmojoClient } from '../../../amojo/create-amojo-client';
+import { createEgressFetch } from '../../../egress/create-egress-fetch';
+import type { EgressPolicy } from '../../../egress/egress-policy';
+import { egressPolicies } from '../../../egress/egress-settings';
+import type { FetchLike } from '../../../egress/fetch-like';
 import type { Logger } from '../../../observability/create-logger';
 import type { Database } from '../../../store/schema';
 import type { SecretBox } from '../../../store/secret-box';
@@ -12,15 +16,18 @@ import { createTestThrottle, type TestThrottle } from './create-test-throttle';
 /** What `widgetLinkRoutes` needs; the optional members default to the real clock, fetch and crypto. */
 export interface WidgetLinkDeps {
   db: Kysely<Database>;
-  config: Pick<Config, 'sandbox' | 'publicUrl' | 'amocrm'>;
+  /** `channel.id` names the scope amojo's connect will answer, so the link can be written before it (put-link.ts). */
+  config: Pick<Config, 'sandbox' | 'publicUrl' | 'amocrm'> & { channel?: Pick<Config['channel'], 'id'> };
   logger: Logger;
   /** The amojo client of a region (`amojoBaseUrl(region, config.amojoBaseUrl)` with the channel id and secret). */
   amojoFor: (region: AmojoRegion) => Pick<AmojoClient, 'connect' | 'disconnect'>;
   /** Seals the signing secret at rest (DATA_ENCRYPTION_KEY). */
   secretBox: SecretBox;
   now?: () => Date;
-  /** Used only for the test event sent to the messenger's webhook URL. */
-  fetch?: typeof fetch;
+  /** Where webhook URLs may point (default: https to public addresses, plus http in the sandbox). */
+  egress?: EgressPolicy;
+  /** Used only for the test event sent to the messenger's webhook URL (default: guarded by `egress`). */
+  fetch?: FetchLike;
   randomBytes?: (size: number) => Uint8Array;
   newId?: () => string;
   limits?: Partial<WidgetLinkLimits>;
@@ -53,8 +60,10 @@ export interface WidgetLinkContext {
   amojoFor: WidgetLinkDeps['amojoFor'];
   secretBox: SecretBox;
   sandbox: boolean;
+  channelId: string | undefined;
   now: () => Date;
-  fetch: typeof fetch;
+  egress: EgressPolicy;
+  fetch: FetchLike;
   randomBytes: (size: number) => Uint8Array;
   newId: () => string;
   limits: WidgetLinkLimits;
@@ -73,14 +82,17 @@ export function createWidgetLinkContext(deps: WidgetLinkDeps): WidgetLinkContext
   }
   const limits = { ...DEFAULT_WIDGET_LINK_LIMITS, ...deps.limits };
   const now = deps.now ?? (() => new Date());
+  const egress = deps.egress ?? egressPolicies({ allow: [], mediaHosts: [] }, deps.config.sandbox).webhooks;
   return {
     db: deps.db,
     logger: deps.logger,
     amojoFor: deps.amojoFor,
     secretBox: deps.secretBox,
     sandbox: deps.config.sandbox,
+    channelId: deps.config.channel?.id,
     now,
-    fetch: deps.fetch ?? globalThis.fetch,
+    egress,
+    fetch: deps.fetch ?? createEgressFetch(egress),
     randomBytes: deps.randomBytes ?? cryptoRandomBytes,
     newId: deps.newId ?? randomUUID,
     limits,

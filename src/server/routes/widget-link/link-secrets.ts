@@ -1,3 +1,4 @@
+import { linkSecretContext } from '../../../store/link-secret-context';
 import type { SecretBox } from '../../../store/secret-box';
 
 /** What `links.signing_secret_enc` holds once opened. */
@@ -10,7 +11,7 @@ export interface LinkSecrets {
 
 // The schema has no column for the key hint, so it travels sealed beside the signing secret. Sealing binds the
 // value to its account (the AAD), so a sealed value copied onto another link fails to open there.
-const contextOf = (accountId: number) => `link:${accountId}`;
+const contextOf = linkSecretContext;
 
 export function sealLinkSecrets(box: SecretBox, accountId: number, secrets: LinkSecrets): string {
   return box.seal(JSON.stringify({ s: secrets.signingSecret, h: secrets.apiKeyHint }), contextOf(accountId));

@@ -10,9 +10,18 @@ export function unlinkedStatusOf(identity: Account): UnlinkedStatus {
   return { state: 'unlinked', account: { id: identity.accountId, subdomain: identity.subdomain } };
 }
 
-/** The status the widget shows; the account comes from the verified token, never from the stored row. */
+/**
+ * The status the widget shows; the account comes from the verified token, never from the stored row. A pending link
+ * (its connect has not answered, or failed) shows as unlinked: the admin never saw its key.
+ */
 export function linkStatusOf(box: SecretBox, link: Link | undefined, identity: Account): LinkedStatus | UnlinkedStatus {
-  if (link === undefined || link.scopeId === null || link.webhookUrl === null || link.signingSecretEnc === null) {
+  if (
+    link === undefined ||
+    link.pending ||
+    link.scopeId === null ||
+    link.webhookUrl === null ||
+    link.signingSecretEnc === null
+  ) {
     return unlinkedStatusOf(identity);
   }
   return {

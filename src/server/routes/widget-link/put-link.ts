@@ -1,9 +1,17 @@
 import type { LinkPutRequest, LinkPutResponse } from '../../../contracts/link';
-import { findLinkByAccountId, findLinkByAmojoId, updateLinkSettings, upsertLink } from '../../../store/links-repo';
+import {
+  confirmLink,
+  findLinkByAccountId,
+  findLinkByAmojoId,
+  updateLinkSettings,
+  upsertLink,
+} from '../../../store/links-repo';
+import { normalizeAmojoId } from '../../../store/normalize-amojo-id';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { checkWebhookUrl } from './check-webhook-url';
 import { connectAccount } from './connect-account';
 import type { WidgetLinkContext } from './create-widget-link-context';
+import { expectedScopeId } from './expected-scope-id';
 import { issueLinkCredentials } from './issue-link-credentials';
 import { linkErrors } from './link-errors';
 import { linkedStatusOf } from './link-status-of';
@@ -17,36 +25,42 @@ export interface PutLinkResult {
  * PUT /api/widget/link. The account is the token's; the body only names the amojo id to bind it to. The server
  * cannot prove that amojo id belongs to the account (that needs the account's OAuth grant), so it enforces what it
  * can see: an amojo id bound to another account is never rebound (409 amojo_id_taken), and an account already bound
- * to one amojo id cannot switch to another (403 amojo_id_mismatch). Both are checked before amojo is called.
+ * to one amojo id cannot switch to another (403 amojo_id_mismatch). Both are checked before amojo is called. amojo
+ * ids are compared in lower case (the page may show either).
  */
 export async function putLink(
   ctx: WidgetLinkContext,
   identity: OneTimeTokenIdentity,
-  body: LinkPutRequest,
+  request: LinkPutRequest,
 ): Promise<PutLinkResult> {
-  checkWebhookUrl(body.webhook_url, { sandbox: ctx.sandbox });
+  const body = { ...request, amojo_id: normalizeAmojoId(request.amojo_id) };
+  checkWebhookUrl(body.webhook_url, ctx.egress);
   const owner = await findLinkByAmojoId(ctx.db, body.amojo_id);
   if (owner && owner.accountId !== identity.accountId) throw linkErrors.amojoIdTaken();
   const existing = owner ?? (await findLinkByAccountId(ctx.db, identity.accountId));
   if (existing && existing.amojoId !== body.amojo_id) throw linkErrors.amojoIdMismatch();
 
-  const scopeId = await connectAccount(ctx, identity, body);
-  const now = ctx.now().getTime();
-
-  if (existing?.scopeId === scopeId && existing.bridgeKeyHash !== null) {
-    const updated = await updateLinkSettings(
-      ctx.db,
-      identity.accountId,
-      { title: body.title, webhookUrl: body.webhook_url, timeWindowDisabled: body.time_window_disabled },
-      now,
-    );
-    // undefined only if an unlink won a race since the read above; the link is then made afresh below.
-    if (updated)
-      return { httpStatus: 200, body: { created: false, status: linkedStatusOf(ctx.secretBox, updated, identity) } };
+  if (existing?.scopeId && existing.bridgeKeyHash !== null && !existing.pending) {
+    // A live link: its scope is known, so hooks are accepted while amojo reconnects it.
+    const scopeId = await connectAccount(ctx, identity, body);
+    if (existing.scopeId === scopeId) {
+      const updated = await updateLinkSettings(
+        ctx.db,
+        identity.accountId,
+        { title: body.title, webhookUrl: body.webhook_url, timeWindowDisabled: body.time_window_disabled },
+        ctx.now().getTime(),
+      );
+      // undefined only if an unlink won a race since the read above; the link is then made afresh below.
+      if (updated)
+        return { httpStatus: 200, body: { created: false, status: linkedStatusOf(ctx.secretBox, updated, identity) } };
+    }
   }
 
-  // A first link, a re-link after unlinking or reinstalling, or (never seen in practice) a scope id amojo changed:
-  // all get new credentials, shown once.
+  // A first link, a re-link after unlinking or reinstalling, a link whose connect failed before, or (never seen in
+  // practice) a scope id amojo changed: all get new credentials, shown once. The row is written, pending, before
+  // amojo's connect, with the scope amojo is expected to answer: amojo may send hooks for the scope at once, and a
+  // hook refused as an unknown scope is never resent. A failed connect leaves it pending, which the panel shows as
+  // unlinked, and the next Save issues credentials again.
   const issued = issueLinkCredentials(ctx.randomBytes, ctx.secretBox, identity.accountId);
   const result = await upsertLink(
     ctx.db,
@@ -55,25 +69,34 @@ export async function putLink(
       subdomain: identity.subdomain,
       region: identity.region,
       amojoId: body.amojo_id,
-      scopeId,
+      scopeId: expectedScopeId(ctx.channelId, body.amojo_id) ?? existing?.scopeId ?? null,
       title: body.title,
       timeWindowDisabled: body.time_window_disabled,
       webhookUrl: body.webhook_url,
       bridgeKeyHash: issued.bridgeKeyHash,
       signingSecretEnc: issued.signingSecretEnc,
+      pending: true,
     },
-    now,
+    ctx.now().getTime(),
     ctx.newId,
   );
-  // A concurrent link of the same amojo id by another account won the race. amojo was connected meanwhile, but the
-  // connection is the same scope the winner uses, so it is left alone rather than disconnected under the winner.
+  // A concurrent link of the same amojo id by another account won the race; amojo was not called.
   if (!result.ok) throw result.reason === 'amojo_id_taken' ? linkErrors.amojoIdTaken() : linkErrors.amojoIdMismatch();
-  ctx.logger.info({ accountId: identity.accountId, linkId: result.link.id }, 'account linked');
+  const scopeId = await connectAccount(ctx, identity, body);
+  const confirmed = await confirmLink(
+    ctx.db,
+    result.link.id,
+    { scopeId, bridgeKeyHash: issued.bridgeKeyHash },
+    ctx.now().getTime(),
+  );
+  // An unlink or another PUT replaced these credentials while amojo was connecting; theirs stand.
+  if (!confirmed) throw linkErrors.notLinked();
+  ctx.logger.info({ accountId: identity.accountId, linkId: confirmed.id }, 'account linked');
   return {
     httpStatus: 201,
     body: {
       created: true,
-      status: linkedStatusOf(ctx.secretBox, result.link, identity),
+      status: linkedStatusOf(ctx.secretBox, confirmed, identity),
       credentials: issued.credentials,
     },
   };

@@ -1,9 +1,11 @@
 import { signBridgeDelivery } from '../../../bridge/sign-bridge-delivery';
 import type { BridgeTestEvent } from '../../../contracts/bridge';
 import type { LinkTestResponse } from '../../../contracts/link';
+import { EgressRefusedError } from '../../../egress/egress-refused-error';
+import type { FetchLike } from '../../../egress/fetch-like';
 
 export interface TestEventInput {
-  fetch: typeof fetch;
+  fetch: FetchLike;
   url: string;
   signingSecret: string;
   eventId: string;
@@ -17,6 +19,8 @@ export const BRIDGE_EVENT_ID_HEADER = 'X-Channel-Event-Id';
 /**
  * Posts one signed `test` event to the messenger's webhook URL and reports what happened there. Redirects are not
  * followed (a 3xx is an http_error), so a webhook cannot bounce the backend to an address the URL policy refused.
+ * A request the egress guard refused rejects with EgressRefusedError instead of a result: an outcome would carry a
+ * duration and an "unreachable", which is what a port scan reads (test-link.ts answers 422 without either).
  */
 export async function sendTestEvent(input: TestEventInput): Promise<LinkTestResponse> {
   const event: BridgeTestEvent = {
@@ -48,11 +52,12 @@ export async function sendTestEvent(input: TestEventInput): Promise<LinkTestResp
       redirect: 'manual',
       signal,
     });
-    // The answer's body is of no interest; dropping it frees the connection.
-    await response.body?.cancel().catch(() => {});
+    // The answer's body is of no interest; reading it (capped by the transport) frees the connection.
+    await response.text().catch(() => {});
     const status = response.status >= 100 && response.status <= 599 ? response.status : null;
     return result(response.status >= 200 && response.status < 300 ? 'delivered' : 'http_error', status);
-  } catch {
+  } catch (error) {
+    if (error instanceof EgressRefusedError) throw error;
     return result(signal.aborted ? 'timeout' : 'unreachable', null);
   }
 }

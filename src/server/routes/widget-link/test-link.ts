@@ -1,4 +1,5 @@
 import type { LinkTestResponse } from '../../../contracts/link';
+import { EgressRefusedError } from '../../../egress/egress-refused-error';
 import { AppError } from '../../../http/app-error';
 import { findLinkByAccountId } from '../../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
@@ -10,7 +11,9 @@ import { sendTestEvent } from './send-test-event';
 /** POST /api/widget/link/test: one signed test event to the webhook URL, throttled per account. */
 export async function testLink(ctx: WidgetLinkContext, identity: OneTimeTokenIdentity): Promise<LinkTestResponse> {
   const link = await findLinkByAccountId(ctx.db, identity.accountId);
-  if (!link?.scopeId || link.webhookUrl === null || link.signingSecretEnc === null) throw linkErrors.notLinked();
+  if (!link?.scopeId || link.pending || link.webhookUrl === null || link.signingSecretEnc === null) {
+    throw linkErrors.notLinked();
+  }
   const waitMs = ctx.testThrottle.take(identity.accountId);
   if (waitMs > 0) {
     throw new AppError('rate_limited', 'Too many test events; wait a little before the next one.', {
@@ -28,6 +31,13 @@ export async function testLink(ctx: WidgetLinkContext, identity: OneTimeTokenIde
     eventId: `test_${ctx.newId()}`,
     now: ctx.now(),
     timeoutMs: ctx.limits.testTimeoutMs,
+  }).catch((error: unknown) => {
+    // No status, no duration: which names and ports answer behind the policy is not the admin's to learn.
+    if (!(error instanceof EgressRefusedError)) throw error;
+    const message = 'was refused by the egress policy';
+    throw new AppError('webhook_url_not_allowed', `The webhook URL ${message}.`, {
+      issues: [{ path: 'webhook_url', message }],
+    });
   });
   ctx.logger.info({ accountId: identity.accountId, eventId: result.event_id, outcome: result.outcome }, 'test event');
   return result;

@@ -1,11 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { egressPolicies, parseEgressSettings } from '../../../../src/egress/egress-settings';
 import { AppError } from '../../../../src/http/app-error';
 import { checkWebhookUrl } from '../../../../src/server/routes/widget-link/check-webhook-url';
 import { type Harness, startHarness } from './harness';
 
-function refusal(url: string, sandbox: boolean): string | null {
+// The sandbox opens loopback through its allow list (sandbox-env.ts), as a deployment opens a range with EGRESS_ALLOW.
+const policies = {
+  production: egressPolicies(parseEgressSettings(), false).webhooks,
+  sandbox: egressPolicies(parseEgressSettings('127.0.0.0/8,::1/128'), true).webhooks,
+  privateNet: egressPolicies(parseEgressSettings('10.20.0.0/16'), false).webhooks,
+};
+
+function refusal(url: string, sandbox: boolean | 'privateNet'): string | null {
   try {
-    checkWebhookUrl(url, { sandbox });
+    checkWebhookUrl(url, policies[sandbox === 'privateNet' ? sandbox : sandbox ? 'sandbox' : 'production']);
     return null;
   } catch (error) {
     if (error instanceof AppError && error.code === 'webhook_url_not_allowed') return error.issues?.[0]?.message ?? '';
@@ -42,6 +50,10 @@ describe('checkWebhookUrl', () => {
     ['https://[::ffff:127.0.0.1]/hook', 'loopback'],
     ['https://[fd00::1]/hook', 'private'],
     ['https://[fe80::1]/hook', 'link-local'],
+    ['https://[::a9fe:a9fe]/latest', 'link-local'],
+    ['https://[2002:a00:5::1]/hook', 'private'],
+    ['https://[64:ff9b:1::a00:5]/hook', 'private'],
+    ['https://[64:ff9b::a9fe:a9fe]/latest', 'private'],
   ])('refuses %s in production', (url, word) => {
     expect(refusal(url, false)).toContain(word);
   });
@@ -50,6 +62,14 @@ describe('checkWebhookUrl', () => {
     expect(refusal('http://127.0.0.1:4000/hook', true)).toBeNull();
     expect(refusal('http://localhost:4000/hook', true)).toBeNull();
     expect(refusal('http://u:p@127.0.0.1:4000/hook', true)).toContain('password');
+    expect(refusal('http://10.0.0.5/hook', true)).toContain('private');
+  });
+
+  it('lets EGRESS_ALLOW open one range and nothing beside it', () => {
+    expect(refusal('https://10.20.3.4/hook', 'privateNet')).toBeNull();
+    expect(refusal('https://[::ffff:10.20.3.4]/hook', 'privateNet')).toBeNull();
+    expect(refusal('https://10.21.0.1/hook', 'privateNet')).toContain('private');
+    expect(refusal('http://10.20.3.4/hook', 'privateNet')).toContain('https');
   });
 });
 

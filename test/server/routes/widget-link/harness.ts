@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { createAmojoClient } from '../../../../src/amojo/create-amojo-client';
+import { egressPolicies, parseEgressSettings } from '../../../../src/egress/egress-settings';
 import { createLogger } from '../../../../src/observability/create-logger';
 import {
   type RunningAmojoEmulator,
@@ -113,6 +114,8 @@ export async function startHarness(options: { sandbox?: boolean; deps?: Partial<
     },
     secretBox,
     now,
+    // As the sandbox does (sandbox-env.ts): its receivers live on loopback, opened by the allow list.
+    ...(options.sandbox ? { egress: egressPolicies(parseEgressSettings('127.0.0.0/8'), true).webhooks } : {}),
     ...options.deps,
   };
   const app: Hono = widgetLinkRoutes(deps);
