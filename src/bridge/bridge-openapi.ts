@@ -14,6 +14,7 @@ import {
   bridgeReceiptRequest,
   bridgeTypingRequest,
 } from '../contracts/bridge';
+import { defaultBridgeLimits } from './bridge-deps';
 
 type JsonObject = Record<string, unknown>;
 
@@ -36,6 +37,16 @@ const errors = {
   '409': { description: 'idempotency_conflict: the id was used before with a different body.', ...json('BridgeError') },
   '413': { description: 'payload_too_large (256 KB; 2 MB for history imports).', ...json('BridgeError') },
   '415': { description: 'unsupported_media_type: send Content-Type: application/json.', ...json('BridgeError') },
+  '429': {
+    description:
+      `rate_limited: more than ${defaultBridgeLimits.requestsPerSecond} requests of this API key (all endpoints ` +
+      'together) within one second, counted across every instance (the default). Wait Retry-After seconds, then ' +
+      'retry with the same body.',
+    headers: {
+      'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer', minimum: 0 } },
+    },
+    ...json('BridgeError'),
+  },
 };
 
 function write(summary: string, body: string, description: string): JsonObject {
@@ -92,6 +103,7 @@ export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; comp
             '200': { description: 'The link.', headers: responseSignatureHeaders, ...json('BridgeMe') },
             '401': errors['401'],
             '404': { description: 'not_linked: the account is no longer connected.', ...json('BridgeError') },
+            '429': errors['429'],
           },
         },
       },
@@ -109,6 +121,7 @@ export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; comp
             '400': { description: 'The id in the path is not a message id.', ...json('BridgeError') },
             '401': errors['401'],
             '404': errors['404'],
+            '429': errors['429'],
           },
         },
       },
@@ -139,6 +152,7 @@ export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; comp
             '200': { description: 'Progress.', ...json('BridgeHistoryImportStatus') },
             '401': errors['401'],
             '404': errors['404'],
+            '429': errors['429'],
           },
         },
       },

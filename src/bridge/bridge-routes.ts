@@ -14,6 +14,8 @@ import {
 import { answerOtherMethods } from '../http/answer-other-methods';
 import { AppError } from '../http/app-error';
 import { type JsonBodyWording, readJsonBody } from '../http/read-json-body';
+import type { RateLimiter } from '../store/create-memory-rate-limits';
+import { hitRateLimit } from '../store/rate-limits-repo';
 import { acceptEdit } from './accept-edit';
 import { acceptHistoryImport } from './accept-history-import';
 import { acceptMessage } from './accept-message';
@@ -66,12 +68,25 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
   // Concurrent messages share a transaction (one fsync); each is still answered only once it is on disk.
   const messages = createMessageCommitter(deps.db, deps);
   const app = new Hono();
+  const rule = { limit: limits.requestsPerSecond, windowMs: 1000 };
+  const hitLimit: RateLimiter = deps.rateLimiter ?? ((now, key, r) => hitRateLimit(deps.db, now, key, r));
+  const limitRate = async (link: BridgeLink) => {
+    if (!Number.isFinite(rule.limit)) return;
+    const hit = await hitLimit(deps.now(), `bridge:${link.id}`, rule);
+    if (hit.allowed) return;
+    throw new AppError('rate_limited', 'Too many requests for this API key; retry after Retry-After seconds.', {
+      retryAfter: Math.ceil(hit.retryAfterMs / 1000),
+    });
+  };
   const read = <S extends z.core.$ZodType>(c: Context, schema: S, maxBytes = limits.bodyBytes) =>
     readJsonBody(c.req.raw, schema, { maxBytes, incoming: incomingOf(c), wording: bridgeBodyWording });
   // Authentication comes before anything else about the request, the body included.
   // After a 202 the work is on disk; waking the relay of this process saves it a poll interval.
+  // The rate limit comes right after: it is per link, and counting before the body is read keeps a flood cheap.
   const authed = (handler: (c: Context, link: BridgeLink) => Promise<Response>) => async (c: Context) => {
-    const response = await handler(c, await authenticateBridge(deps.db, c.req.header('authorization')));
+    const link = await authenticateBridge(deps.db, c.req.header('authorization'));
+    await limitRate(link);
+    const response = await handler(c, link);
     if (response.status === 202) deps.onAccepted?.();
     return response;
   };

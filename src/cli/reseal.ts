@@ -28,7 +28,14 @@ try {
   process.exit(2);
 }
 
-const opened = openDatabase(process.env.DATABASE_URL || 'sqlite:./data/channel.db');
+// An empty DATABASE_URL (a secret mount that failed) must not quietly reseal the default file and report success:
+// the operator would then drop the previous key with production's values still sealed under it.
+if (process.env.DATABASE_URL === '') {
+  console.error('reseal: DATABASE_URL is empty; set it to the database the server uses (or unset it for the default)');
+  process.exit(2);
+}
+const databaseUrl = process.env.DATABASE_URL ?? 'sqlite:./data/channel.db';
+const opened = openDatabase(databaseUrl);
 try {
   await migrateToLatest(opened.db, { schema: opened.schema });
   const counts = await resealAll(opened.db, boxes);
@@ -36,6 +43,9 @@ try {
     `checked ${counts.checked}, resealed ${counts.resealed}, already current ${counts.current}, ` +
       `changed meanwhile ${counts.raced}, unreadable ${counts.unreadable}`,
   );
+  // The signal that the previous key may go is a rerun that reseals nothing, on the right database, once no server
+  // runs with the old key; media links signed under it still need it for their 7 days.
+  if (counts.checked === 0) console.warn(`reseal: no sealed values found in this ${opened.dialect} database`);
   if (counts.unreadable > 0) {
     console.error('reseal: some values open under neither key; keep DATA_ENCRYPTION_KEY_PREVIOUS until they are fixed');
     process.exitCode = 1;

@@ -64,6 +64,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
     let current = init;
     for (let hop = 0; ; hop += 1) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        // Under a policy a redirect to ftp: or file: is as final as a private address: no retry can change it.
+        if (policy) throw new EgressRefusedError(`the ${url.protocol} scheme`);
         throw new TypeError(`unsupported protocol ${url.protocol}`);
       }
       const refusal = policy && egressRefusal(url, policy);
@@ -78,7 +80,13 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       if (current.redirect !== 'follow') return response;
       response.resume();
       if (hop >= maxRedirects) throw new EgressRefusedError('too many redirects');
-      const next = new URL(location, url);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch (error) {
+        if (policy) throw new EgressRefusedError('a redirect to a malformed address');
+        throw error;
+      }
       current = redirectedInit(current, response.statusCode ?? 0, next.origin === url.origin);
       url = next;
     }

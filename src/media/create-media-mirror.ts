@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { EgressRefusedError } from '../egress/egress-refused-error';
 import type { StreamFetchLike, StreamResponseLike } from '../egress/fetch-like';
 import { isTransientStatus } from '../http/is-transient-status';
-import { type MediaStore, MediaTooLargeError } from './create-media-store';
+import type { FreeSpaceGuard } from './create-free-space-guard';
+import type { MediaQuota } from './create-media-quota';
+import { type MediaStore, MediaTooLargeError, type StoredMedia } from './create-media-store';
 import { MEDIA_LINK_TTL_MS, signMediaLink } from './media-link';
 import { mediaSourceIssue } from './media-source-issue';
 
@@ -15,6 +17,10 @@ export interface MediaMirrorOptions {
   key: Buffer;
   /** MEDIA_MAX_BYTES. */
   maxBytes: number;
+  /** MEDIA_QUOTA_BYTES per account, over the files still kept; without it an account may fill the disk alone. */
+  quota?: MediaQuota | undefined;
+  /** MEDIA_MIN_FREE_BYTES: no new file while MEDIA_DIR's filesystem (usually the database's too) runs short. */
+  freeSpace?: FreeSpaceGuard | undefined;
   /** One download (default 60 s). */
   timeoutMs?: number;
   now?: () => number;
@@ -24,7 +30,7 @@ export interface MediaMirrorOptions {
 export class MediaMirrorError extends Error {
   override readonly name = 'MediaMirrorError';
   constructor(
-    readonly code: 'media_too_large' | 'media_gone' | 'media_unavailable',
+    readonly code: 'media_too_large' | 'media_gone' | 'media_unavailable' | 'media_quota_exceeded' | 'media_disk_full',
     readonly retryable: boolean,
     readonly text: string,
   ) {
@@ -32,7 +38,8 @@ export class MediaMirrorError extends Error {
   }
 }
 
-export type MediaMirror = (source: string, seed: string, fileName?: string) => Promise<string>;
+/** `account` (the hook's amojo account id) is whose quota the file counts against. */
+export type MediaMirror = (source: string, seed: string, fileName?: string, account?: string) => Promise<string>;
 
 /**
  * Copies a file amoCRM linked in a hook to our disk and answers with our own signed link to it. amoCRM's
@@ -44,7 +51,7 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 60_000;
 
-  async function download(source: string, id: string, fileName: string | undefined) {
+  async function download(source: string, id: string, fileName: string | undefined, account: string | undefined) {
     let response: StreamResponseLike;
     try {
       response = await options.fetch(source, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
@@ -68,21 +75,49 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
       await response.body?.cancel();
       throw tooLarge;
     }
-    const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
+    // Until the file is on disk, an unannounced size counts as the most it may be.
+    const announced = response.headers.get('content-length');
+    const bytes = announced !== null && /^\d+$/.test(announced.trim()) ? Number(announced) : options.maxBytes;
+    const releaseSpace = options.freeSpace ? await options.freeSpace.admit(bytes) : () => {};
+    // Both refusals are final, like an oversized file: a retry would hold the chat for the whole retry budget while
+    // the space is unlikely to return, and the manager at once sees -1/905 with the reason and can send it later.
+    if (releaseSpace === null) {
+      await response.body?.cancel();
+      throw new MediaMirrorError('media_disk_full', false, DISK_FULL_TEXT);
+    }
     try {
-      await options.store.save(id, response.body ?? emptyBody(), { contentType, fileName }, options.maxBytes);
-    } catch (error) {
-      if (error instanceof MediaTooLargeError) throw tooLarge;
-      // A body cut short or too slow, or our disk failing: nothing was kept, and a later attempt may work.
-      throw new MediaMirrorError('media_unavailable', true, 'The file download from amoCRM did not complete.');
+      const quota = account === undefined ? undefined : options.quota;
+      if (quota && account !== undefined && !(await quota.reserve(id, account, bytes))) {
+        await response.body?.cancel();
+        const text = `This account's files of the last 8 days already fill the ${sizeText(quota.quotaBytes)} quota.`;
+        throw new MediaMirrorError('media_quota_exceeded', false, text);
+      }
+      const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
+      let stored: StoredMedia;
+      try {
+        stored = await options.store.save(
+          id,
+          response.body ?? emptyBody(),
+          { contentType, fileName },
+          options.maxBytes,
+        );
+      } catch (error) {
+        await quota?.release(id);
+        if (error instanceof MediaTooLargeError) throw tooLarge;
+        // A body cut short or too slow, or our disk failing: nothing was kept, and a later attempt may work.
+        throw new MediaMirrorError('media_unavailable', true, 'The file download from amoCRM did not complete.');
+      }
+      await quota?.settle(id, stored.size);
+    } finally {
+      releaseSpace();
     }
   }
 
-  return async (source, seed, fileName) => {
+  return async (source, seed, fileName, account) => {
     const issue = mediaSourceIssue(source);
     if (issue !== null) throw new MediaMirrorError('media_gone', false, issue);
     const id = createHash('sha256').update(seed).digest('base64url').slice(0, 32);
-    if (!(await options.store.find(id))) await download(source, id, fileName);
+    if (!(await options.store.find(id))) await download(source, id, fileName, account);
     return signMediaLink({
       baseUrl: options.publicUrl(),
       id,
@@ -92,6 +127,7 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
   };
 }
 
+const DISK_FULL_TEXT = "The channel's disk is nearly full, so it takes no new files for now.";
 const EGRESS_REFUSED_TEXT = 'The file link in the hook points outside the hosts this channel downloads from.';
 const MB = 1024 * 1024;
 const sizeText = (bytes: number) => (bytes >= MB ? `${Math.floor(bytes / MB)} MB` : `${bytes} bytes`);

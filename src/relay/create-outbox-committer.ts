@@ -11,7 +11,7 @@ export type JobDecision =
 
 export type CommitRequest =
   | { type: 'finish'; lease: Lease; decision: JobDecision; effects?: JobEffect | undefined }
-  | { type: 'claim'; limit: number; leaseMs: number };
+  | { type: 'claim'; limit: number; leaseMs: number; linkCap?: number | undefined };
 
 export type CommitResult = { type: 'finish'; held: boolean } | { type: 'claim'; jobs: OutboxJob[] };
 
@@ -49,7 +49,14 @@ export function createOutboxCommitter(
       }
       for (const [i, request] of requests.entries()) {
         if (request.type !== 'claim') continue;
-        const jobs = await claimDue(trx, { now: at, limit: request.limit, leaseMs: request.leaseMs, workerId });
+        const { limit, leaseMs, linkCap } = request;
+        const jobs = await claimDue(trx, {
+          now: at,
+          limit,
+          leaseMs,
+          workerId,
+          ...(linkCap === undefined ? {} : { linkCap }),
+        });
         results[i] = { type: 'claim', jobs };
       }
       return results;

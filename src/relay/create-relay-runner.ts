@@ -21,6 +21,11 @@ export interface RelayRunnerOptions {
   /** Jobs in flight at once, across ordering keys (default 128). */
   concurrency?: number;
   /**
+   * Jobs of one link in flight at once, across all workers (default DEFAULT_LINK_CAP, 16): a link with a deep
+   * backlog or a slow webhook holds at most that many slots, and the claim serves links round-robin (claimDue).
+   */
+  linkCap?: number;
+  /**
    * How long a claimed job is ours; after a crash another worker takes it over once this passes (default 60 s).
    * Leases of jobs still running are renewed every third of it, so a slow job is never run twice.
    */
@@ -72,9 +77,9 @@ const CLAIM_DEFER_MS = 10;
 
 /**
  * The outbox worker: claims due jobs in batches, runs them concurrently (a claim hands out at most the oldest live
- * job of an ordering key, so one conversation stays in order), and ends them as done, retried with backoff, or
- * dead-lettered after the last attempt (runClaimedJob). Claims and outcomes share group-committed transactions
- * (outbox committer).
+ * job of an ordering key, so one conversation stays in order, and takes links round-robin, at most `linkCap` jobs
+ * of one link in flight), and ends them as done, retried with backoff, or dead-lettered after the last attempt
+ * (runClaimedJob). Claims and outcomes share group-committed transactions (outbox committer).
  */
 export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
   const { db, logger, metrics } = options;
@@ -137,7 +142,7 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
       deferredAt = undefined;
       let jobs: OutboxJob[];
       try {
-        const claimed = await committer.append({ type: 'claim', limit: free, leaseMs });
+        const claimed = await committer.append({ type: 'claim', limit: free, leaseMs, linkCap: options.linkCap });
         jobs = claimed.type === 'claim' ? claimed.jobs : [];
       } catch (error) {
         logger?.error({ err: error, workerId }, 'relay claim failed');

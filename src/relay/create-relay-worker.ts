@@ -17,6 +17,9 @@ import { createRelayRunner, type RelayRunner } from './create-relay-runner';
 import type { LiveLink } from './live-link';
 import { RelayJobError } from './relay-job-error';
 
+/** A messenger has this long to answer one delivery; see RelayWorkerOptions.deliveryTimeoutMs. */
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 5000;
+
 export interface RelayWorkerOptions {
   db: Kysely<Database>;
   channel: {
@@ -42,7 +45,10 @@ export interface RelayWorkerOptions {
   media?: MediaMirror;
   now?: () => number;
   random?: () => number;
-  /** One delivery attempt to a messenger (default 10 s). */
+  /**
+   * One delivery attempt to a messenger (default 5 s): the messenger stores the event and answers, and does its slow
+   * work after; a slow answer holds one of the worker's slots (docs/decisions.md, "Rate limits and timeouts").
+   */
   deliveryTimeoutMs?: number;
   /** One amojo call (default 10 s). */
   amojoTimeoutMs?: number;
@@ -50,6 +56,8 @@ export interface RelayWorkerOptions {
   typingIntervalMs?: number;
   workerId?: string;
   concurrency?: number;
+  /** Jobs of one link in flight at once, across workers (default 16 of the 128 slots; see createRelayRunner). */
+  linkCap?: number;
   leaseMs?: number;
   idleMs?: number;
   /** Refresh of the relay_queue_depth gauge (default 15 s). */
@@ -106,7 +114,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     fetch: deliveryFetch,
     media: options.media,
     now,
-    deliveryTimeoutMs: options.deliveryTimeoutMs ?? 10_000,
+    deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
     // Kept from before the two throttles merged: typing jobs reach the relay from the bridges of every process.
     typingThrottle: createTypingThrottle({ intervalMs: options.typingIntervalMs ?? 3000, maxEntries: 50_000 }),
     metrics,
@@ -119,6 +127,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     ...pick(options, [
       'workerId',
       'concurrency',
+      'linkCap',
       'leaseMs',
       'idleMs',
       'depthEveryMs',

@@ -21,6 +21,12 @@ export interface MessengerFailure {
  */
 export function messengerFailure(result: Exclude<BridgePostResult, { ok: true }>): MessengerFailure {
   const { status, retryAfterMs } = result;
+  if (status === 'egress_refused') {
+    const text =
+      'The messenger’s webhook URL is refused by this server’s egress policy (a private or internal address): ' +
+      'use a public https address, or ask the operator to allow its network (EGRESS_ALLOW).';
+    return { code: 'messenger_egress_refused', retryable: false, retryAfterMs, errorCode: 902, text };
+  }
   if (typeof status !== 'number') {
     const text =
       status === 'timeout'

@@ -13,8 +13,12 @@ export async function mirrorHookMedia<W extends { hook: MessageHook }>(
 ): Promise<W> {
   const content = webhook.hook.message.message;
   const fileName = content.file_name === undefined || content.file_name === '' ? undefined : content.file_name;
-  const media = content.media ? await mirror(content.media, `${seed}:media`, fileName) : content.media;
-  const thumbnail = content.thumbnail ? await mirror(content.thumbnail, `${seed}:thumbnail`) : content.thumbnail;
+  // The file counts against the quota of the account whose manager sent it; amojo ids compare in lower case.
+  const account = webhook.hook.account_id.toLowerCase();
+  const media = content.media ? await mirror(content.media, `${seed}:media`, fileName, account) : content.media;
+  const thumbnail = content.thumbnail
+    ? await mirror(content.thumbnail, `${seed}:thumbnail`, undefined, account)
+    : content.thumbnail;
   if (media === content.media && thumbnail === content.thumbnail) return webhook;
   const message = { ...webhook.hook.message, message: { ...content, media, thumbnail } };
   return { ...webhook, hook: { ...webhook.hook, message } };

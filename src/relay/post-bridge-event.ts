@@ -1,6 +1,7 @@
 import { signBridgeDelivery } from '../bridge/sign-bridge-delivery';
 import type { BridgeOutboundEvent } from '../contracts/bridge';
 import { type BridgeDeliveryResponse, parseBridgeDeliveryResponse } from '../contracts/bridge';
+import { EgressRefusedError } from '../egress/egress-refused-error';
 import { parseRetryAfter } from '../http/parse-retry-after';
 import type { LiveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
@@ -11,7 +12,7 @@ export const BRIDGE_EVENT_ID_HEADER = 'X-Channel-Event-Id';
 export type BridgePostResult =
   | { ok: true; status: number; response: BridgeDeliveryResponse }
   | { ok: false; status: number; retryAfterMs: number | undefined }
-  | { ok: false; status: 'timeout' | 'network_error'; retryAfterMs: undefined };
+  | { ok: false; status: 'timeout' | 'network_error' | 'egress_refused'; retryAfterMs: undefined };
 
 /**
  * One signed POST of an event to the link's webhook URL, with a fresh timestamp and signature on every attempt.
@@ -48,8 +49,11 @@ export async function postBridgeEvent(
             status: response.status,
             retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), new Date(now)) ?? undefined,
           };
-  } catch {
-    result = { ok: false, status: timeout.aborted ? 'timeout' : 'network_error', retryAfterMs: undefined };
+  } catch (error) {
+    // A refused address stays refused on every attempt: final at once, not a network error retried for minutes.
+    const status =
+      error instanceof EgressRefusedError ? 'egress_refused' : timeout.aborted ? 'timeout' : 'network_error';
+    result = { ok: false, status, retryAfterMs: undefined };
   }
   deps.metrics?.bridgeCalls.inc({ kind: event.type, outcome: String(result.status) });
   return result;

@@ -37,11 +37,13 @@ export const SANDBOX_USER = { id: 7_001, name: 'Sandbox Manager' } as const;
 
 /**
  * Everything on 127.0.0.1 with no amoCRM account: generated channel and integration credentials (kept in
- * data/sandbox.json so links survive a restart), the amojo emulator, the backend in sandbox mode, the emulated
+ * data/sandbox/sandbox.json so links survive a restart), the amojo emulator, the backend in sandbox mode, the emulated
  * amoCRM page with the real widget and the manager's inbox, and the demo messenger. PORT=0 picks free ports.
  */
 export async function startSandbox(options: StartSandboxOptions): Promise<Sandbox> {
-  const dataDir = options.dataDir ?? './data';
+  // Its own folder: production's default database is ./data/channel.db, and a sandbox started by mistake (an env file
+  // that failed to load) must never migrate, drain or relink it.
+  const dataDir = options.dataDir ?? './data/sandbox';
   const ignored = ignoredBySandbox(options.env);
   // Said first and plainly: whoever meant production sees at once that this is not it, and what was set aside.
   const banner = sandboxBanner(dataDir, ignored);

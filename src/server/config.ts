@@ -88,6 +88,9 @@ const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
       ),
       MEDIA_DIR: z._default(z.string().check(z.trim(), z.minLength(1)), './data/media'),
       MEDIA_MAX_BYTES: z._default(positiveWhole('bytes', 11), 50 * 1024 * 1024),
+      MEDIA_QUOTA_BYTES: z._default(positiveWhole('bytes', 15), 1024 * 1024 * 1024),
+      // Unset: the larger of 1 GiB and 5% of MEDIA_DIR's filesystem (src/media/create-free-space-guard.ts).
+      MEDIA_MIN_FREE_BYTES: z.optional(positiveWhole('bytes', 15)),
       AMOJO_CHANNEL_ID: optionalText,
       AMOJO_CHANNEL_CODE: optionalText,
       AMOJO_CHANNEL_SECRET: z.optional(
@@ -171,8 +174,11 @@ export interface Config {
   port: number;
   publicUrl: string | undefined;
   databaseUrl: string;
-  /** Files of manager messages, mirrored so the messenger can fetch them later (MEDIA_DIR, MEDIA_MAX_BYTES). */
-  media: { dir: string; maxBytes: number };
+  /**
+   * Files of manager messages, mirrored so the messenger can fetch them later (MEDIA_DIR, MEDIA_MAX_BYTES), at most
+   * MEDIA_QUOTA_BYTES per account and none while MEDIA_DIR's filesystem has less than MEDIA_MIN_FREE_BYTES free.
+   */
+  media: { dir: string; maxBytes: number; quotaBytes: number; minFreeBytes: number | undefined };
   channel: {
     id: string | undefined;
     code: string | undefined;
@@ -237,7 +243,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     port: env.PORT,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL,
-    media: { dir: env.MEDIA_DIR, maxBytes: env.MEDIA_MAX_BYTES },
+    media: {
+      dir: env.MEDIA_DIR,
+      maxBytes: env.MEDIA_MAX_BYTES,
+      quotaBytes: env.MEDIA_QUOTA_BYTES,
+      minFreeBytes: env.MEDIA_MIN_FREE_BYTES,
+    },
     channel: {
       id: env.AMOJO_CHANNEL_ID,
       code: env.AMOJO_CHANNEL_CODE,

@@ -25,11 +25,27 @@ const linkErrors = Object.fromEntries(
     { description: `${codes.join(', ')}.`, ...json('LinkError') },
   ]),
 );
+const retryAfter = { description: 'Seconds until the allowance comes back.', schema: { type: 'integer', minimum: 0 } };
+// PUT, rotate and test count against the account's stored allowance (create-widget-link-context.ts).
+const rateLimited = {
+  '429': {
+    description:
+      'rate_limited: more than 10 PUT, rotate and test calls of the account in a minute (3 test events), shared by ' +
+      'every instance. Wait Retry-After seconds.',
+    headers: { 'Retry-After': retryAfter },
+    ...json('LinkError'),
+  },
+};
 const widget = (summary: string, response: string, status = '200', body?: string): JsonObject => ({
   summary,
   security: [{ amocrmOneTimeToken: [] }],
   ...(body ? { requestBody: { required: true, ...json(body) } } : {}),
   responses: { [status]: { description: 'OK', ...json(response) }, ...linkErrors },
+});
+
+const limited = (operation: JsonObject): JsonObject => ({
+  ...operation,
+  responses: { ...(operation.responses as JsonObject), ...rateLimited },
 });
 
 /** /openapi.json: every route the backend serves, with bodies generated from the same zod contracts it validates with. */
@@ -53,14 +69,17 @@ export function openApiDocument(version: string): JsonObject {
             '200': { description: 'Updated; no new credentials.', ...json('LinkPutResponse') },
             '201': { description: 'Linked; credentials shown once.', ...json('LinkPutResponse') },
             ...linkErrors,
+            ...rateLimited,
           },
         },
         delete: widget('Unlink: disconnect at amojo and purge credentials', 'LinkDeleteResponse'),
       },
       '/api/widget/link/rotate': {
-        post: widget('Issue a new bridge API key and signing secret', 'LinkRotateResponse'),
+        post: limited(widget('Issue a new bridge API key and signing secret', 'LinkRotateResponse')),
       },
-      '/api/widget/link/test': { post: widget('Send one signed test event to the messenger', 'LinkTestResponse') },
+      '/api/widget/link/test': {
+        post: limited(widget('Send one signed test event to the messenger', 'LinkTestResponse')),
+      },
       '/amojo/webhook/{scopeId}': {
         post: {
           summary: 'amojo hooks (message v2, typing, reaction), signed with X-Signature over the raw body',

@@ -6,13 +6,16 @@ import { createStreamFetch } from '../egress/create-stream-fetch';
 import { egressPolicies } from '../egress/egress-settings';
 import { packageVersion } from '../http/package-version';
 import type { InfoPageLink } from '../http/render-info-page';
+import { createFreeSpaceGuard } from '../media/create-free-space-guard';
 import { createMediaMirror } from '../media/create-media-mirror';
+import { createMediaQuota } from '../media/create-media-quota';
 import { createMediaStore } from '../media/create-media-store';
 import { deriveMediaLinkKey } from '../media/media-link';
 import { createLogger, type Logger } from '../observability/create-logger';
 import { createMetrics } from '../observability/create-metrics';
 import { createPruner } from '../relay/create-pruner';
 import { createRelayWorker } from '../relay/create-relay-worker';
+import { createMemoryRateLimits } from '../store/create-memory-rate-limits';
 import { isDatabaseReachable } from '../store/is-database-reachable';
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
 import { openDatabase } from '../store/open-database';
@@ -74,6 +77,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   });
 
   const mediaStore = createMediaStore(config.media.dir);
+  const mediaQuota = createMediaQuota({ db, quotaBytes: config.media.quotaBytes });
   const mediaKey = deriveMediaLinkKey(dataEncryptionKey);
   const previousMediaKey =
     config.dataEncryptionKeyPrevious === undefined ? undefined : deriveMediaLinkKey(config.dataEncryptionKeyPrevious);
@@ -100,6 +104,8 @@ export async function startBackend(config: Config, options: StartBackendOptions 
       publicUrl: () => ownUrl,
       key: mediaKey,
       maxBytes: config.media.maxBytes,
+      quota: mediaQuota,
+      freeSpace: createFreeSpaceGuard({ dir: config.media.dir, minFreeBytes: config.media.minFreeBytes }),
     }),
     metrics,
     logger,
@@ -151,13 +157,22 @@ export async function startBackend(config: Config, options: StartBackendOptions 
           openLinkSecrets(secretBox, { accountId: link.accountId, signingSecretEnc: link.signingSecretEnc ?? '' })
             .signingSecret,
         onAccepted: () => worker.notify(),
+        // SQLite has one owning process, so the count stays in memory instead of costing an fsync per request.
+        ...(opened.dialect === 'sqlite' ? { rateLimiter: createMemoryRateLimits() } : {}),
       }),
     ],
   });
 
   worker.start();
   workerRunning = true;
-  const pruner = createPruner({ db, media: mediaStore, logger, retentionMs: config.retentionDays * 86_400_000 });
+  // A file's usage row goes with the file (it stopped counting when the file expired anyway).
+  const media = {
+    async prune(before: number) {
+      await mediaQuota.prune(before);
+      return mediaStore.prune(before);
+    },
+  };
+  const pruner = createPruner({ db, media, logger, retentionMs: config.retentionDays * 86_400_000 });
   pruner.start();
   const hooks = createAmojoWebhookNodeHandler(webhook);
   const rest = getRequestListener(app.fetch);

@@ -128,6 +128,14 @@ export interface TokenIdsTable {
   expiresAt: number;
 }
 
+/** A fixed-window hit counter per limited key (rate-limits-repo.ts); the row is reused window after window. */
+export interface RateLimitsTable {
+  key: string;
+  /** Start of the window the count belongs to, Unix ms. */
+  windowStart: number;
+  hits: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   links: LinksTable;
@@ -137,6 +145,7 @@ export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
   tokenIds: TokenIdsTable;
+  rateLimits: RateLimitsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

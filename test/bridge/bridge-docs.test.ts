@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
+import { defaultBridgeLimits } from '../../src/bridge/bridge-deps';
 import { signBridgeDelivery } from '../../src/bridge/sign-bridge-delivery';
 import * as contracts from '../../src/contracts/bridge';
+import { DEFAULT_DELIVERY_TIMEOUT_MS } from '../../src/relay/create-relay-worker';
 import { findConversation } from '../../src/store/conversations-repo';
 import { recordMessage } from '../../src/store/messages-repo';
 import { type BridgeHarness, startBridgeHarness } from './helpers/bridge-harness';
@@ -97,6 +99,13 @@ describe('docs/bridge.md examples', () => {
         'amojo.new_message',
       ]);
     });
+  });
+
+  it('states the rate limit and the delivery timeout the code applies', () => {
+    const perSecond = defaultBridgeLimits.requestsPerSecond;
+    expect(doc).toContain(`may make ${perSecond} requests per second`);
+    expect(doc).toContain(`| 429 | \`rate_limited\` | over ${perSecond} requests of this key in one second`);
+    expect(doc).toContain(`Answer within **${DEFAULT_DELIVERY_TIMEOUT_MS / 1000} seconds**`);
   });
 
   it('the Node verifier accepts our signature and refuses stale or forged ones', async () => {

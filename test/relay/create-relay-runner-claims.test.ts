@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRelayRunner, type JobHandler } from '../../src/relay/create-relay-runner';
-import { enqueue, findJob } from '../../src/store/outbox-repo';
+import { enqueue, enqueueMany, findJob } from '../../src/store/outbox-repo';
+import { seedLink } from '../store/helpers/seed-link';
 import { waitFor } from './helpers/relay-fixtures';
 import { relayRunnerSetup } from './helpers/relay-runner-setup';
 
@@ -11,9 +12,15 @@ describe('createRelayRunner claims', () => {
   const add = (key: string) =>
     enqueue(setup.db, { idempotencyKey: key, kind: 'test.job', payload: '{}' }, Date.now()).then((r) => r.job);
 
-  function start(handle: JobHandler, concurrency: number) {
+  function start(handle: JobHandler, concurrency: number, linkCap?: number) {
     // A long idle interval: only notify() and ending jobs can start a claim.
-    const runner = createRelayRunner({ db: setup.db, handle, concurrency, idleMs: 60_000 });
+    const runner = createRelayRunner({
+      db: setup.db,
+      handle,
+      concurrency,
+      idleMs: 60_000,
+      ...(linkCap ? { linkCap } : {}),
+    });
     setup.runner = runner;
     runner.start();
     return runner;
@@ -60,5 +67,49 @@ describe('createRelayRunner claims', () => {
     });
     expect(peak).toBeLessThanOrEqual(4);
     expect(peak).toBeGreaterThan(1);
+  });
+
+  it("holds at most linkCap jobs of one link while another link's job goes through", async () => {
+    const flood = (await seedLink(setup.db)).id;
+    const quiet = (await seedLink(setup.db)).id;
+    let release: () => void = () => {};
+    const hanging = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let floodRunning = 0;
+    let floodPeak = 0;
+    const jobs = Array.from({ length: 200 }, (_, i) => ({
+      idempotencyKey: `flood-${i}`,
+      kind: 'test.job',
+      payload: '{}',
+      linkId: flood,
+    }));
+    await enqueueMany(setup.db, jobs, Date.now());
+    const r = start(
+      async (job) => {
+        if (job.linkId === flood) {
+          floodRunning += 1;
+          floodPeak = Math.max(floodPeak, floodRunning);
+          await hanging;
+          floodRunning -= 1;
+        }
+        return { outcome: 'ok' };
+      },
+      8,
+      3,
+    );
+    await waitFor('the flood at its cap', () => floodRunning === 3);
+    const { job } = await enqueue(
+      setup.db,
+      { idempotencyKey: 'quiet', kind: 'test.job', payload: '{}', linkId: quiet },
+      Date.now(),
+    );
+    r.notify();
+    try {
+      await waitFor('the quiet job done', async () => (await findJob(setup.db, job.id))?.status === 'done', 2000);
+      expect(floodPeak).toBe(3);
+    } finally {
+      release();
+    }
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { BridgeOutboundEvent } from '../../src/contracts/bridge';
+import { EgressRefusedError } from '../../src/egress/egress-refused-error';
+import type { LiveLink } from '../../src/relay/live-link';
 import { messengerFailure } from '../../src/relay/messenger-failure';
+import { postBridgeEvent } from '../../src/relay/post-bridge-event';
 
 describe('messengerFailure', () => {
   const of = (status: number | 'timeout' | 'network_error', retryAfterMs?: number) =>
@@ -29,6 +33,27 @@ describe('messengerFailure', () => {
     for (const status of [301, 401, 403, 404, 410, 418, 500, 'timeout', 'network_error'] as const) {
       expect(of(status).text.length).toBeLessThanOrEqual(200);
     }
+  });
+
+  it('gives up at once on an address the egress policy refuses, and says so', async () => {
+    const refused = messengerFailure({ ok: false, status: 'egress_refused', retryAfterMs: undefined });
+    expect(refused).toMatchObject({ retryable: false, errorCode: 902, code: 'messenger_egress_refused' });
+    expect(refused.text).toMatch(/egress policy/);
+    expect(refused.text.length).toBeLessThanOrEqual(200);
+    // what the guarded fetch throws becomes that result, not a network error to retry
+    const result = await postBridgeEvent(
+      {
+        fetch: async () => {
+          throw new EgressRefusedError('a non-public address');
+        },
+        now: () => 1_769_860_800_000,
+        signingSecretOf: () => 'cs_secret',
+        deliveryTimeoutMs: 1000,
+      },
+      { webhookUrl: 'https://10-0-0-5.example/hook' } as LiveLink,
+      { id: 'evt-1', type: 'test', created_at: '2026-01-31T12:00:00.000Z' } as unknown as BridgeOutboundEvent,
+    );
+    expect(result).toEqual({ ok: false, status: 'egress_refused', retryAfterMs: undefined });
   });
 
   it('gives up at once on refusals, naming the cause for the manager', () => {

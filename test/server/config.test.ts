@@ -26,7 +26,12 @@ describe('loadConfig', () => {
   it('starts the sandbox in a fresh environment: no production variable at all', () => {
     const config = loadConfig({ PATH: '/usr/bin', HOME: '/root', PORT: '9090', MEDIA_MAX_BYTES: '1024' });
     expect(config).toMatchObject({ sandbox: true, port: 9090, databaseUrl: 'sqlite:./data/channel.db' });
-    expect(loadConfig({}).media).toEqual({ dir: './data/media', maxBytes: 50 * 1024 * 1024 });
+    expect(loadConfig({}).media).toEqual({
+      dir: './data/media',
+      maxBytes: 50 * 1024 * 1024,
+      quotaBytes: 1024 * 1024 * 1024,
+      minFreeBytes: undefined,
+    });
     expect(isSandboxEnv({})).toBe(true);
   });
 
@@ -93,9 +98,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ MEDIA_DIR: '/var/media', MEDIA_MAX_BYTES: '1048576' }).media).toEqual({
       dir: '/var/media',
       maxBytes: 1048576,
+      quotaBytes: 1024 * 1024 * 1024,
+      minFreeBytes: undefined,
     });
+    const limits = loadConfig({ MEDIA_QUOTA_BYTES: '5000000', MEDIA_MIN_FREE_BYTES: '2147483648' }).media;
+    expect(limits).toMatchObject({ quotaBytes: 5_000_000, minFreeBytes: 2_147_483_648 });
     for (const bad of ['lots', '0', '1.5', '-3']) {
       expect(problems({ MEDIA_MAX_BYTES: bad })).toEqual(['MEDIA_MAX_BYTES must be a positive whole number of bytes']);
+      for (const name of ['MEDIA_QUOTA_BYTES', 'MEDIA_MIN_FREE_BYTES']) {
+        expect(problems({ [name]: bad })).toEqual([`${name} must be a positive whole number of bytes`]);
+      }
     }
   });
 

@@ -25,6 +25,8 @@ export type { WidgetLinkDeps } from './widget-link/create-widget-link-context';
  * The widget link API (GET/PUT/DELETE /api/widget/link, POST .../rotate and .../test). Every request passes the
  * same edge in the same order: content type (415), size (413), JSON (400), schema (400), then the one-time token
  * (401), then the business rules. The account always comes from the token.
+ * PUT, rotate and test also count against the account's stored limit (429) once the token names the account;
+ * GET and DELETE do not: one only reads, the other is the way out.
  */
 export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
   const ctx = createWidgetLinkContext(deps);
@@ -47,6 +49,7 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
       optional: false,
     });
     const identity = await authenticate(ctx, c);
+    await ctx.callThrottle.take(identity.accountId);
     const result = await putLink(ctx, identity, body);
     return c.json(result.body, result.httpStatus);
   });
@@ -58,11 +61,13 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
 
   app.post(linkPaths.rotate, async (c) => {
     const identity = await authenticateAction(ctx, c);
+    await ctx.callThrottle.take(identity.accountId);
     return c.json(await rotateLink(ctx, identity));
   });
 
   app.post(linkPaths.test, async (c) => {
     const identity = await authenticateAction(ctx, c);
+    await ctx.callThrottle.take(identity.accountId);
     return c.json(await testLink(ctx, identity));
   });
 

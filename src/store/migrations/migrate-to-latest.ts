@@ -2,9 +2,12 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { dialectOf } from '../dialect-of';
 import { isUniqueViolation } from '../is-unique-violation';
 import type { Database } from '../schema';
+import { fairClaimIndexes } from './fair-claim-indexes';
 import { initialSchema } from './initial-schema';
 import { lowerCaseAmojoIds } from './lower-case-amojo-ids';
+import { mediaUsage } from './media-usage';
 import { pendingLinks } from './pending-links';
+import { rateLimits } from './rate-limits';
 import { retentionIndexes } from './retention-indexes';
 
 // Listed in code rather than read from a folder so the same build works under tsx, bundled, or anywhere else.
@@ -14,6 +17,9 @@ const migrations: Record<string, Migration> = {
   '0002_lower_case_amojo_ids': lowerCaseAmojoIds,
   '0003_pending_links': pendingLinks,
   '0004_retention_indexes': retentionIndexes,
+  '0005_fair_claim_indexes': fairClaimIndexes,
+  '0006_rate_limits': rateLimits,
+  '0007_media_usage': mediaUsage,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

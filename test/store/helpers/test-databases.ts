@@ -153,7 +153,18 @@ function declareUnreachablePostgres(title: string) {
 }
 
 // Children before parents, so foreign keys never object.
-const TABLES = ['messages', 'conversations', 'participants', 'inbox', 'outbox', 'links', 'accounts', 'token_ids'];
+const TABLES = [
+  'messages',
+  'conversations',
+  'participants',
+  'inbox',
+  'outbox',
+  'links',
+  'accounts',
+  'token_ids',
+  'rate_limits',
+  'media_usage',
+];
 
 export async function clearTables(db: Kysely<Database>): Promise<void> {
   for (const table of TABLES) await sql`delete from ${sql.table(table)}`.execute(db);

@@ -29,6 +29,7 @@ describeEachDatabase('migrateToLatest', (t) => {
         'inbox',
         'outbox',
         'token_ids',
+        'media_usage',
       ]),
     );
   });
@@ -54,6 +55,9 @@ describeEachDatabase('migrateToLatest', (t) => {
         '0002_lower_case_amojo_ids',
         '0003_pending_links',
         '0004_retention_indexes',
+        '0005_fair_claim_indexes',
+        '0006_rate_limits',
+        '0007_media_usage',
       ]);
       const check = openDatabase(url);
       try {

@@ -11,7 +11,7 @@ import type { Database } from '../../../store/schema';
 import type { SecretBox } from '../../../store/secret-box';
 import { DEFAULT_TOKEN_LEEWAY_SECONDS } from '../../auth/verify-one-time-token';
 import type { Config } from '../../config';
-import { createTestThrottle, type TestThrottle } from './create-test-throttle';
+import { type AccountThrottle, createAccountThrottle } from './create-account-throttle';
 
 /** What `widgetLinkRoutes` needs; the optional members default to the real clock, fetch and crypto. */
 export interface WidgetLinkDeps {
@@ -39,9 +39,10 @@ export interface WidgetLinkLimits {
   /** One attempt, no retries: the admin is waiting and the answer carries Retry-After instead. */
   amojoTimeoutMs: number;
   testTimeoutMs: number;
-  /** Test events per account in a burst, and how fast the allowance comes back. */
-  testBurst: number;
-  testRefillMs: number;
+  /** PUT, rotate and test calls per account in each minute, shared by all instances (each PUT connects at amojo). */
+  callsPerMinute: number;
+  /** Test events per account in each minute, within callsPerMinute: each is a request to the messenger. */
+  testsPerMinute: number;
 }
 
 export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
@@ -49,8 +50,8 @@ export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
   tokenLeewaySeconds: DEFAULT_TOKEN_LEEWAY_SECONDS,
   amojoTimeoutMs: 8000,
   testTimeoutMs: 5000,
-  testBurst: 3,
-  testRefillMs: 20_000,
+  callsPerMinute: 10,
+  testsPerMinute: 3,
 };
 
 /** The dependencies with defaults filled in and the token settings checked once, at start-up. */
@@ -68,7 +69,9 @@ export interface WidgetLinkContext {
   newId: () => string;
   limits: WidgetLinkLimits;
   token: { secret: string; clientId: string; audience: string };
-  testThrottle: TestThrottle;
+  /** PUT, rotate and test, per account. */
+  callThrottle: AccountThrottle;
+  testThrottle: AccountThrottle;
 }
 
 export function createWidgetLinkContext(deps: WidgetLinkDeps): WidgetLinkContext {
@@ -97,6 +100,19 @@ export function createWidgetLinkContext(deps: WidgetLinkDeps): WidgetLinkContext
     newId: deps.newId ?? randomUUID,
     limits,
     token: { secret: clientSecret, clientId, audience: new URL(audienceSource).origin },
-    testThrottle: createTestThrottle({ burst: limits.testBurst, refillMs: limits.testRefillMs, now }),
+    callThrottle: createAccountThrottle({
+      db: deps.db,
+      now,
+      name: 'link-calls',
+      rule: { limit: limits.callsPerMinute, windowMs: 60_000 },
+      message: 'Too many changes to the link; wait a minute before the next one.',
+    }),
+    testThrottle: createAccountThrottle({
+      db: deps.db,
+      now,
+      name: 'link-tests',
+      rule: { limit: limits.testsPerMinute, windowMs: 60_000 },
+      message: 'Too many test events; wait a little before the next one.',
+    }),
   };
 }

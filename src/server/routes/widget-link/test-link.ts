@@ -14,12 +14,7 @@ export async function testLink(ctx: WidgetLinkContext, identity: OneTimeTokenIde
   if (!link?.scopeId || link.pending || link.webhookUrl === null || link.signingSecretEnc === null) {
     throw linkErrors.notLinked();
   }
-  const waitMs = ctx.testThrottle.take(identity.accountId);
-  if (waitMs > 0) {
-    throw new AppError('rate_limited', 'Too many test events; wait a little before the next one.', {
-      retryAfter: Math.ceil(waitMs / 1000),
-    });
-  }
+  await ctx.testThrottle.take(identity.accountId);
   const { signingSecret } = openLinkSecrets(ctx.secretBox, {
     accountId: link.accountId,
     signingSecretEnc: link.signingSecretEnc,
