@@ -20,9 +20,10 @@ export async function clientMessageStatus(
 ): Promise<BridgeMessageStatus> {
   const row = await findMessageByOurId(deps.db, link.id, bridgeMsgid(link.id, id));
   if (row?.direction !== 'in') throw new AppError('not_found', 'No client message with this id on this link.');
+  // amoCRM's id on the row settles it, and is the usual answer: the job is read only while it is missing.
+  if (row.amojoMsgId !== null) return { id, status: 'sent', message_id: row.amojoMsgId };
   const job = await findJobByKey(deps.db, bridgeJobKeys.message(link.id, id));
-  const messageId = row.amojoMsgId === null ? {} : { message_id: row.amojoMsgId };
-  if (row.amojoMsgId !== null || job?.status === 'done') return { id, status: 'sent', ...messageId };
+  if (job?.status === 'done') return { id, status: 'sent' };
   if (job?.status === 'dead') return { id, status: 'failed' };
   return { id, status: 'queued' };
 }

@@ -19,6 +19,11 @@ export interface SignBridgeDeliveryInput {
   context?: string;
 }
 
+/** What the HMAC covers before the body: `<timestamp>.`, or `<context>.<timestamp>.` for a signed answer of ours. */
+export function signedPrefix(timestamp: number | string, context?: string): string {
+  return context === undefined ? `${timestamp}.` : `${context}.${timestamp}.`;
+}
+
 /** `sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`, the Stripe/Slack pattern messengers already know. */
 export function signBridgeDelivery({
   secret,
@@ -26,8 +31,7 @@ export function signBridgeDelivery({
   body,
   context,
 }: SignBridgeDeliveryInput): Record<string, string> {
-  const prefix = context === undefined ? '' : `${context}.`;
-  const mac = createHmac('sha256', secret).update(`${prefix}${timestamp}.`).update(body).digest('hex');
+  const mac = createHmac('sha256', secret).update(signedPrefix(timestamp, context)).update(body).digest('hex');
   const header = context === undefined ? BRIDGE_SIGNATURE_HEADER : BRIDGE_RESPONSE_SIGNATURE_HEADER;
   return { [BRIDGE_TIMESTAMP_HEADER]: String(timestamp), [header]: `sha256=${mac}` };
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signedPrefix } from './sign-bridge-delivery';
 
 export const BRIDGE_TOLERANCE_SECONDS = 300;
 
@@ -25,9 +26,9 @@ export function verifyBridgeDelivery(input: VerifyBridgeDeliveryInput): BridgeDe
   if (!received) return 'mismatch';
   const got = Buffer.from(received, 'hex');
   let ok = false;
+  const signed = signedPrefix(timestamp, input.context);
   for (const secret of input.secrets) {
-    const prefix = input.context === undefined ? '' : `${input.context}.`;
-    const expected = createHmac('sha256', secret).update(`${prefix}${timestamp}.`).update(body).digest();
+    const expected = createHmac('sha256', secret).update(signed).update(body).digest();
     ok = timingSafeEqual(got, expected) || ok;
   }
   return ok ? 'ok' : 'mismatch';

@@ -4,6 +4,7 @@
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
 import { openDatabase } from '../store/open-database';
 import { requeueDeadLetters } from '../store/outbox-repo';
+import { DEFAULT_DATABASE_URL } from '../store/parse-database-url';
 import { parseReplayArgs, REPLAY_USAGE } from './parse-replay-args';
 
 const args = parseReplayArgs(process.argv.slice(2));
@@ -12,7 +13,7 @@ if (!args.ok) {
   process.exit(2);
 }
 
-const opened = openDatabase(process.env.DATABASE_URL || 'sqlite:./data/channel.db');
+const opened = openDatabase(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
 try {
   await migrateToLatest(opened.db, { schema: opened.schema });
   const count = await requeueDeadLetters(opened.db, args.filter, Date.now());

@@ -5,6 +5,7 @@
 
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
 import { openDatabase } from '../store/open-database';
+import { DEFAULT_DATABASE_URL } from '../store/parse-database-url';
 import { createSecretBox } from '../store/secret-box';
 import { resealAll } from './reseal-all';
 
@@ -34,7 +35,7 @@ if (process.env.DATABASE_URL === '') {
   console.error('reseal: DATABASE_URL is empty; set it to the database the server uses (or unset it for the default)');
   process.exit(2);
 }
-const databaseUrl = process.env.DATABASE_URL ?? 'sqlite:./data/channel.db';
+const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const opened = openDatabase(databaseUrl);
 try {
   await migrateToLatest(opened.db, { schema: opened.schema });

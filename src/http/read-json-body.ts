@@ -4,6 +4,9 @@ import { formatIssues } from '../contracts/format-issues';
 import { AppError } from './app-error';
 import { readCappedBody, readCappedIncoming } from './read-capped-body';
 
+// One decoder for every request: it keeps no state between decode() calls without `stream`.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** What the errors say. The bridge words them its own way (docs/bridge.md); every other route uses the default. */
 export interface JsonBodyWording {
   unsupportedMediaType: string;
@@ -64,7 +67,7 @@ export async function readJsonBody<S extends z.core.$ZodType>(
   if (!json) throw unsupportedMediaType();
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    value = JSON.parse(strictUtf8.decode(bytes));
   } catch {
     throw new AppError(
       'invalid_request',

@@ -1,3 +1,4 @@
+import { escapeHtml } from './html-text';
 import { packageVersion } from './package-version';
 
 export interface InfoPageLink {
@@ -16,8 +17,6 @@ export interface InfoPage {
   readonly about: string;
   readonly sections: readonly { readonly heading: string; readonly links: readonly InfoPageLink[] }[];
 }
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 const list = (links: readonly InfoPageLink[]) =>
   links.map((link) => `<li><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></li>`).join('\n');

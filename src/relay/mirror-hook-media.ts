@@ -1,5 +1,6 @@
 import type { MessageHook } from '../contracts/amojo';
 import type { MediaMirror } from '../media/create-media-mirror';
+import { normalizeAmojoId } from '../store/normalize-amojo-id';
 
 /**
  * The hook with its file and thumbnail links swapped for our mirrored copies (createMediaMirror). `seed` names the
@@ -13,8 +14,8 @@ export async function mirrorHookMedia<W extends { hook: MessageHook }>(
 ): Promise<W> {
   const content = webhook.hook.message.message;
   const fileName = content.file_name === undefined || content.file_name === '' ? undefined : content.file_name;
-  // The file counts against the quota of the account whose manager sent it; amojo ids compare in lower case.
-  const account = webhook.hook.account_id.toLowerCase();
+  // The file counts against the quota of the account whose manager sent it.
+  const account = normalizeAmojoId(webhook.hook.account_id);
   const media = content.media ? await mirror(content.media, `${seed}:media`, fileName, account) : content.media;
   const thumbnail = content.thumbnail
     ? await mirror(content.thumbnail, `${seed}:thumbnail`, undefined, account)

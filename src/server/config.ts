@@ -5,7 +5,7 @@ import {
   isEgressSetting,
   parseEgressSettings,
 } from '../egress/egress-settings';
-import { parseDatabaseUrl } from '../store/parse-database-url';
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../store/parse-database-url';
 import { parseEncryptionKey } from '../store/secret-box';
 
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1)));
@@ -84,7 +84,7 @@ const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
             if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: undefined });
           }),
         ),
-        'sqlite:./data/channel.db',
+        DEFAULT_DATABASE_URL,
       ),
       MEDIA_DIR: z._default(z.string().check(z.trim(), z.minLength(1)), './data/media'),
       MEDIA_MAX_BYTES: z._default(positiveWhole('bytes', 11), 50 * 1024 * 1024),
@@ -134,7 +134,7 @@ const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
         }
         // Unset means the default SQLite file; empty is a mount that failed, which must not quietly become that file.
         if (blank.has('DATABASE_URL')) {
-          const message = 'is empty; set it, or leave it unset for sqlite:./data/channel.db';
+          const message = `is empty; set it, or leave it unset for ${DEFAULT_DATABASE_URL}`;
           ctx.issues.push({ code: 'custom', path: ['DATABASE_URL'], message, input: undefined });
         }
         if (env.PUBLIC_URL?.startsWith('http:')) {

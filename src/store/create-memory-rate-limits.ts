@@ -1,4 +1,4 @@
-import type { RateLimitHit, RateLimitRule } from './rate-limits-repo';
+import { type RateLimitHit, type RateLimitRule, rateLimitHit, windowStartOf } from './rate-limits-repo';
 
 /** Counts hits of a key against a rule: the stored `hitRateLimit` bound to a database, or this in-memory twin. */
 export type RateLimiter = (now: number, key: string, rule: RateLimitRule) => Promise<RateLimitHit>;
@@ -11,7 +11,7 @@ export type RateLimiter = (now: number, key: string, rule: RateLimitRule) => Pro
 export function createMemoryRateLimits(maxKeys = 100_000): RateLimiter {
   const windows = new Map<string, { start: number; hits: number }>();
   return async (now, key, rule) => {
-    const start = now - (now % rule.windowMs);
+    const start = windowStartOf(now, rule);
     const current = windows.get(key);
     // A clock stepped back counts in the newer window, as the stored one does.
     const entry = current !== undefined && current.start >= start ? current : { start, hits: 0 };
@@ -19,8 +19,6 @@ export function createMemoryRateLimits(maxKeys = 100_000): RateLimiter {
     windows.delete(key);
     windows.set(key, entry);
     if (windows.size > maxKeys) windows.delete(windows.keys().next().value as string);
-    if (entry.hits <= rule.limit) return { allowed: true, hits: entry.hits, retryAfterMs: 0 };
-    const left = entry.start + rule.windowMs - now;
-    return { allowed: false, hits: entry.hits, retryAfterMs: Math.min(rule.windowMs, Math.max(1, left)) };
+    return rateLimitHit(entry.hits, entry.start, now, rule);
   };
 }

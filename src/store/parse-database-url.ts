@@ -4,6 +4,9 @@ export type DatabaseTarget =
   | { kind: 'sqlite'; path: string; synchronous: SqliteSynchronous }
   | { kind: 'postgres'; connectionString: string; schema: string | null };
 
+/** Where the data lives when DATABASE_URL is unset: the server, `npm run replay` and `npm run reseal` agree on it. */
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/channel.db';
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**

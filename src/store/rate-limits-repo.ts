@@ -15,6 +15,18 @@ export interface RateLimitHit {
   retryAfterMs: number;
 }
 
+/** The fixed window `now` falls in, counted from the epoch. */
+export function windowStartOf(now: number, rule: RateLimitRule): number {
+  return now - (now % rule.windowMs);
+}
+
+/** The verdict on the `hits`-th hit of a window; the stored and the in-memory limiter both answer with it. */
+export function rateLimitHit(hits: number, windowStart: number, now: number, rule: RateLimitRule): RateLimitHit {
+  if (hits <= rule.limit) return { allowed: true, hits, retryAfterMs: 0 };
+  const left = windowStart + rule.windowMs - now;
+  return { allowed: false, hits, retryAfterMs: Math.min(rule.windowMs, Math.max(1, left)) };
+}
+
 /**
  * Counts one hit of `key` and says whether it is within `rule`. One statement, so it is atomic across requests and
  * instances sharing the database: the upsert starts a new window or adds one to the current one, and returns the
@@ -30,7 +42,7 @@ export async function hitRateLimit(
   key: string,
   rule: RateLimitRule,
 ): Promise<RateLimitHit> {
-  const windowStart = now - (now % rule.windowMs);
+  const windowStart = windowStartOf(now, rule);
   const row = await db
     .insertInto('rateLimits')
     .values({ key, windowStart, hits: 1 })
@@ -44,8 +56,5 @@ export async function hitRateLimit(
     )
     .returning(['hits', 'windowStart'])
     .executeTakeFirstOrThrow();
-  const hits = Number(row.hits);
-  if (hits <= rule.limit) return { allowed: true, hits, retryAfterMs: 0 };
-  const left = Number(row.windowStart) + rule.windowMs - now;
-  return { allowed: false, hits, retryAfterMs: Math.min(rule.windowMs, Math.max(1, left)) };
+  return rateLimitHit(Number(row.hits), Number(row.windowStart), now, rule);
 }

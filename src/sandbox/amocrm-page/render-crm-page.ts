@@ -1,4 +1,4 @@
-import { escapeHtml, jsonForScript } from './html-text';
+import { escapeHtml, jsonForScript } from '../../http/html-text';
 import { pageCss } from './page-css';
 import type { CrmLang, CrmPageBootstrap } from './page-types';
 

@@ -1,4 +1,4 @@
-import { jsonForScript } from './html-text';
+import { jsonForScript } from '../../http/html-text';
 import { inboxCss } from './inbox-css';
 import { pageCss } from './page-css';
 import type { InboxBootstrap } from './page-types';

@@ -1,5 +1,9 @@
 import { z } from 'zod/mini';
-import { BRIDGE_RESPONSE_CONTEXT, BRIDGE_RESPONSE_SIGNATURE_HEADER } from '../../bridge/sign-bridge-delivery';
+import {
+  BRIDGE_RESPONSE_CONTEXT,
+  BRIDGE_RESPONSE_SIGNATURE_HEADER,
+  BRIDGE_TIMESTAMP_HEADER,
+} from '../../bridge/sign-bridge-delivery';
 import { verifyBridgeDelivery } from '../../bridge/verify-bridge-delivery';
 import { type BridgeMe, bridgeMe, bridgePaths } from '../../contracts/bridge';
 
@@ -77,7 +81,7 @@ export async function checkCredentials(
   if (candidate.signingSecret === undefined) return { ok: true, me: parsed.data };
   const verdict = verifyBridgeDelivery({
     secrets: [candidate.signingSecret],
-    timestamp: response.headers.get('x-channel-timestamp'),
+    timestamp: response.headers.get(BRIDGE_TIMESTAMP_HEADER),
     signature: response.headers.get(BRIDGE_RESPONSE_SIGNATURE_HEADER),
     body: raw,
     now: Math.floor(deps.now() / 1000),

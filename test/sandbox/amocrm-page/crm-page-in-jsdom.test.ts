@@ -1,11 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyOneTimeToken } from '../../../src/server/auth/verify-one-time-token';
-import { fakeHelperModule, fakeWidgetScript } from './fake-widget-script';
-import { JSDOM, type JsdomInstance } from './load-jsdom';
+import type { JsdomInstance } from './load-jsdom';
+import { openFakeWidgetPage } from './open-fake-widget-page';
 import { ACCOUNT, CLIENT_ID, CLIENT_SECRET, type PageHarness, startPageHarness, USER } from './page-harness';
 import { until } from './until';
 
@@ -50,17 +48,7 @@ describe('emulated amoCRM page, run in jsdom', () => {
   let win: PageWindow;
   beforeEach(async () => {
     h = await startPageHarness();
-    const files = {
-      ...h.zip.files,
-      'script.js': new TextEncoder().encode(fakeWidgetScript),
-      'lib/helper.js': new TextEncoder().encode(fakeHelperModule),
-    };
-    writeFileSync(h.zip.zipPath, zipSync(files));
-    dom = await JSDOM.fromURL(`${h.page.url}/`, {
-      runScripts: 'dangerously',
-      resources: 'usable',
-      pretendToBeVisual: true,
-    });
+    dom = await openFakeWidgetPage(h);
     win = dom.window as unknown as PageWindow;
     await until(() => win.__sandbox, 'the page script');
     await win.__sandbox.ready;

@@ -1,9 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AmocrmPageOptions } from '../../../src/sandbox/amocrm-page/amocrm-page-options';
-import { fakeHelperModule, fakeWidgetScript } from './fake-widget-script';
-import { JSDOM, type JsdomInstance } from './load-jsdom';
+import type { JsdomInstance } from './load-jsdom';
+import { openFakeWidgetPage } from './open-fake-widget-page';
 import { type PageHarness, startPageHarness } from './page-harness';
 import { until } from './until';
 
@@ -18,20 +16,9 @@ describe('the settings modal, run in jsdom', () => {
 
   async function load(options: Partial<AmocrmPageOptions> = {}) {
     h = await startPageHarness(options);
-    const files = {
-      ...h.zip.files,
-      'script.js': new TextEncoder().encode(fakeWidgetScript),
-      'lib/helper.js': new TextEncoder().encode(fakeHelperModule),
-    };
-    writeFileSync(h.zip.zipPath, zipSync(files));
-    dom = await JSDOM.fromURL(`${h.page.url}/`, {
-      runScripts: 'dangerously',
-      resources: 'usable',
-      pretendToBeVisual: true,
-      // The page logs every widget callback for a person at the console; the test reads the DOM instead.
-      beforeParse: (window) => {
-        window.console.info = () => {};
-      },
+    // The page logs every widget callback for a person at the console; the test reads the DOM instead.
+    dom = await openFakeWidgetPage(h, (window) => {
+      window.console.info = () => {};
     });
     win = dom.window as unknown as PageWindow;
     await until(() => win.__sandbox, 'the page script');

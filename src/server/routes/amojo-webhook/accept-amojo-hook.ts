@@ -2,6 +2,7 @@ import { verifyWebhook } from '../../../amojo/verify-webhook';
 import { parseAmojoWebhook } from '../../../contracts/amojo';
 import { AppError } from '../../../http/app-error';
 import { bridgeDeliverJob } from '../../../jobs/bridge-deliver-job';
+import { normalizeAmojoId } from '../../../store/normalize-amojo-id';
 import type { IngressResult, IngressRow } from '../../../store/write-ingress-batch';
 import type { ScopeLookup } from './create-scope-lookup';
 import { type AcceptedHook, hookChatId, hookDedupeKey } from './hook-dedupe-key';
@@ -74,8 +75,7 @@ export async function acceptAmojoHook(deps: AcceptHookDeps, input: HookInput): P
       issues: [{ path: '', message: 'v1 hook format is unsupported' }],
     });
   }
-  // amojo ids are stored in lower case; amojo itself may write one in either case
-  if (webhook.hook.account_id.toLowerCase() !== link.amojoId.toLowerCase()) {
+  if (normalizeAmojoId(webhook.hook.account_id) !== normalizeAmojoId(link.amojoId)) {
     throw new AppError('scope_mismatch', 'account_id does not belong to the scope in the URL.');
   }
   const timeIssue = hookTimeIssue(webhook.hook.time, deps.now(), deps.timeWindow);
