@@ -50,6 +50,7 @@ const production = () => ({
   AMOJO_BOT_ID: 'bot',
   AMOCRM_CLIENT_ID: 'client',
   AMOCRM_CLIENT_SECRET: 'integration-secret',
+  AMOCRM_REDIRECT_URI: 'https://channel.example.com/amocrm/oauth',
   DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
 });
 

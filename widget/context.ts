@@ -7,6 +7,7 @@ import { createTranslator } from './i18n/create-translator';
 import { createConfirmModel } from './models/create-confirm-model';
 import { createConsentModel } from './models/create-consent-model';
 import { type ClipboardWriter, createCopyModel } from './models/create-copy-model';
+import { createGrantModel, type StartGrant } from './models/create-grant-model';
 import { createLinkFormModel } from './models/create-link-form-model';
 import { createLinkModel } from './models/create-link-model';
 import { createScope } from './models/create-scope';
@@ -28,6 +29,8 @@ export interface PanelDeps {
   readonly idPrefix: string;
   /** Our support address (manifest.json `widget.support.email`), named under every error the admin cannot fix. */
   readonly supportEmail?: string;
+  /** Opens amoCRM's access popup and listens for its end (host/start-grant-popup.ts). */
+  readonly startGrant: StartGrant;
 }
 
 /** amoCRM passes `{active: 'N'}` (community-observed, undocumented) when onSave fires because the widget is disabled. */
@@ -38,7 +41,16 @@ function isDisabling(info: unknown): boolean {
 }
 
 /** The composition root of one settings panel: builds the models from the adapters and tears them all down. */
-export function createPanelContext({ host, field, createApi, now, clipboard, idPrefix, supportEmail = '' }: PanelDeps) {
+export function createPanelContext({
+  host,
+  field,
+  createApi,
+  now,
+  clipboard,
+  idPrefix,
+  supportEmail = '',
+  startGrant,
+}: PanelDeps) {
   const scope = createScope();
   const t = createTranslator(host);
   const account = host.account();
@@ -56,6 +68,10 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
   });
   const confirm = createConfirmModel();
   const copy = createCopyModel(clipboard);
+  // access given or refused, the status says which; an action still running is waited for, so the refresh is not
+  // refused as busy
+  const grant = createGrantModel(startGrant, () => void link.settled().then(link.load));
+  scope.add(grant.dispose);
 
   // consent and link state -> the hidden custom input, written only on a real change so opening the modal does not
   // mark the form dirty; a webhook URL the platform was given (the sandbox's) is carried along, never one learnt
@@ -121,6 +137,7 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
     form,
     confirm,
     copy,
+    grant,
     scope,
     submit,
     retry: () => link.load(),
@@ -142,7 +159,8 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
      * every PUT reconnects at amojo, and uninstalling disconnected the channel there (docs/decisions.md). An action
      * still running is waited for, not refused. Resolves true (never the answer: it holds the one-time
      * credentials, which stay in the panel), also when there is nothing to send (disabling, no consent, not
-     * installed, not linked and nothing changed); rejects with the admin-facing message when the backend refused.
+     * installed, a viewer who is not an admin, no access to the account, not linked and nothing changed); rejects
+     * with the admin-facing message when the backend refused.
      */
     async save(info?: unknown): Promise<true> {
       if (isDisabling(info)) return true;
@@ -153,6 +171,8 @@ export function createPanelContext({ host, field, createApi, now, clipboard, idP
       if (!canLink) return true;
       // the next action can only start from a later event, so after this the model is free
       await link.settled();
+      // the backend would refuse both; the panel already says why and offers Grant access
+      if (link.readOnly.peek() || link.access.peek() !== null) return true;
       if (link.status.peek()?.state !== 'linked' && !form.dirty.peek()) return true;
       const result = await submit();
       if (result.ok) return true;

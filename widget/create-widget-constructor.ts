@@ -3,12 +3,13 @@ import { createPanelContext, settingsFieldCode } from './context';
 import type { AmoCallbacks, AmoWidget } from './host/amo-types';
 import { createCrmHost } from './host/create-crm-host';
 import { openSettingsModal } from './host/open-settings-modal';
+import { type PopupHost, startGrantPopup } from './host/start-grant-popup';
 import { mountPanel } from './mount-panel';
 
 export interface WidgetOptions {
   /** The backend origin, fixed at build time (WIDGET_BACKEND_URL). */
   readonly backendUrl: string;
-  /** Where `APP` / `AMOCRM` live; the page's global object in production. */
+  /** Where `APP` / `AMOCRM` live, and the window that opens amoCRM's access popup: the page's global object. */
   readonly globals: object;
   /** Our support address, fixed at build time from manifest.json. */
   readonly supportEmail?: string;
@@ -23,6 +24,8 @@ let panelCounter = 0;
  */
 export function createWidgetConstructor(options: WidgetOptions) {
   const now = options.now ?? (() => new Date());
+  const backendOrigin = new URL(options.backendUrl).origin;
+  const popups = options.globals as PopupHost;
 
   return function ChannelLinkWidget(this: AmoWidget): AmoWidget {
     const host = createCrmHost(this, options.globals);
@@ -54,6 +57,7 @@ export function createWidgetConstructor(options: WidgetOptions) {
           idPrefix: `${widgetCode}-channel-link-${panelCounter}`,
           ...(options.supportEmail === undefined ? {} : { supportEmail: options.supportEmail }),
           createApi: (hasConsent) => createBackendApi({ host, baseUrl: options.backendUrl, hasConsent }),
+          startGrant: (url, onDone) => startGrantPopup({ host: popups, url, backendOrigin, onDone }),
         });
         save = ctx.save;
         unmount = mountPanel(modal, ctx);

@@ -12,7 +12,8 @@ const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
 /**
  * `Authorization: Bearer <api key>` to the link it belongs to. The key's SHA-256 is the lookup key (keys are long
  * and random, see api-key-hash.ts) and the match is re-checked in constant time. A rotated-away key no longer
- * matches any link; a key whose link was unlinked (no scope) is 404 not_linked.
+ * matches any link; a key whose link was unlinked (no scope) is 404 not_linked, and one whose account removed the
+ * integration (a parked link) 409 account_not_installed.
  */
 export async function authenticateBridge(db: Kysely<Database>, authorization: string | undefined): Promise<BridgeLink> {
   if (authorization === undefined || authorization.trim() === '') {
@@ -25,5 +26,13 @@ export async function authenticateBridge(db: Kysely<Database>, authorization: st
     throw new AppError('auth_invalid', 'The API key is not valid (it may have been rotated).');
   }
   if (link.scopeId === null) throw new AppError('not_linked', 'This API key belongs to an account that is not linked.');
+  // The integration was removed from the account: amojo's scope is disconnected, so nothing sent now could arrive.
+  // Refused rather than queued, so the messenger knows; the jobs accepted before wait for the next install.
+  if (link.parkedAt !== null) {
+    throw new AppError(
+      'account_not_installed',
+      'The amoCRM account removed the integration; messages are refused until an admin installs it again.',
+    );
+  }
   return { ...link, scopeId: link.scopeId };
 }

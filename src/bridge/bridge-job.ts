@@ -31,7 +31,7 @@ export function toOutboxJob(spec: BridgeJob): NewOutboxJob {
   return {
     idempotencyKey: spec.idempotencyKey,
     kind: spec.job.kind,
-    linkId: spec.job.linkId,
+    linkId: 'linkId' in spec.job ? spec.job.linkId : null,
     orderingKey: spec.orderingKey,
     payload: JSON.stringify({ ...spec.job, bodySha256: spec.fingerprint }),
   };

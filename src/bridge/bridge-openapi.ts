@@ -34,7 +34,12 @@ const errors = {
     description: 'not_linked, or not_found (an unknown message, never another link’s).',
     ...json('BridgeError'),
   },
-  '409': { description: 'idempotency_conflict: the id was used before with a different body.', ...json('BridgeError') },
+  '409': {
+    description:
+      'idempotency_conflict: the id was used before with a different body; or account_not_installed: the amoCRM ' +
+      'account removed the integration, so nothing is accepted until an admin installs it again.',
+    ...json('BridgeError'),
+  },
   '413': { description: 'payload_too_large (256 KB; 2 MB for history imports).', ...json('BridgeError') },
   '415': { description: 'unsupported_media_type: send Content-Type: application/json.', ...json('BridgeError') },
   '429': {

@@ -37,6 +37,8 @@ export interface AppErrorInit {
   issues?: AppErrorIssue[];
   /** Seconds, sent as Retry-After on 429 and 503. */
   retryAfter?: number;
+  /** account_not_installed: amoCRM's access popup for the caller's account, sent as `grant_url`. */
+  grantUrl?: string;
   cause?: unknown;
 }
 
@@ -46,12 +48,14 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly issues: AppErrorIssue[] | undefined;
   readonly retryAfter: number | undefined;
+  readonly grantUrl: string | undefined;
 
   constructor(code: AppErrorCode, message: string, init: AppErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = code;
     this.issues = init.issues;
     this.retryAfter = init.retryAfter;
+    this.grantUrl = init.grantUrl;
   }
 
   get status(): number {

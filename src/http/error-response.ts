@@ -3,7 +3,9 @@ import { AppError } from './app-error';
 export interface ErrorResponse {
   status: number;
   headers: Record<string, string>;
-  body: { error: { code: string; message: string; issues?: { path: string; message: string }[] } };
+  body: {
+    error: { code: string; message: string; issues?: { path: string; message: string }[]; grant_url?: string };
+  };
 }
 
 /**
@@ -28,6 +30,7 @@ export function errorResponse(error: unknown): ErrorResponse {
         code: error.code,
         message: error.message,
         ...(error.issues === undefined ? {} : { issues: error.issues }),
+        ...(error.grantUrl === undefined ? {} : { grant_url: error.grantUrl }),
       },
     },
   };

@@ -32,6 +32,23 @@ export const relayJob = z.discriminatedUnion('kind', [
     amojoMsgId: z.string(),
     request: deliveryStatusRequest,
   }),
+  /**
+   * An OAuth code amoCRM sent to the redirect URI, exchanged by a worker so the redirect answers within amoCRM's 3 s
+   * (src/installation/install-account.ts). `host` passed the referer check before the job was written; the code is
+   * sealed (OAUTH_CODE_CONTEXT). `expectedAccountId` comes from a verified `state`: the grant must be for that account.
+   */
+  z.object({
+    kind: z.literal('amocrm.install'),
+    host: z.string(),
+    codeEnc: z.string(),
+    expectedAccountId: z.optional(z.number()),
+    /** When the redirect arrived: a removal recorded after it wins over this older install. */
+    receivedAt: z.optional(z.number()),
+  }),
+  /** Connect the link's scope at amojo again (an install after a removal); skipped if it is parked or unlinked. */
+  z.object({ kind: z.literal('amojo.connect_link'), linkId: z.string() }),
+  /** Disconnect the link's scope at amojo (the integration was removed); skipped once an install unparked it. */
+  z.object({ kind: z.literal('amojo.disconnect_link'), linkId: z.string() }),
   z.object({
     kind: z.literal('bridge.deliver'),
     linkId: z.string(),

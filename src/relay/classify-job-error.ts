@@ -1,3 +1,4 @@
+import { AmocrmError } from '../amocrm/amocrm-error';
 import { AmojoError } from '../amojo/amojo-error';
 import type { JobEffect } from './job-effect';
 import { RelayJobError } from './relay-job-error';
@@ -22,6 +23,14 @@ export function classifyJobError(error: unknown): JobFailure {
     return {
       code: `amojo_${error.code}`,
       retryable: error.retryable || error.code === 'invalid_response',
+      retryAfterMs: error.retryAfterMs,
+      onDead: undefined,
+    };
+  }
+  if (error instanceof AmocrmError) {
+    return {
+      code: `amocrm_${error.code}`,
+      retryable: error.retryable,
       retryAfterMs: error.retryAfterMs,
       onDead: undefined,
     };

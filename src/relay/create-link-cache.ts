@@ -4,6 +4,8 @@ import type { Database } from '../store/schema';
 
 export interface LinkCache {
   get(linkId: string): Promise<Link | undefined>;
+  /** Read from the store now, and remembered: for a decision a stale copy must not make (parking a job). */
+  fresh(linkId: string): Promise<Link | undefined>;
 }
 
 /**
@@ -14,15 +16,18 @@ export function createLinkCache(db: Kysely<Database>, options: { ttlMs?: number;
   const ttlMs = options.ttlMs ?? 2000;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { link: Promise<Link | undefined>; until: number }>();
+  const read = (linkId: string) => {
+    if (cache.size > 10_000) cache.clear();
+    const link = findLinkById(db, linkId);
+    cache.set(linkId, { link, until: now() + ttlMs });
+    link.catch(() => cache.delete(linkId));
+    return link;
+  };
   return {
     get(linkId) {
       const hit = cache.get(linkId);
-      if (hit && hit.until > now()) return hit.link;
-      if (cache.size > 10_000) cache.clear();
-      const link = findLinkById(db, linkId);
-      cache.set(linkId, { link, until: now() + ttlMs });
-      link.catch(() => cache.delete(linkId));
-      return link;
+      return hit && hit.until > now() ? hit.link : read(linkId);
     },
+    fresh: read,
   };
 }

@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import { createGroupCommit, type GroupCommit } from '../store/group-commit';
-import { claimDue, completeHeld, deadLetter, fail, type Lease, type OutboxJob } from '../store/outbox-repo';
+import { claimDue, completeHeld, deadLetter, fail, type Lease, type OutboxJob, parkHeld } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
 import type { JobEffect } from './job-effect';
 
 export type JobDecision =
   | { type: 'complete' }
   | { type: 'retry'; nextAttemptAt: number; errorCode: string }
-  | { type: 'dead'; errorCode: string };
+  | { type: 'dead'; errorCode: string }
+  /** Its link is parked (installation removed): back with the link's other parked jobs, the attempt not counted. */
+  | { type: 'park' };
 
 export type CommitRequest =
   | { type: 'finish'; lease: Lease; decision: JobDecision; effects?: JobEffect | undefined }
@@ -40,11 +42,12 @@ export function createOutboxCommitter(
         const { lease, decision, effects } = request;
         let held: boolean;
         if (decision.type === 'complete') held = completed.has(lease.id);
+        else if (decision.type === 'park') held = await parkHeld(trx, lease, workerId, at);
         else if (decision.type === 'retry') {
           const retry = { workerId, nextAttemptAt: decision.nextAttemptAt, errorCode: decision.errorCode, now: at };
           held = await fail(trx, lease, retry);
         } else held = await deadLetter(trx, lease, { workerId, errorCode: decision.errorCode, now: at });
-        if (held && effects && decision.type !== 'retry') await effects(trx, at);
+        if (held && effects && (decision.type === 'complete' || decision.type === 'dead')) await effects(trx, at);
         results[i] = { type: 'finish', held };
       }
       for (const [i, request] of requests.entries()) {

@@ -1,11 +1,13 @@
 import { z } from 'zod/mini';
 import { type RelayJob, relayJob } from '../jobs/relay-jobs';
 import type { OutboxJob } from '../store/outbox-repo';
+import { handleAmocrmInstall } from './handle-amocrm-install';
 import { handleAmojoEdit } from './handle-amojo-edit';
 import { handleAmojoReact } from './handle-amojo-react';
 import { handleAmojoTyping } from './handle-amojo-typing';
 import { handleBridgeDeliver } from './handle-bridge-deliver';
 import { handleDeliveryStatus } from './handle-delivery-status';
+import { handleLinkConnection } from './handle-link-connection';
 import { handleNewMessage } from './handle-new-message';
 import type { JobHandler, JobResult } from './job-handler';
 import type { RelayDeps } from './relay-deps';
@@ -42,6 +44,11 @@ export function createRelayHandler(deps: RelayDeps): JobHandler {
         return handleDeliveryStatus(deps, job);
       case 'bridge.deliver':
         return handleBridgeDeliver(deps, job);
+      case 'amocrm.install':
+        return handleAmocrmInstall(deps, job);
+      case 'amojo.connect_link':
+      case 'amojo.disconnect_link':
+        return handleLinkConnection(deps, job);
     }
   };
 }

@@ -7,6 +7,7 @@ import { createHttpFetch } from '../egress/create-http-fetch';
 import type { EgressPolicy } from '../egress/egress-policy';
 import type { FetchLike } from '../egress/fetch-like';
 import type { RetryPolicy } from '../http/with-retry';
+import type { InstallRunner } from '../installation/create-install-runner';
 import type { MediaMirror } from '../media/create-media-mirror';
 import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
@@ -43,6 +44,8 @@ export interface RelayWorkerOptions {
   egress?: EgressPolicy;
   /** Mirrors the files of manager messages (createMediaMirror); without it amoCRM's links reach the messenger. */
   media?: MediaMirror;
+  /** Runs the installs the redirect URI queues (createInstallRunner); without it they dead-letter. */
+  install?: InstallRunner;
   now?: () => number;
   random?: () => number;
   /**
@@ -113,6 +116,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     timeWindowSeconds: options.timeWindowSeconds,
     fetch: deliveryFetch,
     media: options.media,
+    install: options.install,
     now,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
     // Kept from before the two throttles merged: typing jobs reach the relay from the bridges of every process.

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AmojoClient } from '../amojo/create-amojo-client';
 import type { TypingThrottle } from '../bridge/create-typing-throttle';
 import type { FetchLike } from '../egress/fetch-like';
+import type { InstallRunner } from '../installation/create-install-runner';
 import type { MediaMirror } from '../media/create-media-mirror';
 import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
@@ -28,6 +29,8 @@ export interface RelayDeps {
   /** Per delivery attempt to the messenger. */
   deliveryTimeoutMs: number;
   typingThrottle: TypingThrottle;
+  /** Runs the `amocrm.install` jobs the redirect URI queues; absent, they dead-letter (install_unavailable). */
+  install?: InstallRunner | undefined;
   metrics?: Pick<Metrics, 'bridgeCalls'> | undefined;
   logger?: Logger | undefined;
 }

@@ -4,9 +4,10 @@ import type { Metrics } from '../observability/create-metrics';
 import type { GroupCommit } from '../store/group-commit';
 import type { OutboxJob } from '../store/outbox-repo';
 import { classifyJobError } from './classify-job-error';
-import type { CommitRequest, CommitResult } from './create-outbox-committer';
+import type { CommitRequest, CommitResult, JobDecision } from './create-outbox-committer';
 import { failureDecision } from './failure-decision';
 import type { JobContext, JobHandler } from './job-handler';
+import { LINK_PARKED } from './live-link';
 import { RelayJobError } from './relay-job-error';
 
 export interface ClaimedJobDeps {
@@ -43,11 +44,15 @@ export async function runClaimedJob(job: OutboxJob, deps: ClaimedJobDeps, onHand
     finish = { type: 'finish', lease, decision: { type: 'complete' }, effects: result.effects };
   } catch (error) {
     const failure = classifyJobError(error);
-    const decision = failureDecision(failure, attemptOf(ctx), retry, now(), random());
-    outcome = decision.type === 'dead' ? 'dead' : 'retry';
+    const decision: JobDecision =
+      failure.code === LINK_PARKED
+        ? { type: 'park' }
+        : failureDecision(failure, attemptOf(ctx), retry, now(), random());
+    outcome = decision.type === 'retry' ? 'retry' : decision.type;
     finish = { type: 'finish', lease, decision, effects: decision.type === 'dead' ? failure.onDead : undefined };
     const log = { jobId: job.id, kind: job.kind, code: failure.code, attempt: job.attempts };
     if (failure.code === 'internal_error') logger?.error({ ...log, err: error }, 'relay job failed');
+    else if (outcome === 'park') logger?.info(log, 'relay job parked until the account is installed again');
     else logger?.warn(log, outcome === 'dead' ? 'relay job dead-lettered' : 'relay job will be retried');
   } finally {
     onHandled();

@@ -27,23 +27,42 @@ export function withoutIgnored(source: Record<string, string | undefined>): Reco
 
 /**
  * The environment loadConfig gets in the sandbox: generated credentials, a database and media folder under `dataDir`,
- * and only the environment's neutral settings (PORT, MEDIA_MAX_BYTES, METRICS_TOKEN, …). DATABASE_URL,
- * DATA_ENCRYPTION_KEY, PUBLIC_URL, AMOCRM_* and AMOJO_* from the environment are never used.
+ * the amoCRM emulator as every account's OAuth and REST host, and only the environment's neutral settings (PORT,
+ * MEDIA_MAX_BYTES, METRICS_TOKEN, …). DATABASE_URL, DATA_ENCRYPTION_KEY, PUBLIC_URL, AMOCRM_* and AMOJO_* from the
+ * environment are never used.
  */
 export function sandboxEnv(
   source: Record<string, string | undefined>,
   credentials: SandboxCredentials,
-  at: { dataDir: string; backendUrl: string; backendPort: number; amojoUrl: string },
+  at: {
+    dataDir: string;
+    backendUrl: string;
+    backendPort: number;
+    amojoUrl: string;
+    /** The amoCRM emulator's origin: AMOCRM_API_BASE_URL, so codes are exchanged and accounts read there. */
+    amocrmUrl: string;
+    /** The backend's redirect route, registered with the emulator as the integration's Redirect URI. */
+    redirectUri: string;
+  },
 ): Record<string, string> {
+  const {
+    SANDBOX_ACCOUNT_AMOJO_ID: _a,
+    SANDBOX_USER_AMOJO_ID: _u,
+    SANDBOX_MANAGER_AMOJO_ID: _m,
+    ...secrets
+  } = credentials;
   return {
     ...withoutIgnored(source),
-    ...credentials,
+    ...secrets,
     DATABASE_URL: `sqlite:${join(at.dataDir, 'channel.db')}`,
     MEDIA_DIR: join(at.dataDir, 'media'),
     PORT: String(at.backendPort),
     PUBLIC_URL: at.backendUrl,
     SANDBOX: '1',
     AMOJO_BASE_URL: at.amojoUrl,
+    AMOCRM_API_BASE_URL: at.amocrmUrl,
+    // amoCRM repeats it byte for byte on every token request, so the backend and the emulator take the same string.
+    AMOCRM_REDIRECT_URI: at.redirectUri,
     // The demo messenger and the emulator's files live on loopback: opened here, for the sandbox only.
     EGRESS_ALLOW: '127.0.0.0/8,::1/128',
     MEDIA_HOSTS: new URL(at.amojoUrl).hostname,

@@ -4,9 +4,11 @@ import { amojoBaseUrl } from '../amojo/amojo-hosts';
 import { createAmojoClient } from '../amojo/create-amojo-client';
 import type { Logger } from '../observability/create-logger';
 import { loadConfig } from '../server/config';
-import { startBackend } from '../server/start-backend';
-import { findLinkedScopes } from '../store/links-repo';
+import { DEFAULT_REDIRECT_PATH, startBackend } from '../server/start-backend';
+import { findInstallation } from '../store/installations-repo';
+import { findLinkByAccountId } from '../store/links-repo';
 import { openDatabase } from '../store/open-database';
+import { startAmocrmEmulator } from './amocrm-emulator/start-amocrm-emulator';
 import { startAmocrmPage } from './amocrm-page/start-amocrm-page';
 import { startAmojoEmulator } from './amojo-emulator/start-amojo-emulator';
 import { buildSandboxWidget } from './build-sandbox-widget';
@@ -26,19 +28,24 @@ export interface StartSandboxOptions {
 
 export interface Sandbox {
   url: string;
-  urls: Record<'backend' | 'amojo' | 'amocrm' | 'inbox' | 'messenger', string>;
+  /** `amocrmApi` is the amoCRM emulator (OAuth, REST, the access popup, its control API); `amocrm` the page. */
+  urls: Record<'backend' | 'amojo' | 'amocrm' | 'amocrmApi' | 'inbox' | 'messenger', string>;
   messengerWebhookUrl: string;
   close(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
 export const SANDBOX_ACCOUNT = { id: 31_000_001, subdomain: 'sandbox' } as const;
-export const SANDBOX_USER = { id: 7_001, name: 'Sandbox Manager' } as const;
+/** The account's administrator: the page starts as this user, who installs the widget and links the channel. */
+export const SANDBOX_USER = { id: 7_001, name: 'Sandbox Admin', isAdmin: true } as const;
+/** A user who is not an admin: the widget shows them the channel read-only, and the backend refuses their changes. */
+export const SANDBOX_MANAGER = { id: 7_002, name: 'Sandbox Manager', isAdmin: false } as const;
 
 /**
  * Everything on 127.0.0.1 with no amoCRM account: generated channel and integration credentials (kept in
- * data/sandbox/sandbox.json so links survive a restart), the amojo emulator, the backend in sandbox mode, the emulated
- * amoCRM page with the real widget and the manager's inbox, and the demo messenger. PORT=0 picks free ports.
+ * data/sandbox/sandbox.json so links survive a restart), the amojo emulator, the amoCRM emulator (OAuth, REST, the
+ * install redirect and disconnect hook), the backend in sandbox mode, the emulated amoCRM page with the real widget
+ * and the manager's inbox, and the demo messenger. PORT=0 picks free ports.
  */
 export async function startSandbox(options: StartSandboxOptions): Promise<Sandbox> {
   // Its own folder: production's default database is ./data/channel.db, and a sandbox started by mistake (an env file
@@ -52,6 +59,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   const credentials = loadSandboxCredentials(join(dataDir, 'sandbox.json'));
   const ports = await sandboxPorts(Number(options.env.PORT ?? 8080));
   const backendUrl = `http://${HOST}:${ports.backend}`;
+  const redirectUri = `${backendUrl}${DEFAULT_REDIRECT_PATH}`;
   const widgetZip = await buildSandboxWidget(backendUrl, join(dataDir, 'widget'));
   // every page is known before any starts, so each one's `/` can link the others
   const pages = sandboxPages(ports);
@@ -68,8 +76,30 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     port: ports.amojo,
     channelTitle: 'Sandbox channel',
     bot: { id: credentials.AMOJO_BOT_ID, name: credentials.AMOJO_BOT_NAME },
-    managers: [{ id: credentials.SANDBOX_USER_AMOJO_ID, name: SANDBOX_USER.name }],
+    // both users answer in the inbox as themselves
+    managers: [
+      { id: credentials.SANDBOX_USER_AMOJO_ID, name: SANDBOX_USER.name },
+      { id: credentials.SANDBOX_MANAGER_AMOJO_ID, name: SANDBOX_MANAGER.name },
+    ],
     links: linksBut('amojo'),
+  });
+  const amocrm = await startAmocrmEmulator({
+    host: HOST,
+    port: ports.amocrmApi,
+    clientId: credentials.AMOCRM_CLIENT_ID,
+    clientSecret: credentials.AMOCRM_CLIENT_SECRET,
+    redirectUri,
+    disconnectHookUrl: `${backendUrl}/amocrm/disconnect`,
+    accounts: [
+      {
+        ...SANDBOX_ACCOUNT,
+        domain: 'amocrm.ru',
+        amojoId: credentials.SANDBOX_ACCOUNT_AMOJO_ID,
+        name: 'Sandbox account',
+      },
+    ],
+    users: [SANDBOX_USER, SANDBOX_MANAGER].map((user) => ({ ...user, accountId: SANDBOX_ACCOUNT.id })),
+    links: linksBut('amocrmApi'),
   });
   const config = loadConfig(
     sandboxEnv(options.env, credentials, {
@@ -77,10 +107,19 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       backendUrl,
       backendPort: ports.backend,
       amojoUrl: emulator.url,
+      amocrmUrl: amocrm.url,
+      redirectUri,
     }),
   );
-  await reconnectLinkedScopes(config.databaseUrl, emulator.url, credentials);
+  const stored = await restoreConnection(config.databaseUrl, emulator.url, credentials);
   const backend = await startBackend(config, { logger: options.logger, hostname: HOST, links: linksBut('backend') });
+  if (stored === 'active') {
+    // The emulator's grants died with the last run, so the tokens the database holds mean nothing to it: an install
+    // (its redirect, then the backend's code exchange) replaces them, as installing again in amoCRM would. A lapsed
+    // grant (needs_reauthorization) is left lapsed: the panel's Grant access is its way back, as in amoCRM.
+    const { delivery } = await amocrm.emulator.install(SANDBOX_ACCOUNT.id, SANDBOX_USER.id);
+    options.logger.info({ delivery: delivery.state }, 'sandbox: the stored installation was granted again');
+  }
   const messenger = await startDemoMessenger({
     host: HOST,
     port: ports.messenger,
@@ -94,6 +133,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     backendUrl,
     account: { ...SANDBOX_ACCOUNT, amojo_id: credentials.SANDBOX_ACCOUNT_AMOJO_ID },
     user: { ...SANDBOX_USER, amojo_id: credentials.SANDBOX_USER_AMOJO_ID },
+    users: [
+      { ...SANDBOX_USER, amojo_id: credentials.SANDBOX_USER_AMOJO_ID },
+      { ...SANDBOX_MANAGER, amojo_id: credentials.SANDBOX_MANAGER_AMOJO_ID },
+    ],
+    amocrm: amocrm.emulator,
+    // the backend holds the installation from the last run (lapsed or not): the widget is installed, as in amoCRM
+    installed: stored === 'active' || stored === 'needs_reauthorization',
     integration: {
       clientId: credentials.AMOCRM_CLIENT_ID,
       clientSecret: credentials.AMOCRM_CLIENT_SECRET,
@@ -111,6 +157,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     backend: backendUrl,
     amojo: emulator.url,
     amocrm: page.url,
+    amocrmApi: amocrm.url,
     inbox: `${page.url}/inbox`,
     messenger: messenger.url,
   };
@@ -123,6 +170,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
         `  demo messenger                  ${urls.messenger}   (webhook URL for the widget: ${messenger.webhookUrl})`,
         `  backend                         ${urls.backend}   (/openapi.json, /metrics)`,
         `  amojo emulator                  ${urls.amojo}`,
+        `  amoCRM emulator (OAuth, REST)   ${urls.amocrmApi}`,
       ].join('\n'),
     );
   }
@@ -134,6 +182,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       await messenger.close();
       await page.close();
       await backend.close();
+      await amocrm.close();
       await emulator.close();
     },
   };
@@ -148,14 +197,17 @@ function sandboxPages(ports: Awaited<ReturnType<typeof sandboxPorts>>) {
     messenger: { label: 'Demo messenger', url: at(ports.messenger) },
     backend: { label: 'Backend', url: at(ports.backend) },
     amojo: { label: 'amojo emulator', url: at(ports.amojo) },
+    amocrmApi: { label: 'amoCRM emulator (OAuth, REST)', url: at(ports.amocrmApi) },
   };
 }
 
-/** PORT and the three after it, or four free ports when PORT is 0 (tests). */
+/** PORT and the four after it, or five free ports when PORT is 0 (tests). */
 async function sandboxPorts(base: number) {
-  if (base !== 0) return { backend: base, amojo: base + 1, amocrm: base + 2, messenger: base + 3 };
-  const [backend, amojo, amocrm, messenger] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  return { backend: backend!, amojo: amojo!, amocrm: amocrm!, messenger: messenger! };
+  if (base !== 0) {
+    return { backend: base, amojo: base + 1, amocrm: base + 2, messenger: base + 3, amocrmApi: base + 4 };
+  }
+  const [backend, amojo, amocrm, messenger, amocrmApi] = await Promise.all(Array.from({ length: 5 }, () => freePort()));
+  return { backend: backend!, amojo: amojo!, amocrm: amocrm!, messenger: messenger!, amocrmApi: amocrmApi! };
 }
 
 function freePort(): Promise<number> {
@@ -169,25 +221,31 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The emulator keeps its state in memory; real amojo would remember the connections the database still holds. */
-async function reconnectLinkedScopes(databaseUrl: string, emulatorUrl: string, credentials: SandboxCredentials) {
+/**
+ * Both emulators keep their state in memory, while the database remembers the last run. amojo is told of the link's
+ * connection again (real amojo would remember it) unless the link is parked (the widget was disabled: its scope stays
+ * disconnected until Install). Answers the stored installation's state, or null on a first start.
+ */
+async function restoreConnection(databaseUrl: string, emulatorUrl: string, credentials: SandboxCredentials) {
   const opened = openDatabase(databaseUrl);
   try {
     // A first start has no tables yet; the backend migrates them.
-    const rows = await findLinkedScopes(opened.db).catch(() => []);
-    const amojo = createAmojoClient({
-      channelId: credentials.AMOJO_CHANNEL_ID,
-      secret: credentials.AMOJO_CHANNEL_SECRET,
-      baseUrl: amojoBaseUrl('ru', emulatorUrl),
-    });
-    for (const row of rows) {
+    const installation = await findInstallation(opened.db, SANDBOX_ACCOUNT.id).catch(() => undefined);
+    const link = await findLinkByAccountId(opened.db, SANDBOX_ACCOUNT.id).catch(() => undefined);
+    if (link !== undefined && link.scopeId !== null && link.parkedAt === null) {
+      const amojo = createAmojoClient({
+        channelId: credentials.AMOJO_CHANNEL_ID,
+        secret: credentials.AMOJO_CHANNEL_SECRET,
+        baseUrl: amojoBaseUrl('ru', emulatorUrl),
+      });
       await amojo.connect({
-        account_id: row.amojoId,
-        title: row.title,
+        account_id: link.amojoId,
+        title: link.title,
         hook_api_version: 'v2',
-        is_time_window_disabled: row.timeWindowDisabled,
+        is_time_window_disabled: link.timeWindowDisabled,
       });
     }
+    return installation?.state ?? null;
   } finally {
     await opened.close();
   }

@@ -53,6 +53,7 @@ export const PRODUCTION_VARIABLES = [
   'AMOCRM_CLIENT_ID',
   'AMOCRM_CLIENT_SECRET',
   'AMOCRM_REDIRECT_URI',
+  'AMOCRM_API_BASE_URL',
   'DATA_ENCRYPTION_KEY',
   'DATA_ENCRYPTION_KEY_PREVIOUS',
 ] as const;
@@ -65,6 +66,7 @@ const REQUIRED_IN_PRODUCTION = [
   'AMOJO_BOT_ID',
   'AMOCRM_CLIENT_ID',
   'AMOCRM_CLIENT_SECRET',
+  'AMOCRM_REDIRECT_URI',
   'DATA_ENCRYPTION_KEY',
 ] as const;
 
@@ -105,7 +107,14 @@ const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
       AMOJO_TIME_WINDOW_SECONDS: z.optional(positiveWhole('seconds', 10)),
       AMOCRM_CLIENT_ID: optionalText,
       AMOCRM_CLIENT_SECRET: optionalText,
-      AMOCRM_REDIRECT_URI: z.optional(url(/^https?$/)),
+      AMOCRM_REDIRECT_URI: z.optional(
+        url(/^https?$/).check(
+          z.refine((u) => !u.includes('?'), 'must not contain a query (amoCRM adds its own)'),
+          // `/` is the backend's own page: the codes amoCRM sends there would never reach the redirect route.
+          z.refine((u) => URL.canParse(u) && new URL(u).pathname !== '/', 'must have a path, e.g. /amocrm/oauth'),
+        ),
+      ),
+      AMOCRM_API_BASE_URL: z.optional(url(/^https?$/)),
       DATA_ENCRYPTION_KEY: z.optional(base64Key),
       DATA_ENCRYPTION_KEY_PREVIOUS: z.optional(base64Key),
       // At least 8 days: mirrored files (8 days) and done jobs (7) are kept that long anyway, hooks are capped to it.
@@ -137,6 +146,24 @@ const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
           const message = `is empty; set it, or leave it unset for ${DEFAULT_DATABASE_URL}`;
           ctx.issues.push({ code: 'custom', path: ['DATABASE_URL'], message, input: undefined });
         }
+        // amoCRM sends the code to the redirect URI and refuses plain http for integrations used in several accounts.
+        if (env.AMOCRM_REDIRECT_URI?.startsWith('http:')) {
+          ctx.issues.push({
+            code: 'custom',
+            path: ['AMOCRM_REDIRECT_URI'],
+            message: 'must be https outside sandbox mode',
+            input: env.AMOCRM_REDIRECT_URI,
+          });
+        }
+        // It receives the client secret of every account's token requests: plain http only to this machine (tests).
+        if (env.AMOCRM_API_BASE_URL?.startsWith('http:') && !isLoopbackUrl(env.AMOCRM_API_BASE_URL)) {
+          ctx.issues.push({
+            code: 'custom',
+            path: ['AMOCRM_API_BASE_URL'],
+            message: 'must be https outside sandbox mode (plain http only to a loopback address)',
+            input: env.AMOCRM_API_BASE_URL,
+          });
+        }
         if (env.PUBLIC_URL?.startsWith('http:')) {
           ctx.issues.push({
             code: 'custom',
@@ -147,6 +174,11 @@ const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
         }
       }),
     );
+
+function isLoopbackUrl(value: string): boolean {
+  const host = URL.canParse(value) ? new URL(value).hostname : '';
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 /** What parseDatabaseUrl, which the store opens with, would refuse, in its own words; it never echoes a password. */
 function databaseUrlProblem(url: string): string | undefined {
@@ -193,7 +225,14 @@ export interface Config {
     timeWindowSeconds?: number | undefined;
   };
   amojoBaseUrl: string | undefined;
-  amocrm: { clientId: string | undefined; clientSecret: string | undefined; redirectUri: string | undefined };
+  amocrm: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    /** AMOCRM_REDIRECT_URI: amoCRM sends OAuth codes here (its path is the backend's redirect route). */
+    redirectUri: string | undefined;
+    /** AMOCRM_API_BASE_URL: every account's OAuth and REST host (sandbox, tests); the referer check still runs. */
+    apiBaseUrl?: string | undefined;
+  };
   /** Standard base64 of 32 bytes, as `createSecretBox` takes it. */
   dataEncryptionKey: string | undefined;
   /** DATA_ENCRYPTION_KEY_PREVIOUS: opens values sealed under the previous key during a rotation (npm run reseal). */
@@ -264,6 +303,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       clientId: env.AMOCRM_CLIENT_ID,
       clientSecret: env.AMOCRM_CLIENT_SECRET,
       redirectUri: env.AMOCRM_REDIRECT_URI,
+      apiBaseUrl: env.AMOCRM_API_BASE_URL?.replace(/\/+$/, ''),
     },
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY,
     dataEncryptionKeyPrevious: env.DATA_ENCRYPTION_KEY_PREVIOUS,

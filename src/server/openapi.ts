@@ -14,6 +14,19 @@ type JsonObject = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
+// What a code means where its name alone does not say; the rest are listed by name.
+const codeNotes: Partial<Record<string, string>> = {
+  account_not_installed:
+    'account_not_installed: the backend holds no working installation (OAuth grant) for the token’s account: ' +
+    'never installed, removed, or its refresh token was refused. `error.grant_url` opens amoCRM’s access popup',
+  admin_required:
+    'admin_required: the token’s user is not an admin of the account (amoCRM’s users API, `rights.is_admin`)',
+  amojo_id_mismatch:
+    'amojo_id_mismatch: the body’s amojo_id is not the one amoCRM reports for the account (GET /api/v4/account)',
+  amojo_id_taken:
+    'amojo_id_taken: the amojo id is bound to another account by a claim made before installations were checked; ' +
+    'the operator frees it with `npm run accounts -- release-amojo <amojo_id>`',
+};
 // Every code the link API can answer with, grouped by status: generated, so a new code cannot be left out here.
 const codesByStatus = new Map<number, string[]>();
 for (const [code, status] of Object.entries(linkErrorStatus)) {
@@ -22,7 +35,10 @@ for (const [code, status] of Object.entries(linkErrorStatus)) {
 const linkErrors = Object.fromEntries(
   [...codesByStatus].map(([status, codes]) => [
     String(status),
-    { description: `${codes.join(', ')}.`, ...json('LinkError') },
+    {
+      description: `${codes.map((code) => codeNotes[code] ?? code).join('; ')}.`,
+      ...json('LinkError'),
+    },
   ]),
 );
 const retryAfter = { description: 'Seconds until the allowance comes back.', schema: { type: 'integer', minimum: 0 } };
@@ -42,6 +58,8 @@ const widget = (summary: string, response: string, status = '200', body?: string
   ...(body ? { requestBody: { required: true, ...json(body) } } : {}),
   responses: { [status]: { description: 'OK', ...json(response) }, ...linkErrors },
 });
+// Every change passes the installation gate: 409 account_not_installed, then 403 admin_required (require-link-admin.ts).
+const ADMIN_ONLY = ' Admins of an account with an active installation only.';
 
 const limited = (operation: JsonObject): JsonObject => ({
   ...operation,
@@ -62,9 +80,19 @@ export function openApiDocument(version: string): JsonObject {
     },
     paths: {
       '/api/widget/link': {
-        get: widget('Link status of the token’s account', 'LinkStatus'),
+        // GET refuses no user of the account: it reports the installation's state rather than answering 409 or 403.
+        get: widget(
+          'Link status of the token’s account, its installation (with a grant_url unless active) and the viewer; ' +
+            'webhook_url only for admins. Open to every user of the account.',
+          'LinkStatus',
+        ),
         put: {
-          ...widget('Link the account to the channel, or update the link', 'LinkPutResponse', '200', 'LinkPutRequest'),
+          ...widget(
+            `Link the account to the channel, or update the link.${ADMIN_ONLY} The amojo_id must be the one amoCRM reports for the account.`,
+            'LinkPutResponse',
+            '200',
+            'LinkPutRequest',
+          ),
           responses: {
             '200': { description: 'Updated; no new credentials.', ...json('LinkPutResponse') },
             '201': { description: 'Linked; credentials shown once.', ...json('LinkPutResponse') },
@@ -72,13 +100,13 @@ export function openApiDocument(version: string): JsonObject {
             ...rateLimited,
           },
         },
-        delete: widget('Unlink: disconnect at amojo and purge credentials', 'LinkDeleteResponse'),
+        delete: widget(`Unlink: disconnect at amojo and purge credentials.${ADMIN_ONLY}`, 'LinkDeleteResponse'),
       },
       '/api/widget/link/rotate': {
-        post: limited(widget('Issue a new bridge API key and signing secret', 'LinkRotateResponse')),
+        post: limited(widget(`Issue a new bridge API key and signing secret.${ADMIN_ONLY}`, 'LinkRotateResponse')),
       },
       '/api/widget/link/test': {
-        post: limited(widget('Send one signed test event to the messenger', 'LinkTestResponse')),
+        post: limited(widget(`Send one signed test event to the messenger.${ADMIN_ONLY}`, 'LinkTestResponse')),
       },
       '/amojo/webhook/{scopeId}': {
         post: {
@@ -91,6 +119,46 @@ export function openApiDocument(version: string): JsonObject {
             '403': { description: 'scope_mismatch: account_id is not the scope’s account.' },
             '404': { description: 'unknown_scope.' },
             '413': { description: 'payload_too_large.' },
+          },
+        },
+      },
+      '/amocrm/oauth': {
+        get: {
+          summary:
+            'amoCRM’s OAuth redirect (the path of AMOCRM_REDIRECT_URI): the widget-install webhook and the access ' +
+            'popup. The referer must be an amoCRM/Kommo account host; the code is exchanged there by a worker',
+          parameters: ['code', 'referer', 'state', 'from_widget', 'platform', 'error'].map((name) => ({
+            name,
+            in: 'query',
+            required: false,
+            schema: { type: 'string' },
+          })),
+          responses: {
+            '200': {
+              description:
+                'JSON `{outcome: "queued", ok: true}` for the install webhook; for a browser, a page with the ' +
+                'outcome (granted, pending), posted to the opener in post_message mode',
+            },
+            '400': { description: 'referer_invalid, state_invalid, code_missing, code_refused or account_mismatch.' },
+            '403': { description: 'access_denied (the user refused) or not_admin (only admins may grant).' },
+          },
+        },
+      },
+      '/amocrm/disconnect': {
+        get: {
+          summary:
+            'amoCRM’s disconnect hook: HMAC-SHA256 of "<client_id>|<account_id>" under the integration secret. ' +
+            'Removes the installation, parks the link and its jobs, and disconnects the scope at amojo',
+          parameters: ['account_id', 'client_uuid', 'signature'].map((name) => ({
+            name,
+            in: 'query',
+            required: true,
+            schema: { type: 'string' },
+          })),
+          responses: {
+            '200': { description: 'Recorded durably: `{status: "ok", removed, parked_jobs}`.' },
+            '400': { description: 'invalid_request: a field is missing or account_id is not a plain number.' },
+            '401': { description: 'signature_invalid: not signed by this integration; nothing changed.' },
           },
         },
       },

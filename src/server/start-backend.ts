@@ -2,10 +2,12 @@ import type { Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
 import { bridgeRoutes } from '../bridge/bridge-routes';
+import { createHttpFetch } from '../egress/create-http-fetch';
 import { createStreamFetch } from '../egress/create-stream-fetch';
 import { egressPolicies } from '../egress/egress-settings';
 import { packageVersion } from '../http/package-version';
 import type { InfoPageLink } from '../http/render-info-page';
+import { createInstallationKit } from '../installation/create-installation-kit';
 import { createFreeSpaceGuard } from '../media/create-free-space-guard';
 import { createMediaMirror } from '../media/create-media-mirror';
 import { createMediaQuota } from '../media/create-media-quota';
@@ -24,6 +26,8 @@ import type { Config } from './config';
 import { createApp } from './create-app';
 import { createBackendServer, SERVER_LIMITS, type ServerLimits } from './create-backend-server';
 import { openApiDocument } from './openapi';
+import { loadGrantPageTexts } from './routes/amocrm-install/grant-page-texts';
+import { amocrmInstallRoutes } from './routes/amocrm-install-routes';
 import { createHookPersister } from './routes/amojo-webhook/create-hook-persister';
 import { createScopeLookup } from './routes/amojo-webhook/create-scope-lookup';
 import { createAmojoWebhookNodeHandler } from './routes/amojo-webhook-node-handler';
@@ -33,6 +37,10 @@ import { openLinkSecrets } from './routes/widget-link/link-secrets';
 import { widgetLinkRoutes } from './routes/widget-link-routes';
 
 const WORKER_STALL_MS = 30_000;
+/** Where the redirect route answers when AMOCRM_REDIRECT_URI is unset (the sandbox registers this one). */
+export const DEFAULT_REDIRECT_PATH = '/amocrm/oauth';
+// The result page's sentences live with the widget's (i18n/<lang>.json, grant_page).
+const I18N_DIR = new URL('../../i18n/', import.meta.url);
 
 export interface Backend {
   url: string;
@@ -63,6 +71,10 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   const secret = required(config.channel.secrets[0], 'AMOJO_CHANNEL_SECRET');
   const dataEncryptionKey = required(config.dataEncryptionKey, 'DATA_ENCRYPTION_KEY');
   const secretBox = createSecretBox(dataEncryptionKey, config.dataEncryptionKeyPrevious);
+  const clientId = required(config.amocrm.clientId, 'AMOCRM_CLIENT_ID');
+  const clientSecret = required(config.amocrm.clientSecret, 'AMOCRM_CLIENT_SECRET');
+  // The sandbox and tests may leave it out: the redirect route then answers at the path the sandbox registers.
+  const redirectUri = config.amocrm.redirectUri ?? `${config.publicUrl ?? 'http://127.0.0.1'}${DEFAULT_REDIRECT_PATH}`;
   const metrics = createMetrics({ defaults: true });
   const opened = openDatabase(config.databaseUrl);
   await migrateToLatest(opened.db, { schema: opened.schema });
@@ -85,6 +97,18 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   let ownUrl = config.publicUrl ?? '';
   // Every URL a user chose (webhooks, test events, hook media) goes through the egress guard; amojo does not.
   const egress = egressPolicies(config.egress, config.sandbox);
+  // amoCRM hosts are fixed by the referer check (or AMOCRM_API_BASE_URL), like amojo's: no egress guard on them.
+  const installation = createInstallationKit({
+    db,
+    secretBox,
+    dataEncryptionKey,
+    clientId,
+    clientSecret,
+    redirectUri,
+    apiBaseUrl: config.amocrm.apiBaseUrl,
+    fetch: options.fetch ?? createHttpFetch({ maxResponseBytes: 2 * 1024 * 1024 }),
+    logger,
+  });
   const worker = createRelayWorker({
     db,
     channel: { id: channelId, secret, botId: config.channel.botId },
@@ -107,6 +131,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
       quota: mediaQuota,
       freeSpace: createFreeSpaceGuard({ dir: config.media.dir, minFreeBytes: config.media.minFreeBytes }),
     }),
+    install: installation.install,
     metrics,
     logger,
   });
@@ -136,11 +161,24 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     openapi: () => openApiDocument(options.version ?? packageVersion()),
     rootPage: { version: options.version, links: options.links },
     routes: [
+      amocrmInstallRoutes({
+        db,
+        secretBox,
+        redirectPath: new URL(redirectUri).pathname,
+        clientId,
+        clientSecret,
+        stateKey: installation.stateKey,
+        texts: loadGrantPageTexts(I18N_DIR),
+        onQueued: () => worker.notify(),
+        logger,
+      }),
       widgetLinkRoutes({
         db,
         config,
         logger,
         amojoFor,
+        amocrm: installation.client,
+        grantUrl: installation.grantUrl,
         secretBox,
         egress: egress.webhooks,
         ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -174,6 +212,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   };
   const pruner = createPruner({ db, media, logger, retentionMs: config.retentionDays * 86_400_000 });
   pruner.start();
+  installation.sweep.start();
   const hooks = createAmojoWebhookNodeHandler(webhook);
   const rest = getRequestListener(app.fetch);
   const server = createBackendServer(
@@ -207,6 +246,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         workerRunning = false;
         await worker.stop();
         await pruner.stop();
+        await installation.sweep.stop();
         await opened.close();
         logger.info('backend stopped');
       })();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { isUniqueViolation } from './is-unique-violation';
 import { normalizeAmojoId } from './normalize-amojo-id';
+import { RELEASED_AMOJO_ID_PREFIX } from './release-amojo-binding';
 import type { Database } from './schema';
 
 export interface Link {
@@ -20,6 +21,8 @@ export interface Link {
   unlinkedAt: number | null;
   /** Written before amojo's connect and not yet confirmed (see upsertLink's `pending` and confirmLink). */
   pending: boolean;
+  /** Set while the account's installation is removed; its jobs wait as `parked` (setLinkParked). */
+  parkedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -82,13 +85,15 @@ async function upsertInTransaction(
   const account =
     byAmojo ??
     (await trx.selectFrom('accounts').selectAll().where('accountId', '=', input.accountId).executeTakeFirst());
-  if (account && account.amojoId !== input.amojoId) return { ok: false, reason: 'account_amojo_mismatch' };
+  // An account whose stale claim an operator released (npm run accounts -- release-amojo) binds afresh.
+  const released = account?.amojoId.startsWith(RELEASED_AMOJO_ID_PREFIX) === true;
+  if (account && !released && account.amojoId !== input.amojoId) return { ok: false, reason: 'account_amojo_mismatch' };
 
   const { accountId, subdomain, region, amojoId } = input;
   if (account) {
     await trx
       .updateTable('accounts')
-      .set({ subdomain, region, updatedAt: now })
+      .set({ subdomain, region, ...(released ? { amojoId } : {}), updatedAt: now })
       .where('accountId', '=', accountId)
       .execute();
   } else {
@@ -208,6 +213,24 @@ export async function unlinkAccount(db: Kysely<Database>, accountId: number, now
     })
     .where('accountId', '=', accountId)
     .where('scopeId', 'is not', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
+}
+
+/**
+ * Parks (the installation was removed) or unparks (it is back) an account's link; parking keeps the first time it
+ * was parked. undefined when the account has no link. The caller parks or unparks the link's jobs beside it.
+ */
+export async function setLinkParked(
+  db: Kysely<Database>,
+  accountId: number,
+  parked: boolean,
+  now: number,
+): Promise<Link | undefined> {
+  const result = await db
+    .updateTable('links')
+    .set({ parkedAt: parked ? sql<number>`coalesce(parked_at, ${now})` : null, updatedAt: now })
+    .where('accountId', '=', accountId)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
 }

@@ -428,6 +428,63 @@ export async function extendLease(
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Parks a link's pending jobs (its installation was removed): kept as `parked`, which no claim reads, instead of
+ * failing their way to dead letters against a CRM that no longer accepts them. Jobs in flight finish or come back
+ * through parkHeld. Attempts and ids stay, so unparking resumes them in their order.
+ */
+export async function parkLinkJobs(db: Kysely<Database>, linkId: string, now: number): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'parked', updatedAt: now })
+    .where('linkId', '=', linkId)
+    // The live list as the link index spells it, so SQLite's planner can use the index, then the one status.
+    .where(sql<boolean>`${live()}`)
+    .where(sql<boolean>`status = 'pending'`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Makes a link's parked jobs pending and due now; their ids, hence their order per ordering key, stay. */
+export async function unparkLinkJobs(db: Kysely<Database>, linkId: string, now: number): Promise<number> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', availableAt: now, updatedAt: now })
+    .where('linkId', '=', linkId)
+    .where(sql<boolean>`status = 'parked'`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * A job claimed while its link is parked goes back to `parked` untried: the attempt the claim counted is given
+ * back, since the job never reached its target. Acts only while this worker still holds it (see heldBy).
+ *
+ * The link is read again here, in the committing transaction: an install may have unparked it since the worker
+ * looked, and its unparkLinkJobs cannot see a job that was leased at the time, so parking it now would strand it
+ * until the next install. Then the job becomes pending and due instead. On PostgreSQL the link row is read FOR
+ * SHARE: an install that is unparking holds its row lock until it commits, so this waits and sees the outcome;
+ * SQLite runs one writing transaction at a time anyway.
+ */
+export async function parkHeld(db: Kysely<Database>, lease: Lease, workerId: string, now: number): Promise<boolean> {
+  const lock = dialectOf(db) === 'postgres' ? sql`for share of l` : sql``;
+  const { rows } = await sql<{ parkedAt: number | null }>`
+    select l.parked_at from outbox o join links l on l.id = o.link_id where o.id = ${lease.id} ${lock}`.execute(db);
+  const stillParked = rows[0]?.parkedAt != null;
+  const result = await db
+    .updateTable('outbox')
+    .set({
+      status: stillParked ? 'parked' : 'pending',
+      attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end`,
+      leaseOwner: null,
+      availableAt: now,
+      updatedAt: now,
+    })
+    .where((eb) => heldBy(eb, lease, workerId))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export interface DeadLetterFilter {
   ids?: readonly number[];
   kind?: string;
@@ -535,7 +592,7 @@ export async function countJobs(db: Kysely<Database>): Promise<Record<OutboxStat
     .select((eb) => ['status', eb.fn.countAll<number>().as('count')])
     .groupBy('status')
     .execute();
-  const counts: Record<OutboxStatus, number> = { pending: 0, leased: 0, done: 0, dead: 0 };
+  const counts: Record<OutboxStatus, number> = { pending: 0, leased: 0, done: 0, dead: 0, parked: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
 }

@@ -37,6 +37,8 @@ export interface LinksTable {
    * send them at once) and delivered, but the panel does not show the link as linked, since its key was never shown.
    */
   pending: Generated<number>;
+  /** Set while the account's installation is removed: the link's jobs wait as `parked` (kept, not lost). */
+  parkedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -100,7 +102,8 @@ export interface InboxTable {
   receivedAt: number;
 }
 
-export type OutboxStatus = 'pending' | 'leased' | 'done' | 'dead';
+/** `parked`: held while the link's installation is removed; never claimed, due again once unparked. */
+export type OutboxStatus = 'pending' | 'leased' | 'done' | 'dead' | 'parked';
 
 export interface OutboxTable {
   /** Monotonic; it is also the order of jobs that share an ordering key. */
@@ -136,6 +139,39 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+/** An amoCRM account that installed the integration (installations-repo.ts): the source of truth for its tokens. */
+export interface InstallationsTable {
+  accountId: number;
+  subdomain: string;
+  /** `amocrm.ru`, `amocrm.com` or `kommo.com` (account-hosts.ts). */
+  domain: string;
+  region: string;
+  /** Lower case (normalizeAmojoId), as amoCRM's `GET /api/v4/account?with=amojo_id` told it. */
+  amojoId: string;
+  /** amoCRM user id whose grant installed it. */
+  installedBy: number | null;
+  installedAt: number;
+  /** `active`, `needs_reauthorization` (amoCRM refused our refresh token) or `removed` (uninstalled). */
+  state: 'active' | 'needs_reauthorization' | 'removed';
+  /** Sealed with DATA_ENCRYPTION_KEY under the account's context (installationTokenContext); null once removed. */
+  accessTokenEnc: string | null;
+  refreshTokenEnc: string | null;
+  accessExpiresAt: number | null;
+  /** +1 on every stored token pair: a refresh stores its pair only if the version it read is still current. */
+  tokenVersion: Generated<number>;
+  amojoCheckedAt: number;
+  removedAt: number | null;
+  updatedAt: number;
+}
+
+/** A named lock that expires, with a counter that grows on every acquisition by a new holder (leases-repo.ts). */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  counter: number;
+  expiresAt: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   links: LinksTable;
@@ -146,6 +182,8 @@ export interface Database {
   outbox: OutboxTable;
   tokenIds: TokenIdsTable;
   rateLimits: RateLimitsTable;
+  installations: InstallationsTable;
+  leases: LeasesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resealAll } from '../../src/cli/reseal-all';
+import { openTokens } from '../../src/installation/installation-tokens';
 import { openLinkSecrets, sealLinkSecrets } from '../../src/server/routes/widget-link/link-secrets';
+import { findInstallation } from '../../src/store/installations-repo';
 import { findLinkByAccountId } from '../../src/store/links-repo';
 import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../src/store/open-database';
 import { createSecretBox } from '../../src/store/secret-box';
+import { seedInstallation } from '../helpers/seed-installation';
 import { seedLink } from '../store/helpers/seed-link';
 import { describeEachDatabase } from '../store/helpers/test-databases';
 import { runCli } from './run-cli';
@@ -60,6 +63,36 @@ describeEachDatabase('resealAll', (t) => {
     expect(
       await t.db.selectFrom('links').select(['id', 'signingSecretEnc', 'updatedAt']).orderBy('id').execute(),
     ).toEqual(before);
+  });
+
+  it("moves the installations' tokens too, across pages that split an installation's two tokens", async () => {
+    const accounts = await seedOldLinks(2);
+    // Removed installations hold no tokens: a page of them must not end the walk before the live ones after them.
+    for (const accountId of [31, 32, 33]) {
+      await seedInstallation(
+        t.db,
+        { accountId, subdomain: `s${accountId}`, amojoId: `a-${accountId}`, state: 'removed' },
+        1,
+      );
+    }
+    for (const accountId of [41, 42, 43]) {
+      await seedInstallation(
+        t.db,
+        { accountId, subdomain: `s${accountId}`, amojoId: `amojo-${accountId}`, secretBox: oldBox },
+        1,
+      );
+    }
+    const first = await resealAll(t.db, { current: newOnly, either: rotating, batchSize: 3 });
+    expect(first).toEqual({ checked: 8, resealed: 8, current: 0, unreadable: 0, raced: 0 });
+    await expectAllUnderNewKey(accounts);
+    for (const accountId of [41, 42, 43]) {
+      const installation = await findInstallation(t.db, accountId);
+      expect(openTokens(newOnly, installation!)).toEqual({
+        accessToken: `dummy-access-${accountId}`,
+        refreshToken: `dummy-refresh-${accountId}`,
+      });
+    }
+    expect(await resealAll(t.db, { current: newOnly, either: rotating, batchSize: 3 })).toMatchObject({ current: 8 });
   });
 
   it('resumes after an interrupted run, and counts values neither key opens without touching them', async () => {

@@ -12,6 +12,20 @@ describe('the channel in a real browser', () => {
   const t = (page: Page, id: string) => page.getByTestId(id);
   // Every step crosses several processes and polling pages; a loaded CI machine gets the same 15 s a person would.
   const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 });
+  // biome-ignore lint/suspicious/noExplicitAny: the emulators' control answers are read loosely here
+  const getJson = async (url: string): Promise<any> => (await fetch(url)).json();
+  const amocrmControl = (path: string) => getJson(`${e2e.sandbox.urls.amocrmApi}/_control/${path}`);
+  const amocrmHooks = async (): Promise<{ kind: string; state: string }[]> => amocrmControl('hooks');
+  /** Whether amojo holds the sandbox account's scope connected (the emulator's own record). */
+  const scopeConnected = async () => {
+    const list = (await getJson(`${e2e.sandbox.urls.amojo}/_control/connections`)) as { connected: boolean }[];
+    return list.length > 0 && list.every((c) => c.connected);
+  };
+  const messengerSays = async (text: string) => {
+    await t(messenger, 'composer-input').fill(text);
+    await t(messenger, 'send-button').click();
+  };
+  const lastIncoming = () => inbox.locator('[data-testid=message][data-direction=incoming]').last();
 
   beforeAll(async () => {
     e2e = await startE2E();
@@ -32,6 +46,9 @@ describe('the channel in a real browser', () => {
     // the page reopens the settings installed; the form starts with the demo messenger's webhook URL
     const webhookUrl = crm.getByLabel('Messenger webhook URL');
     await eventually(() => webhookUrl.inputValue()).toBe(e2e.sandbox.messengerWebhookUrl);
+    // Install went through amoCRM's protocol: its install redirect reached the backend, which exchanged the code
+    expect(await amocrmHooks()).toEqual([expect.objectContaining({ kind: 'install', state: 'delivered' })]);
+    expect(await amocrmControl('stats')).toMatchObject({ codeExchanges: 1 });
     await steps.step('press Link channel', () => crm.getByRole('button', { name: 'Link channel' }).click());
     const apiKey = await crm.getByLabel('API key', { exact: true }).inputValue();
     const signingSecret = await crm.getByLabel('Signing secret', { exact: true }).inputValue();
@@ -211,29 +228,94 @@ describe('the channel in a real browser', () => {
     }
   });
 
-  it('relinks on Save after the widget was disabled and installed again (amoCRM disconnects on uninstall)', async () => {
+  it('disables and installs again: the hook disconnects the scope, the install reconnects it with no Save', async () => {
     const page = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open`);
     await page.getByText('Linked').first().waitFor();
-    const connected = async () => {
-      const list = (await (await fetch(`${e2e.sandbox.urls.amojo}/_control/connections`)).json()) as {
-        connected: boolean;
-      }[];
-      return list.length > 0 && list.every((c) => c.connected);
-    };
-    // page.evaluate runs in the browser, so each call names the page's own hook
-    await page.evaluate(() => (window as unknown as { __sandbox: { disable(): Promise<void> } }).__sandbox.disable());
-    expect(await connected()).toBe(false);
+    expect(await scopeConnected()).toBe(true);
 
-    await page.evaluate(() => (window as unknown as { __sandbox: { openSettings(): void } }).__sandbox.openSettings());
+    await t(page, 'settings-disable').click();
+    await eventually(() => t(page, 'widget-status').getAttribute('data-status')).toBe('install');
+    // amoCRM's signed disconnect hook reached the backend, and the scope is disconnected at amojo
+    await eventually(async () => (await amocrmHooks()).map((hook) => `${hook.kind}:${hook.state}`)).toContain(
+      'disconnect:delivered',
+    );
+    await eventually(scopeConnected).toBe(false);
+    await e2e.shot(page, '09-disabled');
+
+    // Install again: amoCRM's install redirect alone reconnects the parked link; no PUT of the link goes out
+    const puts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT' && request.url().startsWith(e2e.sandbox.urls.backend)) puts.push(request.url());
+    });
+    await t(page, 'widget-tile').click();
     await t(page, 'settings-save').click();
+    await eventually(() => t(page, 'widget-status').getAttribute('data-status')).toBe('installed');
+    await eventually(scopeConnected).toBe(true);
+    const installs = (await amocrmHooks()).filter((hook) => hook.kind === 'install');
+    expect(installs).toHaveLength(2);
+    expect(puts).toEqual([]);
+
+    await messengerSays('Still here after the reinstall');
+    await eventually(() => lastIncoming().textContent()).toContain('Still here after the reinstall');
+    await page.context().close();
+    // the panel, opened afresh, shows the live link
+    const fresh = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open`);
+    await fresh.getByText('Linked').first().waitFor();
+    await e2e.shot(fresh, '09-reinstalled');
+    await fresh.context().close();
+  });
+
+  it('shows a manager the channel read-only', async () => {
+    const page = await e2e.page(e2e.sandbox.urls.amocrm);
+    const switched = page.waitForEvent('load');
+    await t(page, 'user-select').selectOption({ label: 'Sandbox Manager (manager)' });
+    await switched;
+    await eventually(() => t(page, 'current-user').getAttribute('data-admin')).toBe('false');
+    await t(page, 'widget-tile').click();
+    await page.getByText('Only an administrator of this account can change the channel.').waitFor();
+    expect(await page.getByRole('button', { name: 'Unlink' }).count()).toBe(0);
+    expect(await page.getByLabel('Messenger webhook URL').count()).toBe(0);
+    await e2e.shot(page, '10-manager-read-only');
+
+    // back to the admin for the rest of the story (the page server keeps the choice across reloads)
+    const back = page.waitForEvent('load');
+    await t(page, 'user-select').selectOption({ label: 'Sandbox Admin (admin)' });
+    await back;
+    await eventually(() => t(page, 'current-user').getAttribute('data-admin')).toBe('true');
+    await page.context().close();
+  });
+
+  it('offers Grant access once access is removed, and the access popup restores the live link', async () => {
+    // the integration is removed in amoCRM, outside the widget: its disconnect hook reaches the backend
+    const removed = await fetch(`${e2e.sandbox.urls.amocrmApi}/_control/uninstall`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ accountId: 31_000_001 }),
+    });
+    expect(removed.status).toBe(200);
+    await eventually(scopeConnected).toBe(false);
+
+    const page = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open`);
+    const grant = page.getByRole('button', { name: 'Grant access' });
+    await grant.waitFor();
+    await e2e.shot(page, '11-grant-access');
+    const popup = await (async () => {
+      const opened = page.waitForEvent('popup');
+      await grant.click();
+      return opened;
+    })();
+    await popup.waitForLoadState();
+    expect(popup.url().startsWith(`${e2e.sandbox.urls.amocrmApi}/oauth?`)).toBe(true);
+    const closed = popup.waitForEvent('close');
+    await popup.getByTestId('allow').click();
+    // the backend's result page tells the opener and closes itself
+    await closed;
     await page.getByText('Linked').first().waitFor();
-    await t(page, 'settings-save').click();
-    await eventually(connected).toBe(true);
-
-    await t(messenger, 'composer-input').fill('Still here after the reinstall');
-    await t(messenger, 'send-button').click();
-    const incoming = inbox.locator('[data-testid=message][data-direction=incoming]');
-    await eventually(() => incoming.last().textContent()).toContain('Still here after the reinstall');
+    expect(await grant.count()).toBe(0);
+    await eventually(scopeConnected).toBe(true);
+    await messengerSays('Back after the grant');
+    await eventually(() => lastIncoming().textContent()).toContain('Back after the grant');
+    await e2e.shot(page, '11-granted');
     await page.context().close();
   });
 

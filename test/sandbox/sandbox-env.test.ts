@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sandboxBanner } from '../../src/sandbox/sandbox-banner';
-import { generateSandboxCredentials } from '../../src/sandbox/sandbox-credentials';
+import { generateSandboxCredentials, loadSandboxCredentials } from '../../src/sandbox/sandbox-credentials';
 import { ignoredBySandbox, sandboxEnv, withoutIgnored } from '../../src/sandbox/sandbox-env';
 import { loadConfig, PRODUCTION_VARIABLES } from '../../src/server/config';
 
@@ -25,6 +28,8 @@ const at = {
   backendUrl: 'http://127.0.0.1:8080',
   backendPort: 8080,
   amojoUrl: 'http://127.0.0.1:8081',
+  amocrmUrl: 'http://127.0.0.1:8084',
+  redirectUri: 'http://127.0.0.1:8080/amocrm/oauth',
 };
 
 describe('the sandbox environment', () => {
@@ -40,7 +45,13 @@ describe('the sandbox environment', () => {
       amojoBaseUrl: 'http://127.0.0.1:8081',
       dataEncryptionKey: credentials.DATA_ENCRYPTION_KEY,
       channel: { id: credentials.AMOJO_CHANNEL_ID, secrets: [credentials.AMOJO_CHANNEL_SECRET] },
-      amocrm: { clientId: credentials.AMOCRM_CLIENT_ID, clientSecret: credentials.AMOCRM_CLIENT_SECRET },
+      amocrm: {
+        clientId: credentials.AMOCRM_CLIENT_ID,
+        clientSecret: credentials.AMOCRM_CLIENT_SECRET,
+        // every account's OAuth and REST host is the amoCRM emulator, never the environment's
+        apiBaseUrl: 'http://127.0.0.1:8084',
+        redirectUri: 'http://127.0.0.1:8080/amocrm/oauth',
+      },
       // neutral settings still apply
       metricsToken: 'm'.repeat(20),
     });
@@ -73,5 +84,37 @@ describe('the sandbox environment', () => {
     expect(sandboxBanner('./data', ['DATABASE_URL', 'PUBLIC_URL'])).toContain(
       'Ignored from the environment: DATABASE_URL, PUBLIC_URL (set SANDBOX=0 for production).',
     );
+  });
+
+  it('keeps a credentials file from before the second user, adding only the manager’s amojo id', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-credentials-'));
+    try {
+      const path = join(dir, 'sandbox.json');
+      const { SANDBOX_MANAGER_AMOJO_ID: _new, ...older } = generateSandboxCredentials();
+      writeFileSync(path, JSON.stringify(older), { mode: 0o600 });
+      const loaded = loadSandboxCredentials(path);
+      expect(loaded).toMatchObject(older);
+      expect(loaded.SANDBOX_MANAGER_AMOJO_ID).toMatch(/^[0-9a-f-]{36}$/);
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(loaded);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      // and the next start reads the same ids
+      expect(loadSandboxCredentials(path)).toEqual(loaded);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('points the backend at the amoCRM emulator and its own redirect route', () => {
+    const env = sandboxEnv(
+      { AMOCRM_REDIRECT_URI: 'https://prod.example/amocrm/oauth' },
+      generateSandboxCredentials(),
+      at,
+    );
+    expect(env).toMatchObject({
+      AMOCRM_API_BASE_URL: 'http://127.0.0.1:8084',
+      AMOCRM_REDIRECT_URI: 'http://127.0.0.1:8080/amocrm/oauth',
+    });
+    // the page's and the emulator's own ids are not backend settings
+    expect(Object.keys(env).filter((name) => name.startsWith('SANDBOX_') && name !== 'SANDBOX')).toEqual([]);
   });
 });

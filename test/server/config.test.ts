@@ -9,6 +9,7 @@ const production = {
   AMOJO_BOT_ID: 'bot',
   AMOCRM_CLIENT_ID: 'client',
   AMOCRM_CLIENT_SECRET: 'integration-secret',
+  AMOCRM_REDIRECT_URI: 'https://channel.example.com/amocrm/oauth',
   DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
 };
 
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
       'AMOJO_BOT_ID is required outside sandbox mode',
       'AMOCRM_CLIENT_ID is required outside sandbox mode',
       'AMOCRM_CLIENT_SECRET is required outside sandbox mode',
+      'AMOCRM_REDIRECT_URI is required outside sandbox mode',
       'DATA_ENCRYPTION_KEY is required outside sandbox mode',
     ]);
   });
@@ -128,6 +130,7 @@ describe('loadConfig', () => {
       'AMOJO_BOT_ID is required outside sandbox mode',
       'AMOCRM_CLIENT_ID is required outside sandbox mode',
       'AMOCRM_CLIENT_SECRET is required outside sandbox mode',
+      'AMOCRM_REDIRECT_URI is required outside sandbox mode',
       'DATA_ENCRYPTION_KEY is required outside sandbox mode',
     ]);
   });
@@ -166,6 +169,31 @@ describe('loadConfig', () => {
       'PUBLIC_URL must be https outside sandbox mode',
     ]);
     expect(loadConfig({ ...production, SANDBOX: '1', PUBLIC_URL: 'http://127.0.0.1:8080' }).sandbox).toBe(true);
+  });
+
+  it('wants the redirect URI amoCRM sends codes to over https, with no query of its own', () => {
+    expect(problems({ ...production, AMOCRM_REDIRECT_URI: 'http://channel.example.com/amocrm/oauth' })).toEqual([
+      'AMOCRM_REDIRECT_URI must be https outside sandbox mode',
+    ]);
+    expect(problems({ ...production, AMOCRM_REDIRECT_URI: 'https://channel.example.com/oauth?x=1' })).toEqual([
+      'AMOCRM_REDIRECT_URI must not contain a query (amoCRM adds its own)',
+    ]);
+  });
+
+  it('reads AMOCRM_API_BASE_URL as the one amoCRM host, without a trailing slash', () => {
+    expect(loadConfig({ ...production, AMOCRM_API_BASE_URL: 'http://127.0.0.1:9000/' }).amocrm.apiBaseUrl).toBe(
+      'http://127.0.0.1:9000',
+    );
+    expect(loadConfig(production).amocrm.apiBaseUrl).toBeUndefined();
+    expect(problems({ ...production, AMOCRM_API_BASE_URL: 'ftp://x' })).toEqual([
+      'AMOCRM_API_BASE_URL must be an absolute URL',
+    ]);
+    expect(problems({ ...production, AMOCRM_API_BASE_URL: 'http://amocrm.internal' })).toEqual([
+      'AMOCRM_API_BASE_URL must be https outside sandbox mode (plain http only to a loopback address)',
+    ]);
+    expect(problems({ ...production, AMOCRM_REDIRECT_URI: 'https://channel.example.com/' })).toEqual([
+      'AMOCRM_REDIRECT_URI must have a path, e.g. /amocrm/oauth',
+    ]);
   });
 
   it('treats blank variables as unset, but a blank production variable still means production', () => {

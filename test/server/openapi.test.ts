@@ -37,6 +37,8 @@ describe('/openapi.json', () => {
       ...Object.values(linkPaths),
       ...Object.values(bridgePaths),
       '/amojo/webhook/:scopeId',
+      '/amocrm/oauth',
+      '/amocrm/disconnect',
       '/media/:id',
       '/healthz',
       '/readyz',

@@ -127,7 +127,7 @@ describeEachDatabase('outbox repo', (t) => {
     for (const c of claimed.filter((j) => j.idempotencyKey !== 'alive')) {
       expect(await deadLetter(t.db, c, { workerId: W1, errorCode: 'http_400', now: T0 + 1 })).toBe(true);
     }
-    expect(await countJobs(t.db)).toEqual({ pending: 0, leased: 1, done: 0, dead: 3 });
+    expect(await countJobs(t.db)).toEqual({ pending: 0, leased: 1, done: 0, dead: 3, parked: 0 });
     expect(await claim(T0 + 100 * LEASE, W2)).toHaveLength(1); // only the expired 'alive' lease
 
     expect(await requeueDeadLetters(t.db, { linkId: link.id, kind: 'bridge.deliver' }, T0 + 10)).toBe(1);
@@ -246,7 +246,7 @@ describeEachDatabase('outbox repo', (t) => {
     const claimed = await claimDue(t.db, { now: T0, limit: 2000, leaseMs: LEASE, workerId: W1, linkCap: 2000 });
     expect(claimed).toHaveLength(1234);
     expect(await complete(t.db, claimed, W1, T0 + 1)).toBe(1234);
-    expect(await countJobs(t.db)).toEqual({ pending: 0, leased: 0, done: 1234, dead: 0 });
+    expect(await countJobs(t.db)).toEqual({ pending: 0, leased: 0, done: 1234, dead: 0, parked: 0 });
   });
 
   it('prunes done jobs older than the horizon only', async () => {
@@ -261,6 +261,6 @@ describeEachDatabase('outbox repo', (t) => {
     expect(await pruneCompleted(t.db, T0 + 50)).toBe(1);
     expect(await findJob(t.db, old.id)).toBeUndefined();
     expect(await findJob(t.db, fresh.id)).toBeDefined();
-    expect(await countJobs(t.db)).toEqual({ pending: 1, leased: 0, done: 1, dead: 0 });
+    expect(await countJobs(t.db)).toEqual({ pending: 1, leased: 0, done: 1, dead: 0, parked: 0 });
   });
 });

@@ -5,9 +5,9 @@ import { createPanelContext } from '../../widget/context';
 import type { CrmHost, InstallStatus } from '../../widget/host/crm-host';
 import type { SettingsField } from '../../widget/host/settings-field';
 import { mountPanel } from '../../widget/mount-panel';
-import { linkedStatus, testCredentials } from './harness/link-fixtures';
+import { linkedStatus, testCredentials, unlinkedStatus } from './harness/link-fixtures';
 
-const unlinked = { state: 'unlinked', account: { id: 1, subdomain: 'acme' } } as const;
+const unlinked = unlinkedStatus({ id: 1, subdomain: 'acme' });
 const linked = linkedStatus({ id: 1, subdomain: 'acme' });
 const credentials = testCredentials;
 
@@ -54,6 +54,7 @@ function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<Ba
     now: () => new Date('2026-11-29T12:00:00Z'),
     clipboard: undefined,
     idPrefix: 'p',
+    startGrant: () => null,
   });
   return { ctx, writes, calls, answer, gate: () => gate?.() };
 }

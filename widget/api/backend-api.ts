@@ -18,6 +18,8 @@ export type ApiFailure =
       readonly code: LinkErrorCode;
       readonly message: string;
       readonly issues: readonly LinkErrorIssue[];
+      /** With `account_not_installed`: amoCRM's access popup for this account. */
+      readonly grantUrl?: string | undefined;
     }
   /** No HTTP answer: offline, DNS, a CORS refusal. */
   | { readonly kind: 'network' }

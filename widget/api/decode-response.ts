@@ -22,6 +22,6 @@ export function decodeResponse<T>(response: HostResponse, schema: z.ZodMiniType<
   }
   const error = z.safeParse(linkErrorBodySchema, json);
   if (!error.success) return { ok: false, failure: { kind: 'bad_response', status } };
-  const { code, message, issues } = error.data.error;
-  return { ok: false, failure: { kind: 'backend', status, code, message, issues: issues ?? [] } };
+  const { code, message, issues, grant_url: grantUrl } = error.data.error;
+  return { ok: false, failure: { kind: 'backend', status, code, message, issues: issues ?? [], grantUrl } };
 }

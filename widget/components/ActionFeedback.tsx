@@ -23,12 +23,18 @@ export function ActionFeedback({ ctx }: ActionFeedbackProps) {
   const testResult = link.testResult.value;
 
   if (failure !== null && failure.action !== 'load') {
+    const { kind } = failure.failure;
+    const code = kind === 'backend' ? failure.failure.code : null;
+    // support cannot help with what the admin fixes here: the form, the consent box, access, an admin's account
+    const fixable =
+      kind === 'invalid_form' ||
+      kind === 'consent_required' ||
+      code === 'account_not_installed' ||
+      code === 'admin_required';
     return (
       <div class="channel-link-widget__alert" role="alert">
         <p>{t(failureMessageKey(failure.failure))}</p>
-        {failure.failure.kind !== 'invalid_form' && failure.failure.kind !== 'consent_required' && (
-          <p class="channel-link-widget__muted">{t('errors.support', { email: ctx.supportEmail })}</p>
-        )}
+        {!fixable && <p class="channel-link-widget__muted">{t('errors.support', { email: ctx.supportEmail })}</p>}
       </div>
     );
   }

@@ -1,5 +1,6 @@
 import type { PanelContext } from '../context';
 import { panelCss } from '../styles/panel-css';
+import { AccessNotice } from './AccessNotice';
 import { AccountInfo } from './AccountInfo';
 import { ActionFeedback } from './ActionFeedback';
 import { ConsentBox } from './ConsentBox';
@@ -12,12 +13,20 @@ export interface SettingsPanelProps {
   readonly ctx: PanelContext;
 }
 
-/** The whole settings panel: which parts show depends only on consent, install state and the link's view. */
+/**
+ * The whole settings panel: which parts show depends only on consent, install state, the link's view, access to the
+ * account and whether the viewer is an admin. Without access, or for a viewer who is not an admin, the panel shows
+ * the state and no form or action, since the backend would refuse them.
+ */
 export function SettingsPanel({ ctx }: SettingsPanelProps) {
   const { t, idPrefix, link, consent } = ctx;
   const view = link.view.value;
-  const known = view === 'unlinked' || view === 'linking' || view === 'linked';
+  const known = view === 'unlinked' || view === 'linking' || view === 'linked' || view === 'paused';
   const credentials = link.credentials.value;
+  const access = link.access.value;
+  const readOnly = link.readOnly.value;
+  const editable = !readOnly && access === null;
+  const ready = consent.given.value && ctx.canLink;
   const titleId = `${idPrefix}-title-heading`;
 
   return (
@@ -30,8 +39,12 @@ export function SettingsPanel({ ctx }: SettingsPanelProps) {
       <AccountInfo t={t} account={ctx.account} headingId={`${idPrefix}-account`} />
       <ConsentBox t={t} consent={consent} idPrefix={idPrefix} />
       <StatusBanner ctx={ctx} />
-      {consent.given.value && ctx.canLink && known && (
+      {ready && access !== null && (
+        <AccessNotice t={t} access={access} blocked={ctx.grant.blocked.value} onGrant={ctx.grant.open} />
+      )}
+      {ready && known && (
         <>
+          {readOnly && <p class="channel-link-widget__notice">{t('access.admin_only')}</p>}
           {credentials !== null && (
             <CredentialsCard
               t={t}
@@ -41,8 +54,8 @@ export function SettingsPanel({ ctx }: SettingsPanelProps) {
               onDismiss={ctx.dismissCredentials}
             />
           )}
-          <LinkForm ctx={ctx} />
-          {view === 'linked' && <LinkActions ctx={ctx} />}
+          {editable && <LinkForm ctx={ctx} />}
+          {editable && view === 'linked' && <LinkActions ctx={ctx} />}
           <ActionFeedback ctx={ctx} />
         </>
       )}

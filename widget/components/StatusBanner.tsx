@@ -23,6 +23,9 @@ export function StatusBanner({ ctx }: StatusBannerProps) {
   // in amoCRM's language, not the browser's: toLocaleString(lang) is Intl.DateTimeFormat(lang) with date and time
   else if (view === 'linked' && status?.state === 'linked')
     hint = t('status.linked_hint', { date: new Date(status.created_at).toLocaleString(ctx.lang) });
+  else if (view === 'paused') hint = t('status.paused_hint');
+  // a viewer who is not an admin gets no form, so the channel's name is told here
+  const title = status?.state === 'linked' && link.readOnly.value ? status.title : null;
 
   return (
     <section class="channel-link-widget__section" aria-labelledby={headingId} aria-busy={view === 'loading'}>
@@ -33,6 +36,7 @@ export function StatusBanner({ ctx }: StatusBannerProps) {
         <span class={`channel-link-widget__badge channel-link-widget__badge--${view}`}>{t(`status.${view}`)}</span>
       </p>
       {hint !== null && <p class="channel-link-widget__muted">{hint}</p>}
+      {title !== null && <p class="channel-link-widget__muted">{t('status.channel_title', { title })}</p>}
       {loadFailure !== null && (
         <div class="channel-link-widget__alert" role="alert">
           <p>{t(failureMessageKey(loadFailure))}</p>

@@ -33,7 +33,7 @@ export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '', stat
     if (current?.state !== 'linked') return webhookUrl.value.trim() !== '';
     return (
       title.value.trim() !== current.title ||
-      webhookUrl.value.trim() !== current.webhook_url ||
+      webhookUrl.value.trim() !== (current.webhook_url ?? '') ||
       timeWindowDisabled.value !== current.time_window_disabled
     );
   });
@@ -63,7 +63,8 @@ export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '', stat
     fill(linked: LinkedStatus) {
       batch(() => {
         title.value = linked.title;
-        webhookUrl.value = linked.webhook_url;
+        // only admins are sent the URL, and only admins see the form
+        webhookUrl.value = linked.webhook_url ?? '';
         timeWindowDisabled.value = linked.time_window_disabled;
         showErrors.value = false;
         rejected.value = [];

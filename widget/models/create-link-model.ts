@@ -1,5 +1,6 @@
 import { batch, computed, signal } from '@preact/signals-core';
 import type {
+  InstallationState,
   LinkCredentials,
   LinkPutRequest,
   LinkPutResponse,
@@ -11,8 +12,17 @@ import type { PanelFailure, PanelResult } from './panel-failure';
 
 export type LinkAction = 'load' | 'link' | 'rotate' | 'test' | 'unlink';
 
-/** What the status badge shows: the backend's state, or what the panel is doing about it. */
-export type LinkView = 'idle' | 'loading' | 'unlinked' | 'linking' | 'linked' | 'error';
+/**
+ * What the status badge shows: the backend's state, or what the panel is doing about it. `paused` is a link whose
+ * channel is not connected at amojo now (the installation was removed or lapsed): never shown as linked.
+ */
+export type LinkView = 'idle' | 'loading' | 'unlinked' | 'linking' | 'linked' | 'paused' | 'error';
+
+/** Why the channel needs the admin to grant access to the account, and where amoCRM's access popup is. */
+export interface AccessNeeded {
+  readonly state: Exclude<InstallationState, 'active'>;
+  readonly grantUrl: string | undefined;
+}
 
 export interface LinkFailure {
   readonly action: LinkAction;
@@ -39,9 +49,26 @@ export function createLinkModel(api: BackendApi) {
     const current = status.value;
     if (busy.value === 'load') return 'loading';
     if (busy.value === 'link' && current?.state !== 'linked') return 'linking';
+    if (current?.state === 'linked' && !current.connected) return 'paused';
     if (current !== null) return current.state;
     return failure.value?.action === 'load' ? 'error' : 'idle';
   });
+
+  /**
+   * Null while the backend holds a working installation. An answer `account_not_installed` counts too, whatever the
+   * last status said: the installation was lost since (its state is then the last known one, or `missing`).
+   */
+  const access = computed<AccessNeeded | null>(() => {
+    const installation = status.value?.installation;
+    const last = failure.value?.failure;
+    const refused = last?.kind === 'backend' && last.code === 'account_not_installed' ? last : null;
+    const state = installation?.state ?? 'active';
+    if (state === 'active' && refused === null) return null;
+    return { state: state === 'active' ? 'missing' : state, grantUrl: refused?.grantUrl ?? installation?.grant_url };
+  });
+
+  /** Only admins may change the link; the backend says who is asking with every status. */
+  const readOnly = computed(() => status.value?.viewer.is_admin === false);
 
   function run<T>(
     action: LinkAction,
@@ -80,9 +107,10 @@ export function createLinkModel(api: BackendApi) {
       } else {
         failure.value = { action, failure: result.failure };
         // the backend says there is no link any more: show that instead of a stale "linked"
-        if (result.failure.kind === 'backend' && result.failure.code === 'not_linked') {
-          const account = status.peek()?.account;
-          if (account !== undefined) status.value = { state: 'unlinked', account };
+        const known = status.peek();
+        if (result.failure.kind === 'backend' && result.failure.code === 'not_linked' && known !== null) {
+          const { account, installation, viewer } = known;
+          status.value = { state: 'unlinked', account, installation, viewer };
         }
       }
     });
@@ -97,6 +125,8 @@ export function createLinkModel(api: BackendApi) {
     testResult,
     lastSuccess,
     view,
+    access,
+    readOnly,
     /** Resolves once the action in flight, if any, has finished; it never rejects. */
     settled: () => running,
     load: () =>

@@ -28,6 +28,7 @@ export const bridgeErrorCodes = [
   'not_linked',
   'not_found',
   'idempotency_conflict',
+  'account_not_installed',
   'rate_limited',
   'internal_error',
 ] as const;

@@ -38,12 +38,18 @@ export {
   linkTestResponseSchema,
 } from './link-responses';
 export {
+  type InstallationState,
+  installationStateSchema,
   type LinkAccount,
   type LinkedStatus,
+  type LinkInstallation,
   type LinkStatus,
+  type LinkViewer,
   linkAccountSchema,
   linkedStatusSchema,
+  linkInstallationSchema,
   linkStatusSchema,
+  linkViewerSchema,
   type UnlinkedStatus,
   unlinkedStatusSchema,
 } from './link-status';

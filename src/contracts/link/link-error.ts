@@ -19,9 +19,12 @@ export const linkErrorCodes = [
   'auth_expired',
   // 401: the token's jti was already used; one-time tokens are accepted once.
   'auth_replayed',
-  // 403: the token is valid, but the backend holds no installation (OAuth grant) for the token's account.
+  // 409: the backend holds no working installation (OAuth grant) for the token's account: never installed, removed,
+  // or its refresh token was refused. `grant_url` opens amoCRM's access popup.
   'account_not_installed',
-  // 403: the amojo_id in the body is not the chat id of the token's account (the account always comes from the token).
+  // 403: the caller is not an admin of the account (amoCRM's users API, `rights.is_admin`); only GET is open to all.
+  'admin_required',
+  // 403: the amojo_id in the body is not the chat id amoCRM reports for the token's account (GET /api/v4/account).
   'amojo_id_mismatch',
   // 409: the amojo_id is already linked to a different account; an amojo id is never rebound.
   'amojo_id_taken',
@@ -51,7 +54,8 @@ export const linkErrorStatus: Readonly<Record<LinkErrorCode, number>> = {
   auth_invalid: 401,
   auth_expired: 401,
   auth_replayed: 401,
-  account_not_installed: 403,
+  account_not_installed: 409,
+  admin_required: 403,
   amojo_id_mismatch: 403,
   amojo_id_taken: 409,
   webhook_url_not_allowed: 422,
@@ -74,6 +78,8 @@ export const linkErrorBodySchema = z.object({
     code: z.enum(linkErrorCodes),
     message: z.string(),
     issues: z.optional(z.array(linkErrorIssueSchema)),
+    /** With account_not_installed: amoCRM's access popup for this account (post_message mode). */
+    grant_url: z.optional(z.string()),
   }),
 });
 

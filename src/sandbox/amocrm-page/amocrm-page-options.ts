@@ -1,3 +1,4 @@
+import type { AmocrmEmulator } from '../amocrm-emulator/create-amocrm-emulator';
 import type { AmojoEmulator } from '../amojo-emulator/create-amojo-emulator';
 import type { CrmLang, PageLink } from './page-types';
 
@@ -19,7 +20,15 @@ export interface SandboxUser {
   /** The user's amojo id; when the emulator knows a manager with this id, the inbox acts as that manager. */
   readonly amojo_id?: string;
   readonly email?: string;
+  /** An account administrator (true by default): only admins install the widget and change the channel. */
+  readonly isAdmin?: boolean;
 }
+
+/**
+ * The amoCRM emulator's side of the install protocol: Install sends its widget-install redirect to the backend,
+ * Disable its signed disconnect hook, and the user switch keeps its current user in step with the page's.
+ */
+export type PageAmocrm = Pick<AmocrmEmulator, 'install' | 'uninstall' | 'setCurrentUser'>;
 
 export interface SandboxIntegration {
   /** AMOCRM_CLIENT_ID, the token's `client_uuid`. */
@@ -58,7 +67,21 @@ export interface AmocrmPageOptions {
   /** The backend origin the widget talks to; the page warns when the built widget names another one. */
   readonly backendUrl: string;
   readonly account: SandboxAccount;
+  /** The user the page starts as (the current user until the top bar's switch picks another). */
   readonly user: SandboxUser;
+  /** Everyone the top bar's user switch offers, `user` included (added first when missing); just `user` by default. */
+  readonly users?: readonly SandboxUser[];
+  /**
+   * The amoCRM emulator of the same account and users. With it, Install and Disable go through amoCRM's protocol
+   * (install redirect, disconnect hook); without it (page-only tests) they only change the page's own state.
+   */
+  readonly amocrm?: PageAmocrm;
+  /**
+   * After the install redirect, how long Install waits for the backend to report the installation active before the
+   * widget's onSave runs (10 s by default; 0 does not wait). The backend answers the redirect at once and exchanges
+   * the code in a job: without the wait the reopened panel could ask before the job is done.
+   */
+  readonly installWaitMs?: number;
   readonly integration: SandboxIntegration;
   /** The uploaded archive (preferred: it is exactly what amoCRM gets). Re-read when the file changes. */
   readonly widgetZip?: string;

@@ -1,4 +1,4 @@
-import type { AmocrmPageOptions } from './amocrm-page-options';
+import type { AmocrmPageOptions, SandboxUser } from './amocrm-page-options';
 import type { WidgetSource } from './open-widget-source';
 import { type CrmLang, type CrmPageBootstrap, crmLangs, type WidgetSettingsState } from './page-types';
 import { lookupI18n, readWidgetI18n, readWidgetManifest } from './read-widget-manifest';
@@ -10,15 +10,20 @@ export interface CrmBootstrapInput {
   readonly lang: CrmLang;
   readonly theme: 'light' | 'dark';
   readonly saved: WidgetSettingsState;
+  /** Who has the page open now, and everyone the top bar's switch offers. */
+  readonly user: SandboxUser & { readonly isAdmin: boolean };
+  readonly users: readonly (SandboxUser & { readonly isAdmin: boolean })[];
   readonly vendor: CrmPageBootstrap['vendor'];
 }
 
 /** Reads the archive (manifest, the language's i18n file, script.js) and assembles what the page script needs. */
 export function buildCrmBootstrap(input: CrmBootstrapInput): CrmPageBootstrap {
   const { options, source, widgetCode, lang } = input;
-  const { account, user } = options;
+  const { account } = options;
+  const { user } = input;
   const domain = account.domain ?? 'amocrm.ru';
-  const email = user.email ?? `user${user.id}@${account.subdomain}.example`;
+  const emailOf = (of: SandboxUser) => of.email ?? `user${of.id}@${account.subdomain}.example`;
+  const email = emailOf(user);
   const warnings: string[] = [];
   const manifestResult = readWidgetManifest(source);
   if (!manifestResult.ok) warnings.push(manifestResult.error);
@@ -60,7 +65,14 @@ export function buildCrmBootstrap(input: CrmBootstrapInput): CrmPageBootstrap {
       name: account.name ?? account.subdomain,
       domain,
     },
-    user: { id: user.id, name: user.name, amojo_id: user.amojo_id ?? null, email },
+    user: { id: user.id, name: user.name, amojo_id: user.amojo_id ?? null, email, is_admin: user.isAdmin },
+    users: input.users.map((other) => ({
+      id: other.id,
+      name: other.name,
+      amojo_id: other.amojo_id ?? null,
+      email: emailOf(other),
+      is_admin: other.isAdmin,
+    })),
     widget: {
       code: widgetCode,
       path: `/widgets/${widgetCode}`,

@@ -2,12 +2,15 @@ import { type Context, Hono } from 'hono';
 import { ControlError } from '../amojo-emulator/control-error';
 import type { AmocrmPageOptions } from './amocrm-page-options';
 import { buildInboxState, pickDefaultScope } from './build-inbox-state';
+import type { PageUsers } from './create-page-users';
 import type { WidgetSource } from './open-widget-source';
 import { renderInboxPage } from './render-inbox-page';
 
 export interface InboxRouteDeps {
   readonly options: AmocrmPageOptions;
   readonly source: WidgetSource;
+  /** The inbox answers as the page's current user. */
+  readonly users: PageUsers;
   readonly now: () => Date;
 }
 
@@ -32,19 +35,26 @@ async function act(c: Context, run: (body: JsonObject) => Promise<unknown>) {
 
 /**
  * The manager's inbox: a page plus a thin JSON layer over the emulator object. Actions go through the emulator's
- * control methods (which validate and emit the signed hooks); the page user acts as the emulator manager with the
- * same amojo id when there is one, else as the emulator's first manager.
+ * control methods (which validate and emit the signed hooks); the page's current user acts as the emulator manager
+ * with the same amojo id when there is one, else as the emulator's first manager.
  */
 export function inboxRoutes(deps: InboxRouteDeps): Hono {
-  const { emulator, user, account } = deps.options;
+  const { emulator, account } = deps.options;
   const app = new Hono();
-  const managerId = emulator.managers.find((m) => m.id === user.amojo_id)?.id;
-  const manager = managerId === undefined ? {} : { senderId: managerId };
-  const reactor = managerId === undefined ? {} : { userId: managerId };
+  const managerIdNow = () => emulator.managers.find((m) => m.id === deps.users.current().amojo_id)?.id;
+  const manager = () => {
+    const id = managerIdNow();
+    return id === undefined ? {} : { senderId: id };
+  };
+  const reactor = () => {
+    const id = managerIdNow();
+    return id === undefined ? {} : { userId: id };
+  };
   const hookMessageIds = new Map<number, string | null>();
   const pollMs = deps.options.inboxPollMs ?? 500;
 
   app.get('/inbox', (c) => {
+    const managerId = managerIdNow();
     const managerName = emulator.managers.find((m) => m.id === managerId)?.name ?? emulator.managers[0]?.name ?? '';
     return c.html(
       renderInboxPage({
@@ -75,14 +85,16 @@ export function inboxRoutes(deps: InboxRouteDeps): Hono {
   });
 
   // the emulator validates every field of these bodies (400 naming the field), so they pass through as they are
-  app.post('/_sandbox/inbox/messages', (c) => act(c, (body) => emulator.sendMessage({ ...manager, ...body } as never)));
-  app.post('/_sandbox/inbox/typing', (c) => act(c, (body) => emulator.typing({ ...reactor, ...body } as never)));
-  app.post('/_sandbox/inbox/reactions', (c) => act(c, (body) => emulator.react({ ...reactor, ...body } as never)));
+  app.post('/_sandbox/inbox/messages', (c) =>
+    act(c, (body) => emulator.sendMessage({ ...manager(), ...body } as never)),
+  );
+  app.post('/_sandbox/inbox/typing', (c) => act(c, (body) => emulator.typing({ ...reactor(), ...body } as never)));
+  app.post('/_sandbox/inbox/reactions', (c) => act(c, (body) => emulator.react({ ...reactor(), ...body } as never)));
   app.post('/_sandbox/inbox/write-first', (c) =>
     act(c, (body) => {
       const scopeId = body.scopeId ?? pickDefaultScope(emulator.listConnections(), account.amojo_id);
       if (scopeId === null) throw new ControlError(409, 'no account is connected to the channel yet: link it first');
-      return emulator.startWriteFirst({ ...manager, ...body, scopeId } as never);
+      return emulator.startWriteFirst({ ...manager(), ...body, scopeId } as never);
     }),
   );
 

@@ -26,6 +26,14 @@ export interface WidgetSettingsState {
   readonly settings: Readonly<Record<string, string>>;
 }
 
+export interface CrmPageUser {
+  readonly id: number;
+  readonly name: string;
+  readonly amojo_id: string | null;
+  readonly email: string;
+  readonly is_admin: boolean;
+}
+
 /** Everything the emulated amoCRM page needs, embedded in the HTML as JSON. */
 export interface CrmPageBootstrap {
   readonly lang: CrmLang;
@@ -38,12 +46,10 @@ export interface CrmPageBootstrap {
     readonly name: string;
     readonly domain: string;
   };
-  readonly user: {
-    readonly id: number;
-    readonly name: string;
-    readonly amojo_id: string | null;
-    readonly email: string;
-  };
+  /** The current user (the top bar's switch changes it; the page server keeps the choice). */
+  readonly user: CrmPageUser;
+  /** Everyone the switch offers, the current user included. */
+  readonly users: readonly CrmPageUser[];
   readonly widget: {
     readonly code: string;
     /** `/widgets/<code>`: the base of script.js, i18n/ and images/, as `params.path` tells the widget. */

@@ -14,6 +14,12 @@ export function renderCrmPage(boot: CrmPageBootstrap): string {
   const options = boot.langs
     .map((lang) => `<option value="${lang}"${lang === boot.lang ? ' selected' : ''}>${e(langNames[lang])}</option>`)
     .join('');
+  const people = boot.users
+    .map(
+      (other) =>
+        `<option value="${other.id}"${other.id === user.id ? ' selected' : ''}>${e(other.name)} (${other.is_admin ? 'admin' : 'manager'})</option>`,
+    )
+    .join('');
   const theme = boot.theme === 'dark' ? ' data-color-scheme="dark"' : '';
   const links = boot.links
     .map(
@@ -39,6 +45,7 @@ export function renderCrmPage(boot: CrmPageBootstrap): string {
   <span>${e(account.subdomain)}.${e(account.domain)}</span>
   <nav><a href="/" aria-current="page">Settings</a><a href="/inbox" data-testid="inbox-link">Inbox</a>${links}</nav>
   <span class="sandbox-spacer"></span>
+  <label>User <select id="user-select" data-testid="user-select">${people}</select></label>
   <label>Language <select id="lang-select" data-testid="lang-select">${options}</select></label>
   <label><input type="checkbox" id="theme-toggle" data-testid="theme-toggle"> Dark theme</label>
 </header>
@@ -55,7 +62,7 @@ export function renderCrmPage(boot: CrmPageBootstrap): string {
     <dl class="sandbox-facts">
       <dt>Account</dt><dd>${account.id} · ${e(account.name)}</dd>
       <dt>amojo_id</dt><dd data-testid="account-amojo-id">${e(account.amojo_id)}</dd>
-      <dt>User</dt><dd>${user.id} · ${e(user.name)}</dd>
+      <dt>User</dt><dd data-testid="current-user" data-admin="${user.is_admin}">${user.id} · ${e(user.name)} · ${user.is_admin ? 'admin' : 'manager'}</dd>
       <dt>Widget</dt><dd>${e(widget.code)} v${e(widget.version)}</dd>
       <dt>Backend</dt><dd>${e(boot.backendUrl)}</dd>
     </dl>

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import type { AmocrmPageOptions } from './amocrm-page-options';
 import { amocrmPageRoutes } from './amocrm-page-routes';
 import { bundleBrowserScripts } from './bundle-browser-scripts';
+import { createPageUsers } from './create-page-users';
 import { createSettingsStore } from './create-settings-store';
 import { inboxRoutes } from './inbox-routes';
 import { openWidgetSource } from './open-widget-source';
@@ -37,12 +38,14 @@ export async function startAmocrmPage(options: AmocrmPageOptions): Promise<Amocr
     settings: { ...options.savedSettings },
   });
 
+  const users = createPageUsers(options.user, options.users);
+
   const app = new Hono();
   app.route(
     '/',
-    amocrmPageRoutes({ options, source, widgetCode, settings, assets, now, newId: options.newId ?? randomUUID }),
+    amocrmPageRoutes({ options, source, widgetCode, settings, users, assets, now, newId: options.newId ?? randomUUID }),
   );
-  app.route('/', inboxRoutes({ options, source, now }));
+  app.route('/', inboxRoutes({ options, source, users, now }));
   app.onError((error, c) => {
     console.error('amoCRM sandbox page: unexpected error', error);
     return c.json({ error: 'internal error in the sandbox page' }, 500);

@@ -1,10 +1,11 @@
-import { parseAccountHost } from '../../amocrm/account-hosts';
+import { type AccountDomain, parseAccountHost } from '../../amocrm/account-hosts';
 import type { AmojoRegion } from '../../amojo/amojo-hosts';
 
 export interface AccountOrigin {
   /** `https://<subdomain>.<domain>`, lower case, without a path. */
   origin: string;
   subdomain: string;
+  domain: AccountDomain;
   region: AmojoRegion;
 }
 
@@ -26,5 +27,5 @@ export function parseAccountOrigin(value: string): AccountOrigin | null {
   // An origin names the host exactly as the browser sent it: the root's trailing dot makes it another origin.
   const host = url.hostname.endsWith('.') ? null : parseAccountHost(url.hostname);
   if (host === null) return null;
-  return { origin: url.origin, subdomain: host.subdomain, region: host.region };
+  return { origin: url.origin, subdomain: host.subdomain, domain: host.domain, region: host.region };
 }

@@ -1,4 +1,5 @@
 import { errors, type JWTPayload, jwtVerify } from 'jose';
+import type { AccountDomain } from '../../amocrm/account-hosts';
 import type { AmojoRegion } from '../../amojo/amojo-hosts';
 import { AppError } from '../../http/app-error';
 import { parseAccountOrigin } from './parse-account-origin';
@@ -19,6 +20,8 @@ export interface OneTimeTokenIdentity {
   accountId: number;
   userId: number;
   subdomain: string;
+  /** The account's CRM domain (amocrm.ru, amocrm.com, kommo.com), from `iss`. */
+  domain: AccountDomain;
   region: AmojoRegion;
   /** `https://<subdomain>.<domain>` from `iss`. */
   accountOrigin: string;
@@ -92,6 +95,7 @@ export async function verifyOneTimeToken(
     accountId,
     userId,
     subdomain: account.subdomain,
+    domain: account.domain,
     region: account.region,
     accountOrigin: account.origin,
     jti,

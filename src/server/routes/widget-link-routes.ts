@@ -14,7 +14,9 @@ import {
 } from './widget-link/create-widget-link-context';
 import { deleteLink } from './widget-link/delete-link';
 import { linkStatusOf } from './widget-link/link-status-of';
+import { linkViewOf } from './widget-link/link-view-of';
 import { putLink } from './widget-link/put-link';
+import { requireLinkAdmin } from './widget-link/require-link-admin';
 import { rotateLink } from './widget-link/rotate-link';
 import { testLink } from './widget-link/test-link';
 import { widgetLinkCors } from './widget-link/widget-link-cors';
@@ -25,7 +27,9 @@ export type { WidgetLinkDeps } from './widget-link/create-widget-link-context';
  * The widget link API (GET/PUT/DELETE /api/widget/link, POST .../rotate and .../test). Every request passes the
  * same edge in the same order: content type (415), size (413), JSON (400), schema (400), then the one-time token
  * (401), then the business rules. The account always comes from the token.
- * PUT, rotate and test also count against the account's stored limit (429) once the token names the account;
+ * Every change then passes requireLinkAdmin: an active installation (409), an admin caller (403) and, for PUT, the
+ * amojo id amoCRM reports (403), before anything reaches amojo or the store. GET is open to any user of the account.
+ * PUT, rotate and test also count against the account's stored limit (429) once the gate has passed;
  * GET and DELETE do not: one only reads, the other is the way out.
  */
 export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
@@ -39,8 +43,11 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
 
   app.get(linkPaths.link, async (c) => {
     const identity = await authenticate(ctx, c);
-    const link = await findLinkByAccountId(ctx.db, identity.accountId);
-    return c.json(linkStatusOf(ctx.secretBox, link, identity));
+    const [link, view] = await Promise.all([
+      findLinkByAccountId(ctx.db, identity.accountId),
+      linkViewOf(ctx, identity),
+    ]);
+    return c.json(linkStatusOf(ctx.secretBox, link, identity, view));
   });
 
   app.put(linkPaths.link, async (c) => {
@@ -49,24 +56,28 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
       optional: false,
     });
     const identity = await authenticate(ctx, c);
+    const view = await requireLinkAdmin(ctx, identity, { amojoId: body.amojo_id });
     await ctx.callThrottle.take(identity.accountId);
-    const result = await putLink(ctx, identity, body);
+    const result = await putLink(ctx, identity, body, view);
     return c.json(result.body, result.httpStatus);
   });
 
   app.delete(linkPaths.link, async (c) => {
     const identity = await authenticateAction(ctx, c);
-    return c.json(await deleteLink(ctx, identity));
+    const view = await requireLinkAdmin(ctx, identity);
+    return c.json(await deleteLink(ctx, identity, view));
   });
 
   app.post(linkPaths.rotate, async (c) => {
     const identity = await authenticateAction(ctx, c);
+    const view = await requireLinkAdmin(ctx, identity);
     await ctx.callThrottle.take(identity.accountId);
-    return c.json(await rotateLink(ctx, identity));
+    return c.json(await rotateLink(ctx, identity, view));
   });
 
   app.post(linkPaths.test, async (c) => {
     const identity = await authenticateAction(ctx, c);
+    await requireLinkAdmin(ctx, identity);
     await ctx.callThrottle.take(identity.accountId);
     return c.json(await testLink(ctx, identity));
   });

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../is-unique-violation';
 import type { Database } from '../schema';
 import { fairClaimIndexes } from './fair-claim-indexes';
 import { initialSchema } from './initial-schema';
+import { installations } from './installations';
 import { lowerCaseAmojoIds } from './lower-case-amojo-ids';
 import { mediaUsage } from './media-usage';
 import { pendingLinks } from './pending-links';
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0005_fair_claim_indexes': fairClaimIndexes,
   '0006_rate_limits': rateLimits,
   '0007_media_usage': mediaUsage,
+  '0008_installations': installations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

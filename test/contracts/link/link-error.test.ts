@@ -19,6 +19,20 @@ describe('link API errors', () => {
     expect(linkErrorStatus.channel_unavailable).toBe(503);
   });
 
+  it('answer a missing installation with 409 and a non-admin with 403', () => {
+    expect(linkErrorStatus.account_not_installed).toBe(409);
+    expect(linkErrorStatus.admin_required).toBe(403);
+    expect(linkErrorStatus.amojo_id_mismatch).toBe(403);
+  });
+
+  it('carry the grant URL beside account_not_installed', () => {
+    const body = {
+      error: { code: 'account_not_installed', message: 'x', grant_url: 'https://www.amocrm.ru/oauth?state=s' },
+    };
+    expect(z.parse(linkErrorBodySchema, body)).toEqual(body);
+    expect(z.safeParse(linkErrorBodySchema, { error: { ...body.error, grant_url: 1 } }).success).toBe(false);
+  });
+
   it('accept the one error body shape, with or without issues', () => {
     const body = {
       error: {

@@ -11,9 +11,15 @@ import {
 } from '../../../src/contracts/link';
 
 const account = { id: 31_415_926, subdomain: 'acme' };
+const installation = { state: 'active' } as const;
+const viewer = { user_id: 7, is_admin: true };
+const unlinked = { state: 'unlinked', account, installation, viewer } as const;
 const linked = {
   state: 'linked',
   account,
+  installation,
+  viewer,
+  connected: true,
   amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
   title: 'ChatIntegration',
   webhook_url: 'https://messenger.example.com/hooks/crm',
@@ -26,10 +32,25 @@ const credentials = { api_key: 'ak_live_0123456789abcdefghij', signing_secret: '
 
 describe('link API responses', () => {
   it('tell an unlinked status from a linked one by state', () => {
-    expect(z.parse(linkStatusSchema, { state: 'unlinked', account })).toEqual({ state: 'unlinked', account });
+    expect(z.parse(linkStatusSchema, unlinked)).toEqual(unlinked);
     expect(z.parse(linkStatusSchema, linked)).toEqual(linked);
     expect(z.safeParse(linkStatusSchema, { ...linked, state: 'linking' }).success).toBe(false);
-    expect(z.safeParse(linkStatusSchema, { state: 'linked', account }).success).toBe(false);
+    expect(z.safeParse(linkStatusSchema, { state: 'linked', account, installation, viewer }).success).toBe(false);
+  });
+
+  it('always say what the installation is and who is looking', () => {
+    expect(z.safeParse(linkStatusSchema, { state: 'unlinked', account }).success).toBe(false);
+    const { connected: _connected, ...withoutConnected } = linked;
+    expect(z.safeParse(linkStatusSchema, withoutConnected).success).toBe(false);
+    const missing = { ...unlinked, installation: { state: 'missing', grant_url: 'https://www.amocrm.ru/oauth?x=1' } };
+    expect(z.parse(linkStatusSchema, missing)).toEqual(missing);
+    expect(z.safeParse(linkStatusSchema, { ...unlinked, installation: { state: 'gone' } }).success).toBe(false);
+    expect(z.safeParse(linkStatusSchema, { ...unlinked, viewer: { user_id: 0, is_admin: false } }).success).toBe(false);
+  });
+
+  it('leave the webhook URL out for a viewer who is no admin', () => {
+    const { webhook_url: _url, ...forManager } = { ...linked, viewer: { user_id: 8, is_admin: false } };
+    expect(z.parse(linkStatusSchema, forManager)).toEqual(forManager);
   });
 
   it('drop unknown fields instead of failing, so a newer backend does not break installed widgets', () => {
@@ -62,7 +83,7 @@ describe('link API responses', () => {
   });
 
   it('answer an unlink with the unlinked status', () => {
-    expect(z.safeParse(linkDeleteResponseSchema, { status: { state: 'unlinked', account } }).success).toBe(true);
+    expect(z.safeParse(linkDeleteResponseSchema, { status: unlinked }).success).toBe(true);
     expect(z.safeParse(linkDeleteResponseSchema, { status: linked }).success).toBe(false);
   });
 

@@ -68,7 +68,13 @@ export async function enqueueRelayJob(
 ) {
   const { job: row } = await enqueue(
     db,
-    { idempotencyKey, kind: job.kind, payload: JSON.stringify(job), linkId: job.linkId, orderingKey },
+    {
+      idempotencyKey,
+      kind: job.kind,
+      payload: JSON.stringify(job),
+      linkId: 'linkId' in job ? job.linkId : null,
+      orderingKey,
+    },
     Date.now(),
   );
   return row;

@@ -37,6 +37,8 @@ export async function linkAccount(
 export interface RelayHarnessOptions {
   worker?: Partial<RelayWorkerOptions>;
   answer?: Answer;
+  /** Leave the worker stopped until the test calls `start()` (a runner cannot start again once stopped). */
+  deferStart?: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}) {
     metrics,
     ...options.worker,
   });
-  worker.start();
+  if (!options.deferStart) worker.start();
   const runner = worker;
 
   return {
@@ -88,6 +90,7 @@ export async function startRelayHarness(options: RelayHarnessOptions = {}) {
     emulator,
     messenger,
     worker: runner,
+    start: () => runner.start(),
     metrics,
     amojoRequests,
     scopeId: link.scopeId ?? '',

@@ -8,6 +8,8 @@ import { until } from './until';
 interface Network {
   readonly posts: string[];
   loseNextAnswer: string | null;
+  /** While set, the page's state polls wait for it: what the test writes meanwhile lands in one poll. */
+  hold: Promise<void> | null;
 }
 
 describe('the inbox, run in jsdom', () => {
@@ -17,7 +19,7 @@ describe('the inbox, run in jsdom', () => {
   beforeEach(async () => {
     h = await startPageHarness({ inboxPollMs: 40 });
     await h.amojo.connect();
-    net = { posts: [], loseNextAnswer: null };
+    net = { posts: [], loseNextAnswer: null, hold: null };
   });
   afterEach(async () => {
     dom?.window.close();
@@ -35,6 +37,7 @@ describe('the inbox, run in jsdom', () => {
         window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
           const url = new URL(String(input), h.page.url);
           if (init?.method === 'POST') net.posts.push(url.pathname);
+          if (url.pathname === '/_sandbox/inbox/state' && net.hold !== null) await net.hold;
           const response = await fetch(url, init);
           if (init?.method === 'POST' && net.loseNextAnswer === url.pathname) {
             net.loseNextAnswer = null;
@@ -68,8 +71,16 @@ describe('the inbox, run in jsdom', () => {
   it("opens the newest chat by itself, so the client's first message shows without a click", async () => {
     const doc = await openInbox();
     await until(() => doc.querySelector('[data-testid="chat-list-empty"]'), 'the empty list');
+    // both chats arrive between two polls (on a slow machine a poll could otherwise see the older one alone, open
+    // it, and rightly keep it open)
+    let release: () => void = () => {};
+    net.hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const older = await clientWrites('m-1', 'conv-old', 'An older question', Date.UTC(2026, 2, 2, 9));
     const newest = await clientWrites('m-2', 'conv-new', 'Hello, is anyone there?', Date.UTC(2026, 2, 2, 10));
+    net.hold = null;
+    release();
     const thread = byTestId(doc, 'thread');
     await until(() => thread.dataset.chatId === newest, 'the newest chat to open');
     await until(() => thread.textContent?.includes('Hello, is anyone there?'), 'the message');

@@ -13,6 +13,9 @@ export const REDIRECT_URI = 'http://127.0.0.1:8080/oauth/callback';
 export const USER_AMOJO_ID = '7c4e1f5a-9b3d-4e2a-8f61-0d2c3b4a5e6f';
 export const ACCOUNT = { id: 31_415_926, subdomain: 'acme', amojo_id: ACCOUNT_ID };
 export const USER = { id: 504_141, name: 'Anna Admin', amojo_id: USER_AMOJO_ID };
+export const MANAGER_AMOJO_ID = '2a5d0c7e-4f1b-4c3d-9e8a-7b6c5d4e3f21';
+/** A user who is not an admin, for the user switch. */
+export const MANAGER = { id: 504_142, name: 'Mark Manager', amojo_id: MANAGER_AMOJO_ID, isAdmin: false };
 
 const encode = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -67,7 +70,11 @@ export type PageHarness = Awaited<ReturnType<typeof startPageHarness>>;
 export async function startPageHarness(options: Partial<AmocrmPageOptions> = {}) {
   // the page user is not the emulator's first manager, so acting as the default manager would show in the hooks
   const amojo: Harness = await startHarness({
-    managers: [{ name: 'Default Manager' }, { id: USER_AMOJO_ID, name: USER.name }],
+    managers: [
+      { name: 'Default Manager' },
+      { id: USER_AMOJO_ID, name: USER.name },
+      { id: MANAGER_AMOJO_ID, name: MANAGER.name },
+    ],
   });
   const zip = writeTestZip();
   let jti = 0;

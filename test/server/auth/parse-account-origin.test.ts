@@ -3,11 +3,11 @@ import { parseAccountOrigin } from '../../../src/server/auth/parse-account-origi
 
 describe('parseAccountOrigin', () => {
   it.each([
-    ['https://shop.amocrm.ru', 'shop', 'ru'],
-    ['https://shop.amocrm.com', 'shop', 'com'],
-    ['https://my-shop1.kommo.com/', 'my-shop1', 'kommo'],
-  ])('reads %s', (value, subdomain, region) => {
-    expect(parseAccountOrigin(value)).toEqual({ origin: value.replace(/\/$/, ''), subdomain, region });
+    ['https://shop.amocrm.ru', 'shop', 'amocrm.ru', 'ru'],
+    ['https://shop.amocrm.com', 'shop', 'amocrm.com', 'com'],
+    ['https://my-shop1.kommo.com/', 'my-shop1', 'kommo.com', 'kommo'],
+  ])('reads %s', (value, subdomain, domain, region) => {
+    expect(parseAccountOrigin(value)).toEqual({ origin: value.replace(/\/$/, ''), subdomain, domain, region });
   });
 
   it.each([

@@ -55,6 +55,7 @@ describe('verifyOneTimeToken', () => {
       accountId: 12345678,
       userId: 87654321,
       subdomain: 'subdomain',
+      domain: 'amocrm.ru',
       region: 'ru',
       accountOrigin: 'https://subdomain.amocrm.ru',
       jti: 'd628f123-5123-473e-a123-ed123ef31f8f',

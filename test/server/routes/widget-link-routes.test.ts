@@ -17,14 +17,24 @@ import { resetMidBody } from '../helpers/reset-mid-body';
 import {
   ACCOUNT_A,
   ACCOUNT_B,
+  ADMIN_USER_ID,
   CHANNEL_ID,
   type Harness,
   mintToken,
   startHarness,
+  type TestAccount,
   WEBHOOK_URL,
 } from './widget-link/harness';
 
 const LINK = '/api/widget/link';
+
+/** The unlinked status an admin of an active installation sees. */
+const unlinkedFor = (account: TestAccount) => ({
+  state: 'unlinked',
+  account: { id: account.accountId, subdomain: account.subdomain },
+  installation: { state: 'active' },
+  viewer: { user_id: ADMIN_USER_ID, is_admin: true },
+});
 
 function expectError(result: { status: number; json: unknown }, status: number, code: string) {
   expect(result.status).toBe(status);
@@ -41,10 +51,7 @@ describe('widget link routes', () => {
   it('reports an unknown account as unlinked, naming the account from the token', async () => {
     const result = await h.call('GET', LINK);
     expect(result.status).toBe(200);
-    expect(parse(linkStatusSchema, result.json)).toEqual({
-      state: 'unlinked',
-      account: { id: ACCOUNT_A.accountId, subdomain: ACCOUNT_A.subdomain },
-    });
+    expect(parse(linkStatusSchema, result.json)).toEqual(unlinkedFor(ACCOUNT_A));
   });
 
   it('links: connects at amojo with hook_api_version v2, stores the scope and shows credentials once', async () => {
@@ -67,6 +74,9 @@ describe('widget link routes', () => {
     expect(body.status).toMatchObject({
       state: 'linked',
       account: { id: ACCOUNT_A.accountId, subdomain: 'shopa' },
+      installation: { state: 'active' },
+      viewer: { user_id: ADMIN_USER_ID, is_admin: true },
+      connected: true,
       amojo_id: ACCOUNT_A.amojoId,
       title: 'shopa chat',
       webhook_url: WEBHOOK_URL,
@@ -129,9 +139,7 @@ describe('widget link routes', () => {
     await h.link();
     const result = await h.call('DELETE', LINK);
     expect(result.status).toBe(200);
-    expect(parse(linkDeleteResponseSchema, result.json)).toEqual({
-      status: { state: 'unlinked', account: { id: ACCOUNT_A.accountId, subdomain: 'shopa' } },
-    });
+    expect(parse(linkDeleteResponseSchema, result.json)).toEqual({ status: unlinkedFor(ACCOUNT_A) });
     expect(h.emulator.listConnections()[0]?.connected).toBe(false);
     const stored = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
     expect(stored).toMatchObject({ scopeId: null, bridgeKeyHash: null, signingSecretEnc: null, webhookUrl: null });
@@ -195,12 +203,12 @@ describe('widget link routes', () => {
     if (!a.created) throw new Error('expected a new link');
 
     const statusB = await h.call('GET', LINK, { account: ACCOUNT_B });
-    expect(statusB.json).toEqual({ state: 'unlinked', account: { id: ACCOUNT_B.accountId, subdomain: 'shopb' } });
+    expect(statusB.json).toEqual(unlinkedFor(ACCOUNT_B));
     expectError(await h.call('POST', `${LINK}/rotate`, { account: ACCOUNT_B }), 404, 'not_linked');
     expectError(await h.call('POST', `${LINK}/test`, { account: ACCOUNT_B }), 404, 'not_linked');
     expect((await h.call('DELETE', LINK, { account: ACCOUNT_B })).status).toBe(200);
-    // B naming A's amojo id is refused before amojo is called, and A's link is untouched.
-    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId }), 409, 'amojo_id_taken');
+    // B naming A's amojo id is refused before amojo is called (amoCRM reports another for B), and A's link is untouched.
+    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId }), 403, 'amojo_id_mismatch');
 
     const stored = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
     expect(stored?.scopeId).not.toBeNull();
@@ -210,20 +218,31 @@ describe('widget link routes', () => {
     expect((await h.call('GET', LINK)).json).toEqual(a.status);
   });
 
-  it('compares amojo ids in lower case: the same id in upper case is the same link, and still taken for others', async () => {
+  it('compares amojo ids in lower case: the same id in upper case is the same link, and still refused to others', async () => {
     expect((await h.link(ACCOUNT_A, { amojo_id: ACCOUNT_A.amojoId.toUpperCase() })).status).toBe(201);
     const again = await h.link(ACCOUNT_A, { amojo_id: ACCOUNT_A.amojoId });
     expect(again.status).toBe(200);
     expect(parse(linkPutResponseSchema, again.json).status.amojo_id).toBe(ACCOUNT_A.amojoId);
-    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId.toUpperCase() }), 409, 'amojo_id_taken');
+    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId.toUpperCase() }), 403, 'amojo_id_mismatch');
     expect(h.emulator.listConnections().map((c) => c.accountId)).toEqual([ACCOUNT_A.amojoId]);
   });
 
   it('keeps an amojo id bound to its account even after that account unlinked', async () => {
     await h.link(ACCOUNT_A);
     await h.call('DELETE', LINK);
-    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId }), 409, 'amojo_id_taken');
+    expectError(await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId }), 403, 'amojo_id_mismatch');
     expect(h.emulator.listConnections()[0]?.connected).toBe(false);
+  });
+
+  it('answers amojo_id_taken, naming the operator command, to a stale claim on the account’s own amojo id', async () => {
+    // Before installations were checked, B could bind A's amojo id: B's installation said so at the time.
+    await h.install(ACCOUNT_B, {}, ACCOUNT_A.amojoId);
+    expect((await h.link(ACCOUNT_B, { amojo_id: ACCOUNT_A.amojoId })).status).toBe(201);
+    const result = await h.link(ACCOUNT_A);
+    expectError(result, 409, 'amojo_id_taken');
+    expect(result.json.error.message).toContain(`npm run accounts -- release-amojo ${ACCOUNT_A.amojoId}`);
+    expect(h.emulator.listConnections().map((c) => c.accountId)).toEqual([ACCOUNT_A.amojoId]);
+    expect(await findLinkByAccountId(h.db, ACCOUNT_A.accountId)).toBeUndefined();
   });
 
   it('refuses to switch an account to another amojo id (amojo_id_mismatch) without calling amojo', async () => {

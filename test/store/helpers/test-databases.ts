@@ -164,6 +164,8 @@ const TABLES = [
   'token_ids',
   'rate_limits',
   'media_usage',
+  'installations',
+  'leases',
 ];
 
 export async function clearTables(db: Kysely<Database>): Promise<void> {

@@ -58,6 +58,7 @@ describeEachDatabase('migrateToLatest', (t) => {
         '0005_fair_claim_indexes',
         '0006_rate_limits',
         '0007_media_usage',
+        '0008_installations',
       ]);
       const check = openDatabase(url);
       try {

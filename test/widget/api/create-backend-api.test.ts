@@ -15,7 +15,12 @@ function fakeHost(answer: HostResponse) {
   };
 }
 
-const unlinked = { state: 'unlinked', account: { id: 7, subdomain: 'acme' } };
+const unlinked = {
+  state: 'unlinked',
+  account: { id: 7, subdomain: 'acme' },
+  installation: { state: 'missing', grant_url: 'https://www.amocrm.ru/oauth?mode=post_message' },
+  viewer: { user_id: 3, is_admin: false },
+};
 
 describe('createBackendApi', () => {
   it('sends nothing without consent', async () => {
@@ -81,5 +86,13 @@ describe('createBackendApi', () => {
         issues: [{ path: 'title', message: 'x' }],
       },
     });
+  });
+
+  it('carries the access popup of account_not_installed', async () => {
+    const grantUrl = 'https://www.amocrm.ru/oauth?client_id=c&state=s&mode=post_message';
+    const error = { error: { code: 'account_not_installed', message: 'no', grant_url: grantUrl } };
+    const { host } = fakeHost({ status: 409, body: JSON.stringify(error), timedOut: false });
+    const api = createBackendApi({ host, baseUrl: 'https://b.example', hasConsent: () => true });
+    expect(await api.rotate()).toMatchObject({ ok: false, failure: { code: 'account_not_installed', grantUrl } });
   });
 });

@@ -138,7 +138,7 @@ describe('the archive check', () => {
 
   it('rejects console use other than debug, and eval-like code in first-party modules only', () => {
     const inject =
-      (code: string, where = '// widget/context.ts') =>
+      (code: string, where = '// widget/index.ts') =>
       (f: Map<string, Uint8Array>) =>
         editText(f, 'script.js', (t) => t.replace(where, `${where}\n${code}`));
     expect(rules(inject('console.log("x");'))).toEqual(['script.js script/console']);
@@ -160,7 +160,7 @@ describe('the archive check', () => {
     expect(
       rules((f) =>
         editText(f, 'script.js', (t) =>
-          t.replace('// widget/context.ts', `// widget/context.ts\nvar a=1;${'a+=1;'.repeat(100)}`),
+          t.replace('// widget/index.ts', `// widget/index.ts\nvar a=1;${'a+=1;'.repeat(100)}`),
         ),
       ),
     ).toEqual(['script.js script/minified']);
@@ -191,7 +191,7 @@ describe('the archive check', () => {
       editText(f, 'script.js', (t) =>
         t
           .replace(/var panelCss = `[^`]*`/, 'var panelCss = ``')
-          .replace('// widget/context.ts', `// widget/context.ts\n${text}`),
+          .replace('// widget/index.ts', `// widget/index.ts\n${text}`),
       );
     expect(rules(leak('var client_secret = "Zx9vQ2mL7pR4tY8wK1nB";'))).toEqual(['script.js secrets/leak']);
     expect(rules(leak('var k = "e2888047a01bc97aa250118c2fa518dba57a4034ccf16dca784dca292d89324f";'))).toEqual([

@@ -29,25 +29,42 @@ describe('the widget build plugin', () => {
     expect(() => wrapInDefine('console.debug(1)', 'W')).toThrow();
   });
 
-  it('minifies vendor modules and leaves first-party modules as written', () => {
+  it('minifies the vendor modules as one block ahead of first-party code, which stays as written', () => {
     const bundle = [
       'var X = (function() {',
       '\t// node_modules/lib/index.js',
       '\tfunction helper(longParameterName) {',
       '\t\treturn longParameterName + 1;',
       '\t}',
+      '\tfunction unusedByUs(anotherLongName) {',
+      '\t\treturn helper(anotherLongName);',
+      '\t}',
       '\t// widget/own.ts',
       '\tfunction mine(value) {',
-      '\t\treturn helper(value);',
+      '\t\treturn helper(value) + other();',
       '\t}',
+      '\t// node_modules/other/index.js',
+      '\tfunction other() {',
+      '\t\treturn 10;',
+      '\t}',
+      '\t// widget/index.ts',
       '\treturn mine;',
       '})();',
     ].join('\n');
     const out = minifyVendorSegments(bundle);
-    expect(out).toContain('\t// node_modules/lib/index.js');
+    // one marker per vendor package ahead of the block, then one marker (the entry's) ahead of our code, as written
+    expect(out.indexOf('// node_modules/lib/index.js')).toBeLessThan(out.indexOf('// node_modules/other/index.js'));
+    expect(out).toContain('\t// widget/index.ts\n\tfunction mine(value) {\n\t\treturn helper(value) + other();\n\t}');
+    expect(out.indexOf('// node_modules/other/index.js')).toBeLessThan(out.indexOf('\t// widget/index.ts'));
+    expect(out).not.toContain('// widget/own.ts');
     expect(out).not.toContain('longParameterName');
-    expect(out).toContain('function helper(');
-    expect(out).toContain('\tfunction mine(value) {\n\t\treturn helper(value);\n\t}');
-    expect(new Function(`${out}; return X(1);`)()).toBe(2);
+    expect(out).not.toContain('unusedByUs');
+    expect(new Function(`${out}; return X(1);`)()).toBe(12);
+    expect(() => minifyVendorSegments(bundle.replace('\t// widget/index.ts\n', ''))).toThrow(/first-party/);
+  });
+
+  it('leaves a bundle without vendor modules as it is', () => {
+    const bundle = 'var X = (function() {\n\t// widget/own.ts\n\treturn 1;\n})();';
+    expect(minifyVendorSegments(bundle)).toBe(bundle);
   });
 });

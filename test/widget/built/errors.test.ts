@@ -31,9 +31,19 @@ describe('every error the backend can return', () => {
     await session.settle();
     const alert = session.alerts().find((a) => a.includes(session.text(`errors.${code}`)));
     expect(alert).toBeDefined();
-    // our contact, as moderation asks of every error message: the address from manifest.json, built in
-    expect(alert).toContain(session.text('errors.support').replace('{email}', SUPPORT_EMAIL));
+    const support = session.text('errors.support').replace('{email}', SUPPORT_EMAIL);
     expect(session.panelText()).toContain(session.text('status.unlinked'));
+    if (code === 'account_not_installed') {
+      // what to do next is Grant access, not support: the form waits for access
+      expect(alert).not.toContain(support);
+      expect(session.hasButton('access.grant')).toBe(true);
+      expect(session.hasButton('form.submit_link')).toBe(false);
+      return;
+    }
+    // our contact, as moderation asks of every error the admin cannot fix: the address from manifest.json, built in;
+    // a refusal for not being an admin is fixed by asking one, and says so
+    if (code === 'admin_required') expect(alert).not.toContain(support);
+    else expect(alert).toContain(support);
     expect(session.button('form.submit_link').disabled).toBe(false);
   });
 

@@ -6,9 +6,10 @@ import type { ApiResult, BackendApi } from '../../../widget/api/backend-api';
 import { createPanelContext, type PanelContext } from '../../../widget/context';
 import type { CrmHost, InstallStatus } from '../../../widget/host/crm-host';
 import type { MessageKey } from '../../../widget/i18n/message-keys';
+import type { StartGrant } from '../../../widget/models/create-grant-model';
 import { mountPanel } from '../../../widget/mount-panel';
 import { repoRoot } from '../harness/built-widget';
-import { linkedStatus, testCredentials } from '../harness/link-fixtures';
+import { linkedStatus, testCredentials, unlinkedStatus } from '../harness/link-fixtures';
 
 type Locale = 'en' | 'ru';
 const langs = Object.fromEntries(
@@ -24,7 +25,7 @@ function lookup(root: unknown, path: string): string | undefined {
 }
 
 const account = { id: 1, subdomain: 'acme' };
-const unlinked = { state: 'unlinked', account } as const;
+const unlinked = unlinkedStatus(account);
 const linked = linkedStatus(account);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -34,6 +35,7 @@ interface PanelOptions {
   readonly lang?: string | undefined;
   readonly locale?: Locale;
   readonly api?: Partial<BackendApi>;
+  readonly startGrant?: StartGrant;
 }
 
 let unmount: (() => void) | null = null;
@@ -43,7 +45,13 @@ afterEach(() => {
 });
 
 /** The real panel (context, models, components) over a fake host and API, mounted into jsdom. */
-function openPanel({ installStatus = 'installed', lang, locale = 'en', api = {} }: PanelOptions = {}) {
+function openPanel({
+  installStatus = 'installed',
+  lang,
+  locale = 'en',
+  api = {},
+  startGrant = () => null,
+}: PanelOptions = {}) {
   const host: CrmHost = {
     widgetCode: () => 'wc',
     account: () => ({ subdomain: 'acme', amojoId: linked.amojo_id }),
@@ -75,6 +83,7 @@ function openPanel({ installStatus = 'installed', lang, locale = 'en', api = {} 
     now: () => new Date('2026-11-29T12:00:00Z'),
     clipboard: undefined,
     idPrefix: 'p',
+    startGrant,
   });
   document.body.innerHTML = '<div class="body"><div class="widget_settings_block"></div></div>';
   const body = document.querySelector<HTMLElement>('.body') as HTMLElement;
@@ -89,6 +98,8 @@ function openPanel({ installStatus = 'installed', lang, locale = 'en', api = {} 
     consentBox: () => body.querySelector<HTMLInputElement>('#p-consent') as HTMLInputElement,
     button: (key: MessageKey) =>
       [...body.querySelectorAll('button')].find((b) => b.textContent === text(key)) as HTMLButtonElement,
+    buttons: () => [...body.querySelectorAll('button')].map((b) => b.textContent),
+    inputs: () => body.querySelectorAll('input[type="text"]').length,
   };
 }
 
@@ -123,7 +134,7 @@ describe('settings panel: the status badge follows the consent box at once', () 
 
   it('installed and unlinked: unticking consent waits again', async () => {
     const panel = openPanel({
-      api: { getStatus: async () => ({ ok: true, value: { state: 'unlinked', account: linked.account } }) },
+      api: { getStatus: async () => ({ ok: true, value: unlinkedStatus(linked.account) }) },
     });
     panel.consentBox().click();
     await tick();
@@ -207,5 +218,150 @@ describe('settings panel: "Linked on"', () => {
     const latest = new Date(relinked.created_at).toLocaleString('en');
     expect(panel.panelText()).toContain(panel.text('status.linked_hint', { date: latest }));
     expect(panel.panelText()).not.toContain(new Date(at).toLocaleString('en'));
+  });
+});
+
+describe('settings panel: access to the account', () => {
+  const grant_url = 'https://www.amocrm.ru/oauth?client_id=c&state=s&mode=post_message';
+  const withInstallation = (state: 'missing' | 'needs_reauthorization' | 'removed') =>
+    ({ ...unlinked, installation: { state, grant_url } }) as const;
+
+  it.each(['missing', 'needs_reauthorization', 'removed'] as const)(
+    '%s: says so, offers Grant access, and no form',
+    async (state) => {
+      const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: withInstallation(state) }) } });
+      panel.consentBox().click();
+      await tick();
+      expect(panel.panelText()).toContain(panel.text(`access.${state}`));
+      expect(panel.button('access.grant')).toBeDefined();
+      expect(panel.inputs()).toBe(0);
+    },
+  );
+
+  it('active: no access notice and no Grant access', async () => {
+    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: unlinked }) } });
+    panel.consentBox().click();
+    await tick();
+    expect(panel.buttons()).not.toContain(panel.text('access.grant'));
+    expect(panel.inputs()).toBeGreaterThan(0);
+  });
+
+  it('Grant access opens the grant URL; the popup reporting back refreshes the status', async () => {
+    const opened: string[] = [];
+    let finish = () => {};
+    let answers = [withInstallation('missing'), unlinked];
+    const panel = openPanel({
+      api: { getStatus: async () => ({ ok: true, value: answers.shift() ?? unlinked }) },
+      startGrant: (url, onDone) => {
+        opened.push(url);
+        finish = onDone;
+        return () => {};
+      },
+    });
+    panel.consentBox().click();
+    await tick();
+    panel.button('access.grant').click();
+    expect(opened).toEqual([grant_url]);
+    expect(answers).toHaveLength(1);
+    finish();
+    await tick();
+    await tick();
+    expect(answers).toHaveLength(0);
+    expect(panel.buttons()).not.toContain(panel.text('access.grant'));
+    answers = [];
+  });
+
+  it('a blocked popup asks to allow pop-ups', async () => {
+    const panel = openPanel({
+      api: { getStatus: async () => ({ ok: true, value: withInstallation('needs_reauthorization') }) },
+      startGrant: () => null,
+    });
+    panel.consentBox().click();
+    await tick();
+    expect(panel.panelText()).not.toContain(panel.text('access.popup_blocked'));
+    panel.button('access.grant').click();
+    expect(panel.panelText()).toContain(panel.text('access.popup_blocked'));
+  });
+
+  it('an action answered account_not_installed offers Grant access with the URL from the error', async () => {
+    const opened: string[] = [];
+    const panel = openPanel({
+      api: {
+        getStatus: async () => ({ ok: true, value: linked }),
+        rotate: async () => ({
+          ok: false,
+          failure: {
+            kind: 'backend',
+            status: 409,
+            code: 'account_not_installed',
+            message: '',
+            issues: [],
+            grantUrl: grant_url,
+          },
+        }),
+      },
+      startGrant: (url) => {
+        opened.push(url);
+        return () => {};
+      },
+    });
+    panel.consentBox().click();
+    await tick();
+    await panel.ctx.rotate();
+    expect(panel.panelText()).toContain(panel.text('access.missing'));
+    expect(panel.panelText()).not.toContain(panel.text('errors.support', { email: '' }).trim());
+    panel.button('access.grant').click();
+    expect(opened).toEqual([grant_url]);
+  });
+
+  it('a link that is not connected is never "Linked": it is paused, and access can be granted', async () => {
+    const paused = { ...linked, connected: false, installation: { state: 'removed', grant_url } } as const;
+    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: paused }) } });
+    panel.consentBox().click();
+    await tick();
+    expect(panel.badge()).toBe(panel.text('status.paused'));
+    expect(panel.panelText()).not.toContain(panel.text('status.linked'));
+    expect(panel.panelText()).toContain(panel.text('status.paused_hint'));
+    expect(panel.button('access.grant')).toBeDefined();
+    expect(panel.buttons()).not.toContain(panel.text('actions.rotate'));
+  });
+});
+
+describe('settings panel: a viewer who is not an admin', () => {
+  const { webhook_url: _hidden, ...forViewer } = linked;
+  const viewerStatus = { ...forViewer, viewer: { user_id: 9, is_admin: false } };
+
+  it('sees the status, the title and the account, and no form or action', async () => {
+    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: viewerStatus }) } });
+    panel.consentBox().click();
+    await tick();
+    expect(panel.badge()).toBe(panel.text('status.linked'));
+    expect(panel.panelText()).toContain(panel.text('status.channel_title', { title: linked.title }));
+    expect(panel.panelText()).toContain('acme');
+    expect(panel.panelText()).toContain(panel.text('access.admin_only'));
+    expect(panel.inputs()).toBe(0);
+    for (const key of ['actions.rotate', 'actions.test', 'actions.unlink', 'form.submit_update'] as const) {
+      expect(panel.buttons()).not.toContain(panel.text(key));
+    }
+    // onSave has nothing to send for them: the backend would refuse it
+    expect(await panel.ctx.save({ active: 'Y' })).toBe(true);
+  });
+
+  it('an action answered admin_required says only an administrator can change the channel', async () => {
+    const panel = openPanel({
+      api: {
+        getStatus: async () => ({ ok: true, value: linked }),
+        test: async () => ({
+          ok: false,
+          failure: { kind: 'backend', status: 403, code: 'admin_required', message: '', issues: [] },
+        }),
+      },
+    });
+    panel.consentBox().click();
+    await tick();
+    panel.button('actions.test').click();
+    await tick();
+    expect(panel.panelText()).toContain(panel.text('errors.admin_required'));
+    expect(panel.text('errors.admin_required')).toBe(panel.text('access.admin_only'));
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import {
+  type InstallationState,
   type LinkCredentials,
   type LinkErrorCode,
   type LinkedStatus,
@@ -41,6 +42,12 @@ export function fakeToken(accountId: number, jti: string): string {
   return `fake.${accountId}.${jti}`;
 }
 
+/** What the fake stores per link: the status minus what it derives on every answer (installation, viewer, connected). */
+export type FakeLink = Omit<LinkedStatus, 'installation' | 'viewer' | 'connected'>;
+
+/** amoCRM's access popup as the backend would issue it for this account (post_message mode). */
+export const fakeGrantUrl = 'https://www.amocrm.ru/oauth?client_id=fake-client&state=fake-state&mode=post_message';
+
 /**
  * An in-memory backend that serves the link API exactly as src/contracts/link describes it, validates every body it
  * sends against those schemas (so the fake cannot drift from the contract), and lets a test inject any failure.
@@ -49,7 +56,13 @@ export class FakeLinkBackend {
   readonly requests: FakeRequest[] = [];
   readonly seenJti = new Set<string>();
   readonly accounts = new Map<number, FakeAccount>();
-  readonly links = new Map<number, LinkedStatus>();
+  readonly links = new Map<number, FakeLink>();
+  /** The installation every account is in; anything but `active` refuses changes with `account_not_installed`. */
+  installation: InstallationState = 'active';
+  /** Whether the caller is an admin (amoCRM's `rights.is_admin`); non-admins may only GET. */
+  viewerIsAdmin = true;
+  /** Whether the linked scope is connected at amojo; by default, while the installation is active. */
+  connected: boolean | null = null;
   /** amojo ids linked to accounts this fake does not know, to provoke `amojo_id_taken`. */
   readonly foreignAmojoIds = new Set<string>();
   /** Webhook hosts the policy refuses, to provoke `webhook_url_not_allowed`. */
@@ -69,8 +82,9 @@ export class FakeLinkBackend {
     this.injected.push(response);
   }
 
+  /** Like the backend, `account_not_installed` names amoCRM's access popup. */
   injectError(code: LinkErrorCode, issues?: { path: string; message: string }[]): void {
-    this.inject(this.error(code, issues));
+    this.inject(this.error(code, issues, code === 'account_not_installed' ? fakeGrantUrl : undefined));
   }
 
   /** Holds every request until the returned function is called, so a test can look at in-flight states. */
@@ -100,10 +114,12 @@ export class FakeLinkBackend {
     if (this.seenJti.has(jti)) return this.error('auth_replayed');
     this.seenJti.add(jti);
     const account = this.accounts.get(Number(id));
-    if (account === undefined) return this.error('account_not_installed');
+    if (account === undefined) return this.error('account_not_installed', undefined, fakeGrantUrl);
 
     const key = `${request.method} ${request.path}`;
     if (key === `GET ${linkPaths.link}`) return this.ok(linkStatusSchema, this.status(account));
+    if (this.installation !== 'active') return this.error('account_not_installed', undefined, fakeGrantUrl);
+    if (!this.viewerIsAdmin) return this.error('admin_required');
     if (key === `DELETE ${linkPaths.link}`) {
       this.links.delete(account.id);
       return this.ok(linkDeleteResponseSchema, { status: this.status(account) });
@@ -118,7 +134,7 @@ export class FakeLinkBackend {
       const credentials = this.credentials();
       const updated = { ...linked, updated_at: this.now(), api_key_hint: credentials.api_key.slice(0, 8) };
       this.links.set(account.id, updated);
-      return this.ok(linkRotateResponseSchema, { status: updated, credentials });
+      return this.ok(linkRotateResponseSchema, { status: this.linkedStatus(updated), credentials });
     }
     if (key === `POST ${linkPaths.test}`) {
       if (linked === undefined) return this.error('not_linked');
@@ -155,11 +171,11 @@ export class FakeLinkBackend {
     if (existing !== undefined) {
       const updated = { ...existing, ...fields, updated_at: this.now() };
       this.links.set(account.id, updated);
-      return this.ok(linkPutResponseSchema, { created: false, status: updated }, 200);
+      return this.ok(linkPutResponseSchema, { created: false, status: this.linkedStatus(updated) }, 200);
     }
     const credentials = this.credentials();
     const now = this.now();
-    const created: LinkedStatus = {
+    const created: FakeLink = {
       state: 'linked',
       account: { id: account.id, subdomain: account.subdomain },
       ...fields,
@@ -168,13 +184,35 @@ export class FakeLinkBackend {
       updated_at: now,
     };
     this.links.set(account.id, created);
-    return this.ok(linkPutResponseSchema, { created: true, status: created, credentials }, 201);
+    return this.ok(linkPutResponseSchema, { created: true, status: this.linkedStatus(created), credentials }, 201);
+  }
+
+  /** What every status carries besides the link: the account's installation and who is asking. */
+  private context() {
+    return {
+      installation:
+        this.installation === 'active'
+          ? { state: this.installation }
+          : { state: this.installation, grant_url: fakeGrantUrl },
+      viewer: { user_id: 7, is_admin: this.viewerIsAdmin },
+    };
+  }
+
+  private linkedStatus(link: FakeLink): LinkedStatus {
+    const { webhook_url, ...rest } = link;
+    return {
+      ...rest,
+      ...this.context(),
+      connected: this.connected ?? this.installation === 'active',
+      // the webhook URL is for admins only
+      ...(this.viewerIsAdmin ? { webhook_url } : {}),
+    };
   }
 
   private status(account: FakeAccount): LinkStatus {
-    return (
-      this.links.get(account.id) ?? { state: 'unlinked', account: { id: account.id, subdomain: account.subdomain } }
-    );
+    const link = this.links.get(account.id);
+    if (link !== undefined) return this.linkedStatus(link);
+    return { state: 'unlinked', account: { id: account.id, subdomain: account.subdomain }, ...this.context() };
   }
 
   private now(): string {
@@ -195,8 +233,15 @@ export class FakeLinkBackend {
     return { status, body: JSON.stringify(z.parse(schema, body)) };
   }
 
-  error(code: LinkErrorCode, issues?: { path: string; message: string }[]): FakeResponse {
-    const body = { error: { code, message: `fake: ${code}`, ...(issues === undefined ? {} : { issues }) } };
+  error(code: LinkErrorCode, issues?: { path: string; message: string }[], grantUrl?: string): FakeResponse {
+    const body = {
+      error: {
+        code,
+        message: `fake: ${code}`,
+        ...(issues === undefined ? {} : { issues }),
+        ...(grantUrl === undefined ? {} : { grant_url: grantUrl }),
+      },
+    };
     return { status: linkErrorStatus[code], body: JSON.stringify(z.parse(linkErrorBodySchema, body)) };
   }
 }

@@ -1,10 +1,13 @@
-import type { LinkedStatus } from '../../../src/contracts/link';
+import type { LinkedStatus, UnlinkedStatus } from '../../../src/contracts/link';
 
-/** A linked account's status as the backend answers it, for `account`. */
-export function linkedStatus(account: LinkedStatus['account']): LinkedStatus {
+/** A linked account's status as the backend answers an admin, for `account`: installed and connected. */
+export function linkedStatus(account: LinkedStatus['account']): LinkedStatus & { webhook_url: string } {
   return {
     state: 'linked',
     account,
+    installation: { state: 'active' },
+    viewer: { user_id: 7, is_admin: true },
+    connected: true,
     amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
     title: 'Chat',
     webhook_url: 'https://m.example/h',
@@ -17,3 +20,13 @@ export function linkedStatus(account: LinkedStatus['account']): LinkedStatus {
 
 /** One-time credentials as a link or rotate answer carries them. */
 export const testCredentials = { api_key: 'k'.repeat(24), signing_secret: 's'.repeat(32) };
+
+/** An unlinked account's status: installed, and an admin asking. */
+export function unlinkedStatus(account: LinkedStatus['account']): UnlinkedStatus {
+  return {
+    state: 'unlinked',
+    account,
+    installation: { state: 'active' },
+    viewer: { user_id: 7, is_admin: true },
+  };
+}

@@ -62,3 +62,23 @@ describe('install texts do not send the admin to reopen the settings the platfor
     }
   });
 });
+
+describe('access texts name the button the panel shows, and a paused channel is never called linked', () => {
+  it.each(locales)('%s', (locale) => {
+    const grant = text(locale, 'access.grant');
+    expect(grant).not.toBe('');
+    for (const key of [
+      'access.missing',
+      'access.needs_reauthorization',
+      'access.popup_blocked',
+      'errors.account_not_installed',
+    ]) {
+      expect(text(locale, key), `${locale} ${key}`).toContain(grant);
+    }
+    const linked = text(locale, 'status.linked');
+    for (const key of ['status.paused', 'status.paused_hint', 'access.removed']) {
+      expect(text(locale, key), `${locale} ${key}`).not.toContain(linked);
+    }
+    expect(text(locale, 'errors.admin_required')).toBe(text(locale, 'access.admin_only'));
+  });
+});

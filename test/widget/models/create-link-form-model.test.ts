@@ -7,6 +7,9 @@ import { validateLinkForm } from '../../../widget/models/validate-link-form';
 const linked: LinkedStatus = {
   state: 'linked',
   account: { id: 7, subdomain: 'acme' },
+  installation: { state: 'active' },
+  viewer: { user_id: 7, is_admin: true },
+  connected: true,
   amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
   title: 'Chat',
   webhook_url: 'https://m.example/h',

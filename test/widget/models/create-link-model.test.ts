@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LinkStatus } from '../../../src/contracts/link';
 import type { ApiResult, BackendApi } from '../../../widget/api/backend-api';
 import { createLinkModel } from '../../../widget/models/create-link-model';
-import { linkedStatus, testCredentials } from '../harness/link-fixtures';
+import { linkedStatus, testCredentials, unlinkedStatus } from '../harness/link-fixtures';
 
 const account = { id: 7, subdomain: 'acme' };
 const linked = linkedStatus(account);
@@ -23,7 +23,7 @@ describe('createLinkModel', () => {
     expect(model.view.value).toBe('idle');
     const load = model.load();
     expect(model.view.value).toBe('loading');
-    answer({ ok: true, value: { state: 'unlinked', account } satisfies LinkStatus });
+    answer({ ok: true, value: unlinkedStatus(account) satisfies LinkStatus });
     await load;
     expect(model.view.value).toBe('unlinked');
     const link = model.link({
@@ -64,7 +64,7 @@ describe('createLinkModel', () => {
     const rotate = model.rotate();
     answer({ ok: false, failure: { kind: 'backend', status: 404, code: 'not_linked', message: '', issues: [] } });
     await rotate;
-    expect(model.status.value).toEqual({ state: 'unlinked', account });
+    expect(model.status.value).toEqual(unlinkedStatus(account));
   });
 
   it('unlink purges the credentials; dispose drops late answers', async () => {
@@ -74,7 +74,7 @@ describe('createLinkModel', () => {
     answer({ ok: true, value: { status: linked, credentials } });
     await rotate;
     const unlink = model.unlink();
-    answer({ ok: true, value: { status: { state: 'unlinked', account } } });
+    answer({ ok: true, value: { status: unlinkedStatus(account) } });
     await unlink;
     expect(model.credentials.value).toBeNull();
     const late = model.load();
@@ -118,5 +118,47 @@ describe('createLinkModel', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(settled).toBe(true);
     expect(model.busy.value).toBeNull();
+  });
+
+  it('never calls a link that is not connected "linked", and says which access it needs', async () => {
+    const { api, answer } = controlledApi();
+    const model = createLinkModel(api);
+    const grant_url = 'https://www.amocrm.ru/oauth?mode=post_message';
+    const load = model.load();
+    answer({ ok: true, value: { ...linked, connected: false, installation: { state: 'removed', grant_url } } });
+    await load;
+    expect(model.view.value).toBe('paused');
+    expect(model.access.value).toEqual({ state: 'removed', grantUrl: grant_url });
+    const reload = model.load();
+    answer({ ok: true, value: linked });
+    await reload;
+    expect(model.view.value).toBe('linked');
+    expect(model.access.value).toBeNull();
+  });
+
+  it('an action answered account_not_installed needs access too, with the popup the error names', async () => {
+    const { api, answer } = controlledApi();
+    const model = createLinkModel(api);
+    const load = model.load();
+    answer({ ok: true, value: linked });
+    await load;
+    const rotate = model.rotate();
+    const grantUrl = 'https://www.amocrm.ru/oauth?state=x&mode=post_message';
+    answer({
+      ok: false,
+      failure: { kind: 'backend', status: 409, code: 'account_not_installed', message: '', issues: [], grantUrl },
+    });
+    await rotate;
+    expect(model.access.value).toEqual({ state: 'missing', grantUrl });
+  });
+
+  it('is read-only for a viewer who is not an admin', async () => {
+    const { api, answer } = controlledApi();
+    const model = createLinkModel(api);
+    expect(model.readOnly.value).toBe(false);
+    const load = model.load();
+    answer({ ok: true, value: { ...unlinkedStatus(account), viewer: { user_id: 9, is_admin: false } } });
+    await load;
+    expect(model.readOnly.value).toBe(true);
   });
 });

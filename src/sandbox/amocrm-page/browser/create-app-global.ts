@@ -24,6 +24,7 @@ function deepFreeze<T>(value: T): T {
  */
 export function createAppGlobal(boot: CrmPageBootstrap): AppGlobal {
   const { account, user } = boot;
+  const yesNo = (flag: boolean) => (flag ? 'Y' : 'N');
   const constants: Record<string, unknown> = deepFreeze({
     account: {
       id: account.id,
@@ -33,19 +34,22 @@ export function createAppGlobal(boot: CrmPageBootstrap): AppGlobal {
       top_level_domain: account.domain.endsWith('.ru') ? 'ru' : 'com',
     },
     user: { id: user.id, name: user.name, login: user.email, amojo_id: user.amojo_id },
-    user_rights: { is_admin: 'Y', is_free_user: 'N' },
-    managers: {
-      [user.id]: {
-        id: user.id,
-        title: user.name,
-        login: user.email,
-        is_admin: 'Y',
-        free_user: 'N',
-        active: true,
-        amojo_id: user.amojo_id,
-        group: 'group_0',
-      },
-    },
+    user_rights: { is_admin: yesNo(user.is_admin), is_free_user: 'N' },
+    managers: Object.fromEntries(
+      boot.users.map((other) => [
+        other.id,
+        {
+          id: other.id,
+          title: other.name,
+          login: other.email,
+          is_admin: yesNo(other.is_admin),
+          free_user: 'N',
+          active: true,
+          amojo_id: other.amojo_id,
+          group: 'group_0',
+        },
+      ]),
+    ),
     groups: { group_0: 'Sales' },
     task_types: { 1: { id: 1, option: 'Follow-up' }, 2: { id: 2, option: 'Meeting' } },
   });

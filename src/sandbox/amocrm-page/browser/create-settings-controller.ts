@@ -12,7 +12,11 @@ import { tabbableIn, trapFocus } from './trap-focus';
 export type SaveOutcome =
   | { readonly saved: true }
   | { readonly saved: false; readonly reason: 'busy' | 'not_open' | 'required_field_empty' | 'unchanged' }
-  | { readonly saved: false; readonly reason: 'onSave_rejected' | 'persist_failed'; readonly error: string };
+  | {
+      readonly saved: false;
+      readonly reason: 'install_refused' | 'onSave_rejected' | 'persist_failed';
+      readonly error: string;
+    };
 
 export interface SettingsControllerDeps {
   readonly boot: CrmPageBootstrap;
@@ -23,6 +27,8 @@ export interface SettingsControllerDeps {
   readonly text: SystemText;
   /** Stores what Save persisted on the page server, so a reload behaves like amoCRM. */
   readonly persist: (next: WidgetSettingsState) => Promise<void>;
+  /** Install's first step, before onSave: amoCRM installs the integration (its redirect to the backend). */
+  readonly install: () => Promise<void>;
   readonly onTiming: (timing: PanelTiming | null, settingsCallMs: number | null) => void;
   readonly onStatusChange: () => void;
   /** Where focus goes back to when the modal closes: the widget tile that opens it. */
@@ -149,6 +155,14 @@ export function createSettingsController(deps: SettingsControllerDeps) {
     busy = true;
     show('notice', text.saving);
     try {
+      if (state.status === 'install') {
+        try {
+          await deps.install();
+        } catch (error) {
+          show('error', errorText(error));
+          return { saved: false, reason: 'install_refused', error: errorText(error) };
+        }
+      }
       const result = await runOnSave({ active: 'Y', fields: values });
       if (!result.ok) {
         show('error', `${text.saveRefused} ${result.error}`);

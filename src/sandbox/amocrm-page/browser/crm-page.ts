@@ -9,6 +9,7 @@ import { invokeCallback } from './invoke-callback';
 import { type JQueryStaticLike, pageRequireJs } from './jquery-like';
 import { applyTheme, wireToolbar } from './page-toolbar';
 import { systemText } from './system-text';
+import { wireUserSwitch } from './wire-user-switch';
 
 /** What tests and people can reach from the console: `window.__sandbox`. */
 interface SandboxApi {
@@ -107,6 +108,20 @@ function persistWith($: JQueryStaticLike) {
     });
 }
 
+/** Install's first step: the page server has the amoCRM emulator send its install redirect to the backend. */
+function installWith($: JQueryStaticLike) {
+  return () =>
+    new Promise<void>((resolve, reject) => {
+      $.ajax({ url: '/_sandbox/install', method: 'POST', type: 'POST', dataType: 'json' })
+        .done(() => resolve())
+        .fail((xhr) => {
+          const answer = xhr as { status?: number; responseJSON?: { error?: unknown } } | undefined;
+          const error = answer?.responseJSON?.error;
+          reject(new Error(typeof error === 'string' ? error : `amoCRM did not install (HTTP ${answer?.status ?? 0})`));
+        });
+    });
+}
+
 function start($: JQueryStaticLike, Widget: unknown) {
   const base = createBaseWidget({ boot, $, state, log, tokenUrl: '/_sandbox/token' });
   const widget = instantiateWidget(Widget, base);
@@ -133,6 +148,7 @@ function start($: JQueryStaticLike, Widget: unknown) {
     log,
     text,
     persist: persistWith($),
+    install: installWith($),
     onTiming(timing, settingsCallMs) {
       sandbox.settingsCallMs = settingsCallMs;
       sandbox.settingsToVisibleMs = timing?.settingsToVisibleMs ?? null;
@@ -151,6 +167,7 @@ function start($: JQueryStaticLike, Widget: unknown) {
 }
 
 wireToolbar(boot.lang, byId<HTMLSelectElement>('lang-select'), byId<HTMLInputElement>('theme-toggle'));
+wireUserSwitch(byId<HTMLSelectElement>('user-select'), (message) => report(message, 'warning'));
 showStatus();
 for (const warning of boot.warnings) report(warning, 'warning');
 

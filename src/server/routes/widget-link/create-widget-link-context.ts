@@ -1,11 +1,20 @@
 import { randomBytes as cryptoRandomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { AccountDomain } from '../../../amocrm/account-hosts';
+import type { AmocrmClient } from '../../../amocrm/amocrm-client';
 import type { AmojoRegion } from '../../../amojo/amojo-hosts';
 import type { AmojoClient } from '../../../amojo/create-amojo-client';
 import { createEgressFetch } from '../../../egress/create-egress-fetch';
 import type { EgressPolicy } from '../../../egress/egress-policy';
 import { egressPolicies } from '../../../egress/egress-settings';
 import type { FetchLike } from '../../../egress/fetch-like';
+import {
+  type AccountGuard,
+  createAccountGuard,
+  DEFAULT_ADMIN_TTL_MS,
+  DEFAULT_AMOJO_TTL_MS,
+  DEFAULT_MAX_CACHED_ADMINS,
+} from '../../../installation/create-account-guard';
 import type { Logger } from '../../../observability/create-logger';
 import type { Database } from '../../../store/schema';
 import type { SecretBox } from '../../../store/secret-box';
@@ -23,6 +32,13 @@ export interface WidgetLinkDeps {
   amojoFor: (region: AmojoRegion) => Pick<AmojoClient, 'connect' | 'disconnect'>;
   /** Seals the signing secret at rest (DATA_ENCRYPTION_KEY). */
   secretBox: SecretBox;
+  /**
+   * amoCRM's REST API as the account's installation: whether the caller is an admin (GET /api/v4/users/{id}) and
+   * which amojo id is the account's (GET /api/v4/account?with=amojo_id).
+   */
+  amocrm: Pick<AmocrmClient, 'account' | 'user'>;
+  /** amoCRM's access popup for an account without a working installation, sent as `grant_url`. */
+  grantUrl: (accountId: number, lang?: string, domain?: AccountDomain) => string;
   now?: () => Date;
   /** Where webhook URLs may point (default: https to public addresses, plus http in the sandbox). */
   egress?: EgressPolicy;
@@ -43,6 +59,12 @@ export interface WidgetLinkLimits {
   callsPerMinute: number;
   /** Test events per account in each minute, within callsPerMinute: each is a request to the messenger. */
   testsPerMinute: number;
+  /** How long amoCRM's "is this user an admin" answer is reused; a demoted admin keeps the rights this long. */
+  adminTtlMs: number;
+  /** How long the installation's amojo id is trusted before a PUT reads it from amoCRM again. */
+  amojoTtlMs: number;
+  /** Admin answers kept in memory at most. */
+  maxCachedAdmins: number;
 }
 
 export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
@@ -52,6 +74,9 @@ export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
   testTimeoutMs: 5000,
   callsPerMinute: 10,
   testsPerMinute: 3,
+  adminTtlMs: DEFAULT_ADMIN_TTL_MS,
+  amojoTtlMs: DEFAULT_AMOJO_TTL_MS,
+  maxCachedAdmins: DEFAULT_MAX_CACHED_ADMINS,
 };
 
 /** The dependencies with defaults filled in and the token settings checked once, at start-up. */
@@ -72,6 +97,8 @@ export interface WidgetLinkContext {
   /** PUT, rotate and test, per account. */
   callThrottle: AccountThrottle;
   testThrottle: AccountThrottle;
+  /** The installation, the caller's admin rights and the account's amojo id, as amoCRM reports them. */
+  guard: AccountGuard;
 }
 
 export function createWidgetLinkContext(deps: WidgetLinkDeps): WidgetLinkContext {
@@ -113,6 +140,15 @@ export function createWidgetLinkContext(deps: WidgetLinkDeps): WidgetLinkContext
       name: 'link-tests',
       rule: { limit: limits.testsPerMinute, windowMs: 60_000 },
       message: 'Too many test events; wait a little before the next one.',
+    }),
+    guard: createAccountGuard({
+      db: deps.db,
+      client: deps.amocrm,
+      now: () => now().getTime(),
+      grantUrl: deps.grantUrl,
+      adminTtlMs: limits.adminTtlMs,
+      amojoTtlMs: limits.amojoTtlMs,
+      maxCached: limits.maxCachedAdmins,
     }),
   };
 }

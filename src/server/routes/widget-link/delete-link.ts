@@ -5,14 +5,18 @@ import { findLinkByAccountId, unlinkAccount } from '../../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { channelErrorOf } from './channel-error-of';
 import type { WidgetLinkContext } from './create-widget-link-context';
-import { unlinkedStatusOf } from './link-status-of';
+import { type LinkView, unlinkedStatusOf } from './link-status-of';
 
 /**
  * DELETE /api/widget/link: amojo disconnect first, then the credentials are purged. If amojo cannot be reached the
  * link stays as it was (503), so the admin can retry and nothing half-done is left. amojo's 404 means it holds no
  * such connection any more, which is the goal, so it counts as success. An account without a live link gets 200.
  */
-export async function deleteLink(ctx: WidgetLinkContext, identity: OneTimeTokenIdentity): Promise<LinkDeleteResponse> {
+export async function deleteLink(
+  ctx: WidgetLinkContext,
+  identity: OneTimeTokenIdentity,
+  view: LinkView,
+): Promise<LinkDeleteResponse> {
   const link = await findLinkByAccountId(ctx.db, identity.accountId);
   if (link?.scopeId) {
     try {
@@ -28,5 +32,5 @@ export async function deleteLink(ctx: WidgetLinkContext, identity: OneTimeTokenI
     await unlinkAccount(ctx.db, identity.accountId, ctx.now().getTime());
     ctx.logger.info({ accountId: identity.accountId, linkId: link.id }, 'account unlinked');
   }
-  return { status: unlinkedStatusOf(identity) };
+  return { status: unlinkedStatusOf(identity, view) };
 }

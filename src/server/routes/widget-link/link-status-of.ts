@@ -1,4 +1,4 @@
-import type { LinkedStatus, UnlinkedStatus } from '../../../contracts/link';
+import type { LinkedStatus, LinkInstallation, LinkViewer, UnlinkedStatus } from '../../../contracts/link';
 import type { Link } from '../../../store/links-repo';
 import type { SecretBox } from '../../../store/secret-box';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
@@ -6,15 +6,33 @@ import { openLinkSecrets } from './link-secrets';
 
 type Account = Pick<OneTimeTokenIdentity, 'accountId' | 'subdomain'>;
 
-export function unlinkedStatusOf(identity: Account): UnlinkedStatus {
-  return { state: 'unlinked', account: { id: identity.accountId, subdomain: identity.subdomain } };
+/** What the status says about the account's installation and about who is looking (see link-view-of.ts). */
+export interface LinkView {
+  installation: LinkInstallation;
+  viewer: LinkViewer;
+}
+
+export function unlinkedStatusOf(identity: Account, view: LinkView): UnlinkedStatus {
+  return {
+    state: 'unlinked',
+    account: { id: identity.accountId, subdomain: identity.subdomain },
+    installation: view.installation,
+    viewer: view.viewer,
+  };
 }
 
 /**
  * The status the widget shows; the account comes from the verified token, never from the stored row. A pending link
- * (its connect has not answered, or failed) shows as unlinked: the admin never saw its key.
+ * (its connect has not answered, or failed) shows as unlinked: the admin never saw its key. `connected` is true while
+ * the scope can carry messages: until a removal parks the link (a lapsed grant stops changes, not messages). The webhook
+ * URL tells where the messenger lives, so only admins see it.
  */
-export function linkStatusOf(box: SecretBox, link: Link | undefined, identity: Account): LinkedStatus | UnlinkedStatus {
+export function linkStatusOf(
+  box: SecretBox,
+  link: Link | undefined,
+  identity: Account,
+  view: LinkView,
+): LinkedStatus | UnlinkedStatus {
   if (
     link === undefined ||
     link.pending ||
@@ -22,14 +40,17 @@ export function linkStatusOf(box: SecretBox, link: Link | undefined, identity: A
     link.webhookUrl === null ||
     link.signingSecretEnc === null
   ) {
-    return unlinkedStatusOf(identity);
+    return unlinkedStatusOf(identity, view);
   }
   return {
     state: 'linked',
     account: { id: identity.accountId, subdomain: identity.subdomain },
+    installation: view.installation,
+    viewer: view.viewer,
+    connected: link.parkedAt === null,
     amojo_id: link.amojoId,
     title: link.title,
-    webhook_url: link.webhookUrl,
+    ...(view.viewer.is_admin ? { webhook_url: link.webhookUrl } : {}),
     time_window_disabled: link.timeWindowDisabled,
     api_key_hint: openLinkSecrets(box, { accountId: link.accountId, signingSecretEnc: link.signingSecretEnc })
       .apiKeyHint,
@@ -40,8 +61,8 @@ export function linkStatusOf(box: SecretBox, link: Link | undefined, identity: A
 }
 
 /** linkStatusOf for a link known to be live (just linked, updated or rotated). */
-export function linkedStatusOf(box: SecretBox, link: Link, identity: Account): LinkedStatus {
-  const status = linkStatusOf(box, link, identity);
+export function linkedStatusOf(box: SecretBox, link: Link, identity: Account, view: LinkView): LinkedStatus {
+  const status = linkStatusOf(box, link, identity, view);
   if (status.state !== 'linked') throw new Error('link is not live');
   return status;
 }

@@ -7,6 +7,7 @@ import {
   upsertLink,
 } from '../../../store/links-repo';
 import { normalizeAmojoId } from '../../../store/normalize-amojo-id';
+import { RELEASED_AMOJO_ID_PREFIX } from '../../../store/release-amojo-binding';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { checkWebhookUrl } from './check-webhook-url';
 import { connectAccount } from './connect-account';
@@ -14,7 +15,7 @@ import type { WidgetLinkContext } from './create-widget-link-context';
 import { expectedScopeId } from './expected-scope-id';
 import { issueLinkCredentials } from './issue-link-credentials';
 import { linkErrors } from './link-errors';
-import { linkedStatusOf } from './link-status-of';
+import { type LinkView, linkedStatusOf } from './link-status-of';
 
 export interface PutLinkResult {
   httpStatus: 200 | 201;
@@ -22,23 +23,26 @@ export interface PutLinkResult {
 }
 
 /**
- * PUT /api/widget/link. The account is the token's; the body only names the amojo id to bind it to. The server
- * cannot prove that amojo id belongs to the account (that needs the account's OAuth grant), so it enforces what it
- * can see: an amojo id bound to another account is never rebound (409 amojo_id_taken), and an account already bound
- * to one amojo id cannot switch to another (403 amojo_id_mismatch). Both are checked before amojo is called. amojo
- * ids are compared in lower case (the page may show either).
+ * PUT /api/widget/link, once requireLinkAdmin has proven the body's amojo id is the one amoCRM reports for the
+ * token's account. Two store rules still stand, checked before amojo is called: an amojo id bound to another account
+ * is never rebound (409 amojo_id_taken; only a claim made before installations were checked can hold one), and an
+ * account already bound to one amojo id cannot switch to another (403 amojo_id_mismatch). amojo ids are compared in
+ * lower case (the page may show either).
  */
 export async function putLink(
   ctx: WidgetLinkContext,
   identity: OneTimeTokenIdentity,
   request: LinkPutRequest,
+  view: LinkView,
 ): Promise<PutLinkResult> {
   const body = { ...request, amojo_id: normalizeAmojoId(request.amojo_id) };
   checkWebhookUrl(body.webhook_url, ctx.egress);
   const owner = await findLinkByAmojoId(ctx.db, body.amojo_id);
-  if (owner && owner.accountId !== identity.accountId) throw linkErrors.amojoIdTaken();
+  if (owner && owner.accountId !== identity.accountId) throw linkErrors.amojoIdTaken(body.amojo_id);
   const existing = owner ?? (await findLinkByAccountId(ctx.db, identity.accountId));
-  if (existing && existing.amojoId !== body.amojo_id) throw linkErrors.amojoIdMismatch();
+  // A binding an operator released (npm run accounts -- release-amojo) is no binding: the account binds afresh.
+  const bound = existing && !existing.amojoId.startsWith(RELEASED_AMOJO_ID_PREFIX);
+  if (bound && existing.amojoId !== body.amojo_id) throw linkErrors.amojoIdMismatch();
 
   if (existing?.scopeId && existing.bridgeKeyHash !== null && !existing.pending) {
     // A live link: its scope is known, so hooks are accepted while amojo reconnects it.
@@ -52,7 +56,10 @@ export async function putLink(
       );
       // undefined only if an unlink won a race since the read above; the link is then made afresh below.
       if (updated)
-        return { httpStatus: 200, body: { created: false, status: linkedStatusOf(ctx.secretBox, updated, identity) } };
+        return {
+          httpStatus: 200,
+          body: { created: false, status: linkedStatusOf(ctx.secretBox, updated, identity, view) },
+        };
     }
   }
 
@@ -81,7 +88,8 @@ export async function putLink(
     ctx.newId,
   );
   // A concurrent link of the same amojo id by another account won the race; amojo was not called.
-  if (!result.ok) throw result.reason === 'amojo_id_taken' ? linkErrors.amojoIdTaken() : linkErrors.amojoIdMismatch();
+  if (!result.ok)
+    throw result.reason === 'amojo_id_taken' ? linkErrors.amojoIdTaken(body.amojo_id) : linkErrors.amojoIdMismatch();
   const scopeId = await connectAccount(ctx, identity, body);
   const confirmed = await confirmLink(
     ctx.db,
@@ -96,7 +104,7 @@ export async function putLink(
     httpStatus: 201,
     body: {
       created: true,
-      status: linkedStatusOf(ctx.secretBox, confirmed, identity),
+      status: linkedStatusOf(ctx.secretBox, confirmed, identity, view),
       credentials: issued.credentials,
     },
   };

@@ -4,10 +4,14 @@ import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import type { WidgetLinkContext } from './create-widget-link-context';
 import { issueLinkCredentials } from './issue-link-credentials';
 import { linkErrors } from './link-errors';
-import { linkedStatusOf } from './link-status-of';
+import { type LinkView, linkedStatusOf } from './link-status-of';
 
 /** POST /api/widget/link/rotate: a new key and secret replace the old pair in one update, so the old key dies at once. */
-export async function rotateLink(ctx: WidgetLinkContext, identity: OneTimeTokenIdentity): Promise<LinkRotateResponse> {
+export async function rotateLink(
+  ctx: WidgetLinkContext,
+  identity: OneTimeTokenIdentity,
+  view: LinkView,
+): Promise<LinkRotateResponse> {
   const issued = issueLinkCredentials(ctx.randomBytes, ctx.secretBox, identity.accountId);
   const link = await rotateLinkCredentials(
     ctx.db,
@@ -17,5 +21,5 @@ export async function rotateLink(ctx: WidgetLinkContext, identity: OneTimeTokenI
   );
   if (!link) throw linkErrors.notLinked();
   ctx.logger.info({ accountId: identity.accountId, linkId: link.id }, 'link credentials rotated');
-  return { status: linkedStatusOf(ctx.secretBox, link, identity), credentials: issued.credentials };
+  return { status: linkedStatusOf(ctx.secretBox, link, identity, view), credentials: issued.credentials };
 }

@@ -14,6 +14,8 @@ import { type WidgetLinkDeps, widgetLinkRoutes } from '../../../../src/server/ro
 import { migrateToLatest } from '../../../../src/store/migrations/migrate-to-latest';
 import { type OpenedDatabase, openDatabase } from '../../../../src/store/open-database';
 import { createSecretBox } from '../../../../src/store/secret-box';
+import { createFakeAmocrmClient } from '../../../helpers/fake-amocrm-client';
+import { seedInstallation } from '../../../helpers/seed-installation';
 
 export const CLIENT_ID = '0b0832f6-d123-4123-9123-e73f236833c1';
 export const CLIENT_SECRET = 'test-integration-secret-0123456789abcdef';
@@ -27,6 +29,15 @@ export const ACCOUNT_A = { accountId: 29_085_955, subdomain: 'shopa', amojoId: '
 export const ACCOUNT_B = { accountId: 31_000_001, subdomain: 'shopb', amojoId: '5f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' };
 export type TestAccount = typeof ACCOUNT_A;
 
+/** The user every token names unless told otherwise: an admin of both accounts. */
+export const ADMIN_USER_ID = 87_654_321;
+/** A user of both accounts without admin rights. */
+export const MANAGER_USER_ID = 12_345_678;
+
+/** The grant URL the harness's guard hands out, so a test can tell it names the right account. */
+export const grantUrlOf = (accountId: number) =>
+  `https://www.amocrm.ru/oauth?client_id=${CLIENT_ID}&state=s${accountId}`;
+
 export const WEBHOOK_URL = 'https://messenger.example.com/hooks/amo';
 
 export interface TokenOptions {
@@ -38,6 +49,8 @@ export interface TokenOptions {
   alg?: string;
   /** Seconds since the harness clock's now. */
   issuedAt?: number;
+  /** The token's `user_id` (ADMIN_USER_ID by default). */
+  userId?: number;
 }
 
 /** A token shaped like the docs' example, signed here with the test secret. */
@@ -52,7 +65,7 @@ export async function mintToken(now: Date, options: TokenOptions = {}): Promise<
     nbf: iat,
     exp: iat + 1800,
     account_id: account.accountId,
-    user_id: 87_654_321,
+    user_id: options.userId ?? ADMIN_USER_ID,
     subdomain: account.subdomain,
     client_uuid: CLIENT_ID,
     ...options.claims,
@@ -66,6 +79,8 @@ export async function mintToken(now: Date, options: TokenOptions = {}): Promise<
 export interface CallOptions {
   token?: string | null;
   account?: TestAccount;
+  /** The minted token's user (ADMIN_USER_ID by default). */
+  userId?: number;
   /** An object is sent as JSON with Content-Type application/json; a string is sent as is. */
   body?: unknown;
   headers?: Record<string, string>;
@@ -81,14 +96,42 @@ export interface CallResult {
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 /**
- * The routes over a real in-memory SQLite store, with the amojo emulator on 127.0.0.1:0 behind real amojo clients.
+ * The routes over a real in-memory SQLite store, with the amojo emulator on 127.0.0.1:0 behind real amojo clients
+ * and a fake amoCRM in which ADMIN_USER_ID is an admin and MANAGER_USER_ID a manager of both accounts. Both accounts
+ * are installed (their installation holds their own amojo id) unless `installed` says otherwise.
  * Every call mints a fresh token unless told otherwise.
  */
-export async function startHarness(options: { sandbox?: boolean; deps?: Partial<WidgetLinkDeps> } = {}) {
+export async function startHarness(
+  options: { sandbox?: boolean; deps?: Partial<WidgetLinkDeps>; installed?: TestAccount[] } = {},
+) {
   const clock = { now: new Date(START) };
   const now = () => new Date(clock.now);
   const opened: OpenedDatabase = openDatabase('sqlite::memory:');
   await migrateToLatest(opened.db);
+  const amocrm = createFakeAmocrmClient(
+    Object.fromEntries(
+      [ACCOUNT_A, ACCOUNT_B].map((account) => [
+        account.accountId,
+        {
+          subdomain: account.subdomain,
+          amojoId: account.amojoId,
+          admins: [ADMIN_USER_ID],
+          managers: [MANAGER_USER_ID],
+        },
+      ]),
+    ),
+  );
+  const install = (
+    account: TestAccount,
+    extra: { state?: 'active' | 'needs_reauthorization' | 'removed' } = {},
+    amojoId = account.amojoId,
+  ) =>
+    seedInstallation(
+      opened.db,
+      { accountId: account.accountId, subdomain: account.subdomain, amojoId, ...extra },
+      clock.now.getTime(),
+    );
+  for (const account of options.installed ?? [ACCOUNT_A, ACCOUNT_B]) await install(account);
   const emulator: RunningAmojoEmulator = await startAmojoEmulator({
     channelId: CHANNEL_ID,
     secret: CHANNEL_SECRET,
@@ -113,6 +156,8 @@ export async function startHarness(options: { sandbox?: boolean; deps?: Partial<
       return amojoClient();
     },
     secretBox,
+    amocrm: amocrm.client,
+    grantUrl: grantUrlOf,
     now,
     // As the sandbox does (sandbox-env.ts): its receivers live on loopback, opened by the allow list.
     ...(options.sandbox ? { egress: egressPolicies(parseEgressSettings('127.0.0.0/8'), true).webhooks } : {}),
@@ -123,7 +168,12 @@ export async function startHarness(options: { sandbox?: boolean; deps?: Partial<
   async function call(method: string, path: string, opts: CallOptions = {}): Promise<CallResult> {
     const headers: Record<string, string> = {};
     const token =
-      opts.token === undefined ? await mintToken(clock.now, { account: opts.account ?? ACCOUNT_A }) : opts.token;
+      opts.token === undefined
+        ? await mintToken(clock.now, {
+            account: opts.account ?? ACCOUNT_A,
+            ...(opts.userId === undefined ? {} : { userId: opts.userId }),
+          })
+        : opts.token;
     if (token !== null) headers['X-Auth-Token'] = token;
     let body: string | undefined;
     if (typeof opts.body === 'string') body = opts.body;
@@ -156,6 +206,10 @@ export async function startHarness(options: { sandbox?: boolean; deps?: Partial<
     clock,
     amojo,
     amojoRegions,
+    /** The fake amoCRM behind the guard: its accounts, failures and recorded calls. */
+    amocrm,
+    /** Seeds (or reseeds) an account's installation at the harness clock's now. */
+    install,
     /** A client as the backend's, for acting on amojo behind the backend's back. */
     amojoClient,
     call,

@@ -14,10 +14,12 @@ import { findLinkByAccountId } from '../../../../src/store/links-repo';
 import { migrateToLatest } from '../../../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../../../src/store/open-database';
 import { createSecretBox } from '../../../../src/store/secret-box';
+import { createFakeAmocrmClient } from '../../../helpers/fake-amocrm-client';
+import { seedInstallation } from '../../../helpers/seed-installation';
 import { startFakeMessenger } from '../../../relay/helpers/fake-messenger';
 import { CHANNEL_ID, CHANNEL_SECRET, MESSENGER_SECRET, waitFor } from '../../../relay/helpers/relay-fixtures';
 import { startIngress } from '../../../relay/helpers/start-ingress';
-import { ACCOUNT_A, BACKEND_ORIGIN, CLIENT_ID, CLIENT_SECRET, mintToken } from './harness';
+import { ACCOUNT_A, ADMIN_USER_ID, BACKEND_ORIGIN, CLIENT_ID, CLIENT_SECRET, grantUrlOf, mintToken } from './harness';
 
 // amojo may send hooks for a scope as soon as its connect has happened, before its answer reaches us. The link row is
 // written, pending, before the connect, so such a hook finds its scope: stored, and delivered once a worker runs.
@@ -46,6 +48,11 @@ describe('a hook that arrives while amojo is connecting', () => {
     });
     close.push(() => emulator.close());
 
+    await seedInstallation(db, ACCOUNT_A, Date.now());
+    const amocrm = createFakeAmocrmClient({
+      [ACCOUNT_A.accountId]: { subdomain: ACCOUNT_A.subdomain, amojoId: ACCOUNT_A.amojoId, admins: [ADMIN_USER_ID] },
+    });
+
     const duringConnect: { hookState?: string; linkPendingThen?: boolean | undefined } = {};
     const app = widgetLinkRoutes({
       db,
@@ -59,6 +66,8 @@ describe('a hook that arrives while amojo is connecting', () => {
       egress: egressPolicies(parseEgressSettings('127.0.0.0/8'), true).webhooks,
       logger: createLogger({ level: 'silent' }),
       secretBox: createSecretBox(randomBytes(32).toString('base64')),
+      amocrm: amocrm.client,
+      grantUrl: grantUrlOf,
       amojoFor: () => {
         const client = createAmojoClient({ channelId: CHANNEL_ID, secret: CHANNEL_SECRET, baseUrl: emulator.url });
         return {

@@ -1,0 +1,37 @@
+import { AmojoError } from '../amojo/amojo-error';
+import type { RelayJob } from '../jobs/relay-jobs';
+import { findLinkById } from '../store/links-repo';
+import type { JobResult } from './job-handler';
+import type { RelayDeps } from './relay-deps';
+
+/**
+ * Connects or disconnects a link's scope at amojo after an install or a removal. Each reads the link as it is
+ * now, not as it was when queued: a disconnect whose link an install has since unparked, or a connect whose link
+ * was parked again or unlinked, has nothing left to do. amojo's 404 on disconnect means it is already gone.
+ */
+export async function handleLinkConnection(
+  deps: RelayDeps,
+  job: Extract<RelayJob, { kind: 'amojo.connect_link' | 'amojo.disconnect_link' }>,
+): Promise<JobResult> {
+  const link = await findLinkById(deps.db, job.linkId);
+  if (!link?.scopeId) return { outcome: 'skipped' };
+  const parked = link.parkedAt !== null;
+  const amojo = deps.amojo(link.region);
+  if (job.kind === 'amojo.connect_link') {
+    if (parked) return { outcome: 'skipped' };
+    await amojo.connect({
+      account_id: link.amojoId,
+      title: link.title,
+      hook_api_version: 'v2',
+      is_time_window_disabled: link.timeWindowDisabled,
+    });
+    return { outcome: 'connected' };
+  }
+  if (!parked) return { outcome: 'skipped' };
+  try {
+    await amojo.disconnect({ account_id: link.amojoId });
+  } catch (error) {
+    if (!(error instanceof AmojoError && error.code === 'not_found')) throw error;
+  }
+  return { outcome: 'disconnected' };
+}

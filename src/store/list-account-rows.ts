@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { InstallationState } from './installations-repo';
+import { RELEASED_AMOJO_ID_PREFIX } from './release-amojo-binding';
+import type { Database } from './schema';
+
+/** How an account's link stands: `parked` is a live link held while the installation is removed. */
+export type AccountLinkState = 'linked' | 'pending' | 'unlinked' | 'parked' | 'none';
+
+/** One account as the operator sees it: no token, key hash, sealed value or webhook URL is ever read. */
+export interface AccountRow {
+  accountId: number;
+  subdomain: string;
+  installation: InstallationState | 'none';
+  /** The amojo id bound to the account (`accounts`), null when none is (never linked, or released). */
+  boundAmojoId: string | null;
+  /** True when the binding was released (release-amojo-binding.ts). */
+  released: boolean;
+  /** The amojo id the installation proves, null without an installation. */
+  installedAmojoId: string | null;
+  link: AccountLinkState;
+  linkId: string | null;
+  title: string | null;
+  linkedAt: number | null;
+}
+
+/**
+ * Every account the store knows, from its installation, its link, or both, by account id. Two reads merged here,
+ * since a full outer join is not portable to every SQLite the store runs on.
+ */
+export async function listAccountRows(db: Kysely<Database>): Promise<AccountRow[]> {
+  const [bound, installed] = await Promise.all([
+    db
+      .selectFrom('accounts')
+      .leftJoin('links', 'links.accountId', 'accounts.accountId')
+      .select([
+        'accounts.accountId',
+        'accounts.subdomain',
+        'accounts.amojoId',
+        'links.id as linkId',
+        'links.title',
+        'links.linkedAt',
+        'links.scopeId',
+        'links.pending',
+        'links.parkedAt',
+      ])
+      .execute(),
+    db.selectFrom('installations').select(['accountId', 'subdomain', 'state', 'amojoId']).execute(),
+  ]);
+  const rows = new Map<number, AccountRow>();
+  for (const row of installed) {
+    const accountId = Number(row.accountId);
+    rows.set(accountId, {
+      accountId,
+      subdomain: row.subdomain,
+      installation: row.state,
+      boundAmojoId: null,
+      released: false,
+      installedAmojoId: row.amojoId,
+      link: 'none',
+      linkId: null,
+      title: null,
+      linkedAt: null,
+    });
+  }
+  for (const row of bound) {
+    const accountId = Number(row.accountId);
+    const released = row.amojoId.startsWith(RELEASED_AMOJO_ID_PREFIX);
+    const base = rows.get(accountId);
+    rows.set(accountId, {
+      accountId,
+      // amoCRM told the installation's subdomain at install; the link's is whatever the token said when it linked.
+      subdomain: base?.subdomain ?? row.subdomain,
+      installation: base?.installation ?? 'none',
+      boundAmojoId: released ? null : row.amojoId,
+      released,
+      installedAmojoId: base?.installedAmojoId ?? null,
+      link: linkStateOf(row),
+      linkId: row.linkId,
+      title: row.title,
+      linkedAt: row.linkedAt === null ? null : Number(row.linkedAt),
+    });
+  }
+  return [...rows.values()].sort((a, b) => a.accountId - b.accountId);
+}
+
+function linkStateOf(row: {
+  linkId: string | null;
+  scopeId: string | null;
+  pending: number | null;
+  parkedAt: number | null;
+}): AccountLinkState {
+  if (row.linkId === null) return 'none';
+  if (row.pending === 1) return 'pending';
+  if (row.scopeId === null) return 'unlinked';
+  return row.parkedAt === null ? 'linked' : 'parked';
+}

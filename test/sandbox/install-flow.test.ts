@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bridgePaths } from '../../src/contracts/bridge';
+import { linkPaths } from '../../src/contracts/link';
+import { createLogger } from '../../src/observability/create-logger';
+import {
+  SANDBOX_ACCOUNT,
+  SANDBOX_MANAGER,
+  SANDBOX_USER,
+  type Sandbox,
+  startSandbox,
+} from '../../src/sandbox/start-sandbox';
+
+// biome-ignore lint/suspicious/noExplicitAny: the test reads several services' JSON answers
+type Json = any;
+
+/** Polls until `read` answers something `accept` takes; the limit only keeps a broken run from hanging. */
+async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < 300; i += 1) {
+    last = await read();
+    if (accept(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)}`);
+}
+
+// The whole sandbox, no browser: amoCRM's install protocol (install redirect, code exchange, disconnect hook) drives
+// the backend's installation, and the link API, the bridge and amojo follow it.
+describe('the sandbox install protocol, end to end without a browser', { timeout: 30_000 }, () => {
+  let sandbox: Sandbox;
+  let dataDir: string;
+  let apiKey: string;
+  let amojoId: string;
+
+  const json = async (response: Response): Promise<{ status: number; body: Json }> => ({
+    status: response.status,
+    body: await response.json().catch(() => null),
+  });
+  const page = (path: string, init?: RequestInit) => fetch(`${sandbox.urls.amocrm}${path}`, init);
+  const post = (base: string, path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  /** A one-time token from the page, minted as whoever the page's user switch says. */
+  const tokenAs = async (userId: number) => {
+    expect((await post(sandbox.urls.amocrm, '/_sandbox/current-user', { userId })).status).toBe(200);
+    return (await json(await page('/_sandbox/token', { method: 'POST' }))).body.token as string;
+  };
+  const linkApi = async (userId: number, method: 'GET' | 'PUT', body?: unknown) =>
+    json(
+      await fetch(`${sandbox.url}${linkPaths.link}`, {
+        method,
+        headers: {
+          'X-Auth-Token': await tokenAs(userId),
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+  const amocrmControl = (path: string, body: unknown) => post(sandbox.urls.amocrmApi, `/_control${path}`, body);
+  const connections = async (): Promise<Json[]> =>
+    (await json(await fetch(`${sandbox.urls.amojo}/_control/connections`))).body;
+  const connected = async () => (await connections()).find((c) => c.accountId === amojoId)?.connected;
+  const sendClientMessage = (id: string, text: string) =>
+    fetch(`${sandbox.url}${bridgePaths.messages}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id,
+        conversation: { id: 'conv-1' },
+        sender: { id: 'client-1', name: 'Client One' },
+        message: { type: 'text', text },
+      }),
+    });
+  const inboxTexts = async (): Promise<string[]> => {
+    const state = (await json(await page('/_sandbox/inbox/state'))).body;
+    return state.chats.map((chat: Json) => chat.lastMessage?.text ?? '');
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sandbox-install-flow-'));
+    sandbox = await startSandbox({
+      env: { PORT: '0' },
+      logger: createLogger({ level: process.env.FLOW_LOG ?? 'warn' }),
+      dataDir,
+      announce: false,
+    });
+    const boot = await (await page('/')).text();
+    amojoId = /"amojo_id":"([0-9a-f-]{36})"/.exec(boot)![1]!;
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts uninstalled: the link API says so and refuses a PUT with the grant URL of the emulator', async () => {
+    const status = await linkApi(SANDBOX_USER.id, 'GET');
+    expect(status.body.installation.state).toBe('missing');
+    const refused = await linkApi(SANDBOX_USER.id, 'PUT', {
+      amojo_id: amojoId,
+      title: 'Sandbox',
+      webhook_url: sandbox.messengerWebhookUrl,
+      time_window_disabled: false,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'account_not_installed' });
+    expect(JSON.stringify(refused.body)).toContain(`${sandbox.urls.amocrmApi}/oauth?`);
+  });
+
+  it('installs through the emulator: the install redirect, the code exchange, an active installation', async () => {
+    const installed = await json(await amocrmControl('/install', { accountId: SANDBOX_ACCOUNT.id }));
+    expect(installed.status).toBe(200);
+    expect(installed.body.delivery).toMatchObject({ kind: 'install', state: 'delivered', status: 200 });
+    const status = await until(
+      () => linkApi(SANDBOX_USER.id, 'GET'),
+      (answer) => answer.body.installation.state === 'active',
+      'the installation',
+    );
+    expect(status.body.viewer).toEqual({ user_id: SANDBOX_USER.id, is_admin: true });
+    const stats = (await json(await fetch(`${sandbox.urls.amocrmApi}/_control/stats`))).body;
+    expect(stats.codeExchanges).toBe(1);
+  });
+
+  it('links as the admin, and a client message reaches the inbox', async () => {
+    const linked = await linkApi(SANDBOX_USER.id, 'PUT', {
+      amojo_id: amojoId,
+      title: 'Sandbox',
+      webhook_url: sandbox.messengerWebhookUrl,
+      time_window_disabled: false,
+    });
+    expect(linked.status).toBe(201);
+    apiKey = linked.body.credentials.api_key;
+    expect(await connected()).toBe(true);
+    expect((await sendClientMessage('m-1', 'Hello before the uninstall')).status).toBe(202);
+    await until(inboxTexts, (texts) => texts.includes('Hello before the uninstall'), 'the first message');
+  });
+
+  it('uninstalls: the disconnect hook parks the link, amojo shows the scope disconnected, the bridge refuses', async () => {
+    const removed = await json(await amocrmControl('/uninstall', { accountId: SANDBOX_ACCOUNT.id }));
+    expect(removed.body.delivery).toMatchObject({ kind: 'disconnect', state: 'delivered', status: 200 });
+    // the backend's own disconnect job, not amoCRM's: the emulator's uninstall does not touch amojo
+    await until(connected, (value) => value === false, 'the disconnect at amojo');
+    const refused = await json(await sendClientMessage('m-2', 'While removed'));
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'account_not_installed' });
+    const status = await linkApi(SANDBOX_USER.id, 'GET');
+    expect(status.body).toMatchObject({ state: 'linked', connected: false, installation: { state: 'removed' } });
+  });
+
+  it('installs again: the scope is reconnected with no PUT, and messages flow again', async () => {
+    const installed = await json(await amocrmControl('/install', { accountId: SANDBOX_ACCOUNT.id }));
+    expect(installed.body.delivery).toMatchObject({ state: 'delivered' });
+    // nothing but the install: the backend's install job reconnects the parked link
+    await until(connected, (value) => value === true, 'the reconnect at amojo');
+    const status = await until(
+      () => linkApi(SANDBOX_USER.id, 'GET'),
+      (answer) => answer.body.installation.state === 'active' && answer.body.connected === true,
+      'the link after the install',
+    );
+    expect(status.body.state).toBe('linked');
+    expect((await sendClientMessage('m-3', 'Hello after the reinstall')).status).toBe(202);
+    await until(inboxTexts, (texts) => texts.includes('Hello after the reinstall'), 'the message after reinstall');
+  });
+
+  it('lets a manager read the link but not change it', async () => {
+    const read = await linkApi(SANDBOX_MANAGER.id, 'GET');
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      state: 'linked',
+      viewer: { user_id: SANDBOX_MANAGER.id, is_admin: false },
+      installation: { state: 'active' },
+    });
+    expect(read.body.webhook_url).toBeUndefined();
+    const refused = await linkApi(SANDBOX_MANAGER.id, 'PUT', {
+      amojo_id: amojoId,
+      title: 'Renamed by a manager',
+      webhook_url: sandbox.messengerWebhookUrl,
+      time_window_disabled: false,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'admin_required' });
+    // amoCRM's current user followed the page's switch
+    const accounts = (await json(await fetch(`${sandbox.urls.amocrmApi}/_control/accounts`))).body;
+    expect(accounts[0]).toMatchObject({ id: SANDBOX_ACCOUNT.id, installed: true, currentUserId: SANDBOX_MANAGER.id });
+  });
+
+  it('restarts with the installation: amojo reconnected from the database, a fresh grant at the new emulator', async () => {
+    // the manager test left the page as the manager; a restart starts as the admin again
+    await sandbox.close();
+    sandbox = await startSandbox({
+      env: { PORT: '0' },
+      logger: createLogger({ level: process.env.FLOW_LOG ?? 'warn' }),
+      dataDir,
+      announce: false,
+    });
+    expect(await (await page('/')).text()).toContain('"saved":{"status":"installed"');
+    expect(await connected()).toBe(true);
+    const accounts = (await json(await fetch(`${sandbox.urls.amocrmApi}/_control/accounts`))).body;
+    expect(accounts[0]).toMatchObject({ installed: true });
+    // the old tokens mean nothing to this emulator: the backend holds the new grant's
+    await until(
+      async () => (await json(await fetch(`${sandbox.urls.amocrmApi}/_control/stats`))).body.codeExchanges,
+      (exchanges) => exchanges === 1,
+      'the fresh grant',
+    );
+    const status = await linkApi(SANDBOX_USER.id, 'GET');
+    expect(status.body).toMatchObject({ state: 'linked', connected: true, installation: { state: 'active' } });
+    expect((await sendClientMessage('m-4', 'Hello after the restart')).status).toBe(202);
+    await until(inboxTexts, (texts) => texts.includes('Hello after the restart'), 'the message after the restart');
+  });
+});
