@@ -88,6 +88,17 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(media|store|contracts|egress|http|observability)/' },
     },
     {
+      name: 'installation-below-relay',
+      comment:
+        'the relay runs installs and the edge routes them; the installation uses the amoCRM client and the store only',
+      severity: 'error',
+      from: { path: '^src/installation/' },
+      to: {
+        path: '^src/',
+        pathNot: '^src/(installation|amocrm|store|jobs|contracts|egress|http|observability)/',
+      },
+    },
+    {
       name: 'bridge-below-relay',
       comment: 'the relay calls the bridge, never the other way; besides the leaves the bridge uses the store',
       severity: 'error',

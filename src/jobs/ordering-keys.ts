@@ -22,3 +22,11 @@ export function deliveryOrderingKey(linkId: string, amojoChatId: string): string
 export function statusOrderingKey(linkId: string, amojoMsgId: string): string {
   return `status:${linkId}:${amojoMsgId}`;
 }
+
+/**
+ * The installs of one account host (`acme.amocrm.ru`), one at a time: the redirect URI queues them, and the link
+ * API looks for one in flight before it tells the widget the account is not installed.
+ */
+export function installOrderingKey(accountHost: string): string {
+  return `amocrm-install:${accountHost}`;
+}

@@ -10,6 +10,7 @@ import { errorResponse } from '../../http/error-response';
 import { sealOAuthCode } from '../../installation/oauth-code-seal';
 import { verifyOAuthState } from '../../installation/oauth-state';
 import { uninstallAccount } from '../../installation/uninstall-account';
+import { installOrderingKey } from '../../jobs/ordering-keys';
 import type { Logger } from '../../observability/create-logger';
 import { enqueue, findJobByKey } from '../../store/outbox-repo';
 import { hitRateLimit, type RateLimitRule } from '../../store/rate-limits-repo';
@@ -117,7 +118,7 @@ export function amocrmInstallRoutes(deps: AmocrmInstallDeps): Hono {
     // One job per code: a replayed redirect finds the first one's result instead of exchanging twice.
     await enqueue(
       deps.db,
-      { idempotencyKey, kind: job.kind, payload: JSON.stringify(job), orderingKey: `amocrm-install:${job.host}` },
+      { idempotencyKey, kind: job.kind, payload: JSON.stringify(job), orderingKey: installOrderingKey(job.host) },
       at,
     );
     deps.onQueued();

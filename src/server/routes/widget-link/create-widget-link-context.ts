@@ -65,6 +65,8 @@ export interface WidgetLinkLimits {
   amojoTtlMs: number;
   /** Admin answers kept in memory at most. */
   maxCachedAdmins: number;
+  /** How long GET waits for an install of the account still being exchanged before it answers "not installed". */
+  installWaitMs: number;
 }
 
 export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
@@ -77,6 +79,7 @@ export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
   adminTtlMs: DEFAULT_ADMIN_TTL_MS,
   amojoTtlMs: DEFAULT_AMOJO_TTL_MS,
   maxCachedAdmins: DEFAULT_MAX_CACHED_ADMINS,
+  installWaitMs: 5000,
 };
 
 /** The dependencies with defaults filled in and the token settings checked once, at start-up. */

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'zod/mini';
 import { linkErrorBodySchema, linkPutResponseSchema, linkStatusSchema } from '../../../../src/contracts/link';
+import { installOrderingKey } from '../../../../src/jobs/ordering-keys';
 import { verifyApiKey } from '../../../../src/store/api-key-hash';
 import { findInstallation, markNeedsReauthorization, markRemoved } from '../../../../src/store/installations-repo';
 import { findLinkByAccountId, findLinkByAmojoId, setLinkParked, upsertLink } from '../../../../src/store/links-repo';
+import { enqueue } from '../../../../src/store/outbox-repo';
 import { releaseAmojoBinding } from '../../../../src/store/release-amojo-binding';
+import { seedInstallation } from '../../../helpers/seed-installation';
 import { linkInput } from '../../../store/helpers/seed-link';
 import {
   ACCOUNT_A,
@@ -151,6 +154,27 @@ describe('widget link API: the installation decides', () => {
         connected: state === 'needs_reauthorization',
       });
     });
+  });
+
+  it('waits on GET for an install of the account still being exchanged, then shows it installed', async () => {
+    h = await startHarness({ installed: [ACCOUNT_B] });
+    const key = installOrderingKey(`${ACCOUNT_A.subdomain}.amocrm.ru`);
+    const { job } = await enqueue(
+      h.db,
+      { idempotencyKey: 'install-a', kind: 'amocrm.install', payload: '{}', orderingKey: key },
+      1,
+    );
+    // The worker finishes the exchange a moment after the panel asked.
+    const finish = new Promise<void>((resolve) => {
+      setTimeout(async () => {
+        await seedInstallation(h.db, ACCOUNT_A, h.clock.now.getTime());
+        await h.db.updateTable('outbox').set({ status: 'done' }).where('id', '=', job.id).execute();
+        resolve();
+      }, 150);
+    });
+    const status = parse(linkStatusSchema, (await h.call('GET', LINK)).json);
+    await finish;
+    expect(status.installation).toEqual({ state: 'active' });
   });
 
   it('answers account_not_installed to every change of an account that never installed; GET says missing', async () => {
