@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { checkArchive } from './widget-check/check-archive';
 import { checkRelease } from './widget-check/check-release';
 import { scriptGzipBudget } from './widget-check/check-script';
@@ -9,7 +10,8 @@ import { violation } from './widget-check/violation';
 
 /**
  * Validates dist/widget.zip (or the path given) against the platform rules and prints each violation with its file
- * and rule, then the script.js size against the budget. Exits 1 when anything is wrong. `--release` also refuses
+ * and rule, then the script.js size against the budget and the size of the style.css it loads. Exits 1 when anything
+ * is wrong. `--release` also refuses
  * what only a sandbox build may carry (check-release.ts).
  * Run: npx tsx scripts/check-widget.ts [--release] [path/to/widget.zip]
  */
@@ -48,6 +50,11 @@ function main(): number {
       `script.js: ${kb(rawBytes)} raw, ${kb(gzipBytes)} gzip (budget ${kb(scriptGzipBudget)} gzip, ${share}% used)\n`,
     );
     for (const note of vendorNotes) process.stdout.write(`note: vendor code contains eval-like code: ${note}\n`);
+  }
+  const stylesheet = files.get('style.css');
+  if (stylesheet !== undefined) {
+    // a file of its own, fetched once per page next to script.js, so it is not part of the script budget
+    process.stdout.write(`style.css: ${kb(stylesheet.length)} raw, ${kb(gzipSync(stylesheet).length)} gzip\n`);
   }
   process.stdout.write(
     violations.length === 0 ? `✓ ${zipPath} passes every check\n` : `${violations.length} violation(s) in ${zipPath}\n`,

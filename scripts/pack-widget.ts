@@ -4,12 +4,16 @@ import { type Zippable, zipSync } from 'fflate';
 
 /**
  * Packs dist/widget.zip: manifest.json (its version taken from package.json), script.js from the Vite build,
- * i18n/<locale>.json for each manifest locale and exactly the images the manifest needs, all at the zip root.
+ * style.css (widget/styles/style.css as written, which script.js links), i18n/<locale>.json for each manifest locale
+ * and exactly the images the manifest needs, all at the zip root.
  * Entries are sorted and carry a fixed timestamp, so the same inputs give the same bytes.
  * Run: npx tsx scripts/pack-widget.ts [script.js] [out.zip]
  */
 
 export type ArchiveFiles = Map<string, Uint8Array>;
+
+/** The panel's stylesheet in the repository; the archive carries it as `style.css`, the name script.js links. */
+export const stylesheetSource = join('widget', 'styles', 'style.css');
 
 /** The logos every widget ships (integrations/structure.md). */
 export const requiredLogos = ['logo.png', 'logo_main.png', 'logo_medium.png', 'logo_min.png', 'logo_small.png'];
@@ -40,6 +44,7 @@ export function collectWidgetFiles(root: string, scriptPath: string): ArchiveFil
   const files: ArchiveFiles = new Map();
   files.set('manifest.json', encoder.encode(manifestText));
   files.set('script.js', readFileSync(scriptPath));
+  files.set('style.css', readFileSync(join(root, stylesheetSource)));
   for (const locale of stringList(manifest.widget?.locale)) {
     files.set(`i18n/${locale}.json`, readFileSync(join(root, 'i18n', `${locale}.json`)));
   }

@@ -2,6 +2,7 @@ import { createBackendApi } from './api/create-backend-api';
 import { createPanelContext, settingsFieldCode } from './context';
 import type { AmoCallbacks, AmoWidget } from './host/amo-types';
 import { createCrmHost } from './host/create-crm-host';
+import { loadStylesheet } from './host/load-stylesheet';
 import { openSettingsModal } from './host/open-settings-modal';
 import { type PopupHost, startGrantPopup } from './host/start-grant-popup';
 import { mountPanel } from './mount-panel';
@@ -18,6 +19,10 @@ export interface WidgetOptions {
 
 let panelCounter = 0;
 
+function pageDocument(globals: object): Document | undefined {
+  return (globals as { document?: Document }).document;
+}
+
 /**
  * The constructor amoCRM expects from the AMD factory (integrations/script_js.md): a plain function, not a class,
  * because the platform calls it on its own `Widget` object and then reads `this.callbacks`.
@@ -28,7 +33,9 @@ export function createWidgetConstructor(options: WidgetOptions) {
   const popups = options.globals as PopupHost;
 
   return function ChannelLinkWidget(this: AmoWidget): AmoWidget {
-    const host = createCrmHost(this, options.globals);
+    // the callbacks below run with `this` bound to the callbacks object, not the widget
+    const widget = this;
+    const host = createCrmHost(widget, options.globals);
     let unmount: (() => void) | null = null;
     let save: ((info?: unknown) => Promise<unknown>) | null = null;
 
@@ -39,8 +46,14 @@ export function createWidgetConstructor(options: WidgetOptions) {
     }
 
     const callbacks: AmoCallbacks = {
-      // render, init and bind_actions must return true for the widget to run; none of them touches the network
-      render: () => true,
+      // render, init and bind_actions must return true for the widget to run; none of them calls our backend.
+      // render, the first callback, starts loading our style.css in the settings area, the only one with a panel,
+      // so that the stylesheet is usually there before the admin opens the settings. It is a static file of our own
+      // archive on amoCRM's host, loaded the way the platform docs show.
+      render: () => {
+        if (widget.system().area === 'settings') loadStylesheet(widget, pageDocument(options.globals));
+        return true;
+      },
       init: () => true,
       bind_actions: () => true,
       settings($modal_body) {
@@ -48,6 +61,9 @@ export function createWidgetConstructor(options: WidgetOptions) {
         const widgetCode = host.widgetCode();
         const modal = openSettingsModal($modal_body, widgetCode, settingsFieldCode);
         if (modal === null) return true;
+        // a host that skipped render still gets the styles; markup comes first either way and stays readable with
+        // the page's own styles until the sheet arrives, so the panel is on screen within the settings call
+        loadStylesheet(widget, modal.body.ownerDocument);
         panelCounter += 1;
         const ctx = createPanelContext({
           host,

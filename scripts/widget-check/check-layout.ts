@@ -1,13 +1,17 @@
 import { logoSizes } from './check-images';
 import type { ManifestFiles } from './manifest-files';
 import type { ArchiveFiles, Violation } from './violation';
-import { violation } from './violation';
+import { decodeUtf8, violation } from './violation';
 
-/** Exactly the files the widget uses, at the zip root (requirements.md §3.1: leave out what is not used). */
-export function allowedFiles(listed: ManifestFiles): Set<string> {
+/**
+ * Exactly the files the widget uses, at the zip root (requirements.md §3.1: leave out what is not used). style.css
+ * belongs there only when script.js loads it: the platform never loads it by itself (integrations/script_js.md).
+ */
+export function allowedFiles(listed: ManifestFiles, stylesheet = false): Set<string> {
   return new Set([
     'manifest.json',
     'script.js',
+    ...(stylesheet ? ['style.css'] : []),
     ...Object.keys(logoSizes),
     ...listed.locales.map((locale) => `i18n/${locale}.json`),
     ...listed.tourImages,
@@ -21,14 +25,19 @@ export function checkLayout(files: ArchiveFiles, listed: ManifestFiles): Violati
     const hint = nested === undefined ? '' : `; it sits in ${nested}: zip the folder's contents, not the folder`;
     found.push(violation('manifest.json', 'archive/wrapped-in-folder', `is not at the archive root${hint}`));
   }
-  const allowed = allowedFiles(listed);
+  const script = files.get('script.js');
+  // the widget names the file it links; a script.js that never mentions it cannot load it
+  const loadsStylesheet = script !== undefined && (decodeUtf8(script) ?? '').includes('style.css');
+  const allowed = allowedFiles(listed, loadsStylesheet);
   for (const name of files.keys()) {
-    if (!allowed.has(name))
-      found.push(violation(name, 'archive/unexpected-file', 'is not used by the widget; leave it out'));
+    if (allowed.has(name)) continue;
+    const why = name === 'style.css' ? 'script.js never loads it' : 'is not used by the widget';
+    found.push(violation(name, 'archive/unexpected-file', `${why}; leave it out`));
   }
   for (const name of allowed) {
     if (!files.has(name) && name !== 'manifest.json') {
-      found.push(violation(name, 'archive/missing-file', 'is required but missing'));
+      const why = name === 'style.css' ? 'is loaded by script.js but missing' : 'is required but missing';
+      found.push(violation(name, 'archive/missing-file', why));
     }
   }
   return found;

@@ -21,7 +21,10 @@ export interface MediaMirrorOptions {
   quota?: MediaQuota | undefined;
   /** MEDIA_MIN_FREE_BYTES: no new file while MEDIA_DIR's filesystem (usually the database's too) runs short. */
   freeSpace?: FreeSpaceGuard | undefined;
-  /** One download (default 60 s). */
+  /**
+   * One download in total, from the request to the last byte on disk (default DEFAULT_MEDIA_DOWNLOAD_MS, 25 s). The
+   * transport's per-read timeout alone lets a slow drip run for ever; past this the file is refused for good.
+   */
   timeoutMs?: number;
   now?: () => number;
 }
@@ -30,7 +33,13 @@ export interface MediaMirrorOptions {
 export class MediaMirrorError extends Error {
   override readonly name = 'MediaMirrorError';
   constructor(
-    readonly code: 'media_too_large' | 'media_gone' | 'media_unavailable' | 'media_quota_exceeded' | 'media_disk_full',
+    readonly code:
+      | 'media_too_large'
+      | 'media_too_slow'
+      | 'media_gone'
+      | 'media_unavailable'
+      | 'media_quota_exceeded'
+      | 'media_disk_full',
     readonly retryable: boolean,
     readonly text: string,
   ) {
@@ -38,8 +47,24 @@ export class MediaMirrorError extends Error {
   }
 }
 
-/** `account` (the hook's amojo account id) is whose quota the file counts against. */
-export type MediaMirror = (source: string, seed: string, fileName?: string, account?: string) => Promise<string>;
+/**
+ * `account` (the hook's amojo account id) is whose quota the file counts against. `signal` is the relay job's
+ * deadline (JobContext.signal): once it fires, the download stops and its abort reason is thrown.
+ */
+export type MediaMirror = (
+  source: string,
+  seed: string,
+  fileName?: string,
+  account?: string,
+  signal?: AbortSignal,
+) => Promise<string>;
+
+/**
+ * A download's whole time, well inside the relay job's 60 s deadline even for a file and its thumbnail, then the
+ * delivery. The price: a file at MEDIA_MAX_BYTES (50 MB by default) must come at 2 MB/s or more; a slower one is
+ * refused with the reason (-1/905), and the manager can send a link instead.
+ */
+export const DEFAULT_MEDIA_DOWNLOAD_MS = 25_000;
 
 /**
  * Copies a file amoCRM linked in a hook to our disk and answers with our own signed link to it. amoCRM's
@@ -49,15 +74,31 @@ export type MediaMirror = (source: string, seed: string, fileName?: string, acco
  */
 export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
   const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_MEDIA_DOWNLOAD_MS;
+  const tooSlowText = `The file took longer than ${Math.ceil(timeoutMs / 1000)} s to download from amoCRM, so it was not sent.`;
 
-  async function download(source: string, id: string, fileName: string | undefined, account: string | undefined) {
+  async function download(
+    source: string,
+    id: string,
+    fileName: string | undefined,
+    account: string | undefined,
+    job: AbortSignal | undefined,
+  ) {
+    // One clock for the whole download, headers and body. Past it the file is refused for good (905): another
+    // attempt would most likely crawl as slowly, and every attempt holds the chat's later messages behind it.
+    const cap = AbortSignal.timeout(timeoutMs);
+    const signal = job ? AbortSignal.any([cap, job]) : cap;
+    const stopped = () => {
+      if (job?.aborted) throw job.reason;
+      if (cap.aborted) throw new MediaMirrorError('media_too_slow', false, tooSlowText);
+    };
     let response: StreamResponseLike;
     try {
-      response = await options.fetch(source, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+      response = await options.fetch(source, { signal, redirect: 'follow' });
     } catch (error) {
       // Final at once: the same link (or its redirect) would be refused again on every retry.
       if (error instanceof EgressRefusedError) throw new MediaMirrorError('media_gone', false, EGRESS_REFUSED_TEXT);
+      stopped();
       throw new MediaMirrorError('media_unavailable', true, 'The file could not be downloaded from amoCRM.');
     }
     if (!response.ok) {
@@ -104,7 +145,8 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
       } catch (error) {
         await quota?.release(id);
         if (error instanceof MediaTooLargeError) throw tooLarge;
-        // A body cut short or too slow, or our disk failing: nothing was kept, and a later attempt may work.
+        stopped();
+        // A body cut short or a silent connection, or our disk failing: nothing was kept, and a later attempt may work.
         throw new MediaMirrorError('media_unavailable', true, 'The file download from amoCRM did not complete.');
       }
       await quota?.settle(id, stored.size);
@@ -113,11 +155,11 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
     }
   }
 
-  return async (source, seed, fileName, account) => {
+  return async (source, seed, fileName, account, signal) => {
     const issue = mediaSourceIssue(source);
     if (issue !== null) throw new MediaMirrorError('media_gone', false, issue);
     const id = createHash('sha256').update(seed).digest('base64url').slice(0, 32);
-    if (!(await options.store.find(id))) await download(source, id, fileName, account);
+    if (!(await options.store.find(id))) await download(source, id, fileName, account, signal);
     return signMediaLink({
       baseUrl: options.publicUrl(),
       id,

@@ -37,6 +37,17 @@ export function createMetrics({ defaults = false }: { defaults?: boolean } = {})
       labelNames: ['endpoint', 'outcome'],
       registers: [registry],
     }),
+    // One series each, not one per link: link ids would make the series grow with the accounts served.
+    deliveryBreakersOpen: new Gauge({
+      name: 'relay_delivery_breakers_open',
+      help: 'Links whose messenger webhook circuit breaker is open: their deliveries wait instead of being attempted',
+      registers: [registry],
+    }),
+    deliveryBreakerOpenings: new Counter({
+      name: 'relay_delivery_breaker_openings_total',
+      help: 'Times a link delivery breaker opened after consecutive messenger failures (reopenings not counted)',
+      registers: [registry],
+    }),
     bridgeCalls: new Counter({
       name: 'bridge_deliveries_total',
       help: 'Deliveries to messenger webhooks by outcome',

@@ -8,6 +8,8 @@ export interface JobFailure {
   retryable: boolean;
   retryAfterMs: number | undefined;
   onDead: JobEffect | undefined;
+  /** Not a failure of the job: it goes back untried, due then (see RelayJobErrorInit.holdUntil). */
+  holdUntil?: number | undefined;
 }
 
 /**
@@ -17,7 +19,13 @@ export interface JobFailure {
  */
 export function classifyJobError(error: unknown): JobFailure {
   if (error instanceof RelayJobError) {
-    return { code: error.code, retryable: error.retryable, retryAfterMs: error.retryAfterMs, onDead: error.onDead };
+    return {
+      code: error.code,
+      retryable: error.retryable,
+      retryAfterMs: error.retryAfterMs,
+      onDead: error.onDead,
+      holdUntil: error.holdUntil,
+    };
   }
   if (error instanceof AmojoError) {
     return {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { holdHeldJob } from '../store/delivery-breaker-repo';
 import { createGroupCommit, type GroupCommit } from '../store/group-commit';
 import { claimDue, completeHeld, deadLetter, fail, type Lease, type OutboxJob, parkHeld } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
@@ -9,7 +10,9 @@ export type JobDecision =
   | { type: 'retry'; nextAttemptAt: number; errorCode: string }
   | { type: 'dead'; errorCode: string }
   /** Its link is parked (installation removed): back with the link's other parked jobs, the attempt not counted. */
-  | { type: 'park' };
+  | { type: 'park' }
+  /** Held back untried (its link's delivery breaker is open): due at `until`, the attempt not counted. */
+  | { type: 'hold'; until: number; errorCode: string };
 
 export type CommitRequest =
   | { type: 'finish'; lease: Lease; decision: JobDecision; effects?: JobEffect | undefined }
@@ -43,7 +46,10 @@ export function createOutboxCommitter(
         let held: boolean;
         if (decision.type === 'complete') held = completed.has(lease.id);
         else if (decision.type === 'park') held = await parkHeld(trx, lease, workerId, at);
-        else if (decision.type === 'retry') {
+        else if (decision.type === 'hold') {
+          const hold = { workerId, until: decision.until, errorCode: decision.errorCode, now: at };
+          held = await holdHeldJob(trx, lease, hold);
+        } else if (decision.type === 'retry') {
           const retry = { workerId, nextAttemptAt: decision.nextAttemptAt, errorCode: decision.errorCode, now: at };
           held = await fail(trx, lease, retry);
         } else held = await deadLetter(trx, lease, { workerId, errorCode: decision.errorCode, now: at });

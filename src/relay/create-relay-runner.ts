@@ -4,10 +4,12 @@ import type { Kysely } from 'kysely';
 import type { RetryPolicy } from '../http/with-retry';
 import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
+import { countOpenDeliveryBreakers } from '../store/delivery-breaker-repo';
 import { countJobs, type OutboxJob } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
 import { createOutboxCommitter } from './create-outbox-committer';
 import { createWaker } from './create-waker';
+import type { JobEffect } from './job-effect';
 import type { JobHandler } from './job-handler';
 import { renewLeases } from './renew-leases';
 import { runClaimedJob } from './run-claimed-job';
@@ -34,11 +36,19 @@ export interface RelayRunnerOptions {
   idleMs?: number;
   /** Default JOB_RETRY_POLICY: a few minutes of backoff at most, as a job holds its ordering key meanwhile. */
   retry?: RetryPolicy;
-  /** Refresh of the queue depth gauge (default 15 s; 0 turns it off). */
+  /**
+   * How long one attempt may run, for every job or per job (default DEFAULT_JOB_DEADLINE_MS, 60 s): past it the
+   * attempt is aborted and counts as a retryable `job_deadline` failure (runClaimedJob).
+   */
+  deadlineMs?: number | ((job: OutboxJob) => number);
+  /** A dead letter's effects when its handler never said them (runClaimedJob's ClaimedJobDeps.deadEffects). */
+  deadEffects?: (job: OutboxJob, code: string) => Promise<JobEffect | undefined>;
+  /** Refresh of the queue depth and open delivery breakers gauges (default 15 s; 0 turns it off). */
   depthEveryMs?: number;
   now?: () => number;
   random?: () => number;
-  metrics?: Pick<Metrics, 'jobAttempts' | 'deadLetters' | 'queueDepth'>;
+  metrics?: Pick<Metrics, 'jobAttempts' | 'deadLetters' | 'queueDepth'> &
+    Partial<Pick<Metrics, 'deliveryBreakersOpen'>>;
   logger?: Logger;
 }
 
@@ -72,6 +82,13 @@ const JOB_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 20_000,
 };
 
+/**
+ * One attempt of a job, everything included: longer than any single call it makes (amojo 10 s, a delivery 5 s, a
+ * media download 25 s), so only an attempt that strings several slow calls together, or a call that ignores its
+ * own timeout, reaches it. Without it a slow drip could hold a conversation's ordering key for many minutes.
+ */
+export const DEFAULT_JOB_DEADLINE_MS = 60_000;
+
 /** Longest a claim waits for a running job to end so that both share one commit. */
 const CLAIM_DEFER_MS = 10;
 
@@ -89,12 +106,15 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
   const idleMs = options.idleMs ?? 250;
   const now = options.now ?? Date.now;
   const committer = createOutboxCommitter(db, { workerId, now });
+  const deadline = options.deadlineMs ?? DEFAULT_JOB_DEADLINE_MS;
   const jobDeps = {
     handle: options.handle,
     committer,
     retry: options.retry ?? JOB_RETRY_POLICY,
     now,
     random: options.random ?? Math.random,
+    deadlineMs: typeof deadline === 'number' ? () => deadline : deadline,
+    deadEffects: options.deadEffects,
     metrics,
     logger,
   };
@@ -204,10 +224,16 @@ export function createRelayRunner(options: RelayRunnerOptions): RelayRunner {
   };
 }
 
-async function refreshDepth(db: Kysely<Database>, metrics: Pick<Metrics, 'queueDepth'>, logger: Logger | undefined) {
+async function refreshDepth(
+  db: Kysely<Database>,
+  metrics: Pick<Metrics, 'queueDepth'> & Partial<Pick<Metrics, 'deliveryBreakersOpen'>>,
+  logger: Logger | undefined,
+) {
   try {
     const counts = await countJobs(db);
     for (const [status, count] of Object.entries(counts)) metrics.queueDepth.set({ status }, count);
+    // Set where a breaker opens or closes too; this keeps an instance that saw neither in step with the store.
+    metrics.deliveryBreakersOpen?.set(await countOpenDeliveryBreakers(db));
   } catch (error) {
     logger?.warn({ err: error }, 'relay queue depth not refreshed');
   }

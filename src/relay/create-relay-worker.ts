@@ -11,11 +11,16 @@ import type { InstallRunner } from '../installation/create-install-runner';
 import type { MediaMirror } from '../media/create-media-mirror';
 import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
+import type { BreakerPolicy } from '../store/next-breaker-state';
+import type { OutboxJob } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
+import { createDeliveryBreaker } from './create-delivery-breaker';
 import { createLinkCache } from './create-link-cache';
 import { createRelayHandler } from './create-relay-handler';
-import { createRelayRunner, type RelayRunner } from './create-relay-runner';
+import { createRelayRunner, DEFAULT_JOB_DEADLINE_MS, type JobHandler, type RelayRunner } from './create-relay-runner';
+import { deadJobEffects } from './dead-job-effects';
 import type { LiveLink } from './live-link';
+import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
 
 /** A messenger has this long to answer one delivery; see RelayWorkerOptions.deliveryTimeoutMs. */
@@ -53,8 +58,18 @@ export interface RelayWorkerOptions {
    * work after; a slow answer holds one of the worker's slots (docs/decisions.md, "Rate limits and timeouts").
    */
   deliveryTimeoutMs?: number;
+  /**
+   * The circuit breaker of each link's messenger webhook (default DEFAULT_BREAKER_POLICY: open after 5 straight
+   * outage failures, 30 s doubling to 10 min between probes; docs/decisions.md, "Rate limits and timeouts").
+   */
+  deliveryBreaker?: Partial<BreakerPolicy>;
   /** One amojo call (default 10 s). */
   amojoTimeoutMs?: number;
+  /**
+   * One attempt of a job, everything included (default 60 s; an install 5 min): its amojo calls, deliveries and
+   * media downloads are aborted then, and the attempt is retried as `job_deadline` (createRelayRunner).
+   */
+  jobDeadlineMs?: number | ((job: OutboxJob) => number);
   /** Client typing reaches amojo at most this often per conversation (default 3 s). */
   typingIntervalMs?: number;
   workerId?: string;
@@ -80,26 +95,29 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
   const fetchImpl = options.fetch ?? createHttpFetch();
   const deliveryFetch = options.fetch ?? (options.egress ? createEgressFetch(options.egress) : fetchImpl);
   const { metrics, logger } = options;
-  const amojoOf = createAmojoClientPool({
-    channelId: options.channel.id,
-    secret: options.channel.secret,
-    baseUrlOverride: options.amojoBaseUrl,
-    fetch: fetchImpl,
-    timeoutMs: options.amojoTimeoutMs ?? 10_000,
-    ...(metrics
-      ? { observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }) }
-      : {}),
-  });
-  // A link's region comes from the database; one this release does not know can never be sent, so the job is dead.
-  const amojo = (region: string) => {
-    if (!isAmojoRegion(region)) throw new RelayJobError('unknown_region', { retryable: false });
-    return amojoOf(region);
+  // Clients for one fetch: the worker's own, or one bound to a job attempt's deadline (see `handle` below).
+  const amojoWith = (fetch: FetchLike): RelayDeps['amojo'] => {
+    const amojoOf = createAmojoClientPool({
+      channelId: options.channel.id,
+      secret: options.channel.secret,
+      baseUrlOverride: options.amojoBaseUrl,
+      fetch,
+      timeoutMs: options.amojoTimeoutMs ?? 10_000,
+      ...(metrics
+        ? { observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }) }
+        : {}),
+    });
+    // A link's region comes from the database; one this release does not know can never be sent, so the job is dead.
+    return (region: string) => {
+      if (!isAmojoRegion(region)) throw new RelayJobError('unknown_region', { retryable: false });
+      return amojoOf(region);
+    };
   };
   const signingSecrets = new Map<string, string>();
-  const handle = createRelayHandler({
+  const deps: RelayDeps = {
     db: options.db,
     links: createLinkCache(options.db, { now }),
-    amojo,
+    amojo: amojoWith(fetchImpl),
     // Opening a sealed secret is cheap but not free; the sealed value itself is the cache key, so a rotation is
     // picked up as soon as the link cache sees the new value.
     signingSecretOf: (link) => {
@@ -119,15 +137,30 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     install: options.install,
     now,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+    breaker: createDeliveryBreaker(options.db, { now, policy: options.deliveryBreaker, metrics, logger }),
     // Kept from before the two throttles merged: typing jobs reach the relay from the bridges of every process.
     typingThrottle: createTypingThrottle({ intervalMs: options.typingIntervalMs ?? 3000, maxEntries: 50_000 }),
     metrics,
     logger,
-  });
+  };
+  // Each attempt runs with its deadline bound into every call that may wait: amojo, the messenger, media downloads.
+  // The handlers stay unaware of it; the clients, the link cache and the throttles are still the worker's own.
+  const handle: JobHandler = (job, ctx) => {
+    const { signal } = ctx;
+    const { media } = deps;
+    return createRelayHandler({
+      ...deps,
+      amojo: amojoWith(withSignal(fetchImpl, signal)),
+      fetch: withSignal(deliveryFetch, signal),
+      media: media && ((source, seed, fileName, account) => media(source, seed, fileName, account, signal)),
+    })(job, ctx);
+  };
   return createRelayRunner({
     db: options.db,
     handle,
     now,
+    deadlineMs: options.jobDeadlineMs ?? deadlineOf,
+    deadEffects: (job, code) => deadJobEffects(deps, job, code),
     ...pick(options, [
       'workerId',
       'concurrency',
@@ -141,6 +174,20 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
       'logger',
     ]),
   });
+}
+
+/**
+ * An install exchanges a code and reads the account from amoCRM, several calls with retries of their own, and its
+ * calls do not take the job's signal: a deadline that cut it short would leave it running while a retry spends the
+ * same code. So it gets more time; every other job the default.
+ */
+const INSTALL_DEADLINE_MS = 5 * 60_000;
+const deadlineOf = (job: OutboxJob) => (job.kind === 'amocrm.install' ? INSTALL_DEADLINE_MS : DEFAULT_JOB_DEADLINE_MS);
+
+/** The fetch with `signal` joined to whatever signal each call brings (its own timeout). */
+function withSignal(fetch: FetchLike, signal: AbortSignal): FetchLike {
+  return (url, init = {}) =>
+    fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal });
 }
 
 function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {

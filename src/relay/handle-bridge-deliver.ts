@@ -12,7 +12,7 @@ import { type LiveLink, liveLink } from './live-link';
 import { messengerFailure } from './messenger-failure';
 import { messengerIdsOf } from './messenger-ids-of';
 import { mirrorHookMedia } from './mirror-hook-media';
-import { postBridgeEvent } from './post-bridge-event';
+import { postThroughBreaker } from './post-through-breaker';
 import { readInboxHook } from './read-inbox-hook';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
@@ -80,7 +80,7 @@ async function deliverMessage(
     botId: deps.botId,
     messengerIds: await messengerIdsOf(deps.db, link.id, quoted),
   });
-  const result = await postBridgeEvent(deps, link, event);
+  const result = await postThroughBreaker(deps, link, event);
   if (result.ok) return { outcome: event.type, effects: deliveredEffects(target, result.response) };
   const failure = messengerFailure(result);
   throw new RelayJobError(failure.code, {
@@ -112,7 +112,7 @@ async function deliverAction(
     botId: deps.botId,
     messengerIds: await messengerIdsOf(deps.db, link.id, reacted),
   });
-  const result = await postBridgeEvent(deps, link, event);
+  const result = await postThroughBreaker(deps, link, event);
   if (result.ok) return { outcome: event.type };
   const failure = messengerFailure(result);
   if (webhook.kind === 'typing' && !failure.retryable) return { outcome: 'dropped' };

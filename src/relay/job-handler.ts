@@ -6,6 +6,11 @@ export interface JobContext {
   attempt: number;
   /** A failure now makes the job a dead letter. */
   lastAttempt: boolean;
+  /**
+   * Aborted when the attempt passes its deadline (run-claimed-job.ts): every call that may wait (amojo, the
+   * messenger, a media download) takes it, so an attempt the runner gave up on stops rather than lingers.
+   */
+  signal: AbortSignal;
 }
 
 export interface JobResult {

@@ -7,6 +7,7 @@ import type { MediaMirror } from '../media/create-media-mirror';
 import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
 import type { Database } from '../store/schema';
+import type { DeliveryBreaker } from './create-delivery-breaker';
 import type { LinkCache } from './create-link-cache';
 import type { LiveLink } from './live-link';
 
@@ -31,6 +32,8 @@ export interface RelayDeps {
   typingThrottle: TypingThrottle;
   /** Runs the `amocrm.install` jobs the redirect URI queues; absent, they dead-letter (install_unavailable). */
   install?: InstallRunner | undefined;
+  /** Holds a link's deliveries while its messenger webhook keeps failing; absent, every delivery is attempted. */
+  breaker?: DeliveryBreaker | undefined;
   metrics?: Pick<Metrics, 'bridgeCalls'> | undefined;
   logger?: Logger | undefined;
 }

@@ -6,6 +6,11 @@ export interface RelayJobErrorInit {
   retryAfterMs?: number | undefined;
   /** Written when the job is dead-lettered because of this failure (e.g. report -1 to amojo). */
   onDead?: JobEffect | undefined;
+  /**
+   * The job never ran into its target and goes back, its attempt not counted, due at this time (a delivery held
+   * by its link's open breaker, create-delivery-breaker.ts).
+   */
+  holdUntil?: number | undefined;
   cause?: unknown;
 }
 
@@ -19,6 +24,7 @@ export class RelayJobError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly onDead: JobEffect | undefined;
+  readonly holdUntil: number | undefined;
 
   constructor(code: string, init: RelayJobErrorInit) {
     super(code, init.cause === undefined ? undefined : { cause: init.cause });
@@ -26,5 +32,6 @@ export class RelayJobError extends Error {
     this.retryable = init.retryable;
     this.retryAfterMs = init.retryAfterMs;
     this.onDead = init.onDead;
+    this.holdUntil = init.holdUntil;
   }
 }

@@ -3,9 +3,10 @@ import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
 import type { GroupCommit } from '../store/group-commit';
 import type { OutboxJob } from '../store/outbox-repo';
-import { classifyJobError } from './classify-job-error';
+import { classifyJobError, type JobFailure } from './classify-job-error';
 import type { CommitRequest, CommitResult, JobDecision } from './create-outbox-committer';
 import { failureDecision } from './failure-decision';
+import type { JobEffect } from './job-effect';
 import type { JobContext, JobHandler } from './job-handler';
 import { LINK_PARKED } from './live-link';
 import { RelayJobError } from './relay-job-error';
@@ -16,9 +17,20 @@ export interface ClaimedJobDeps {
   retry: RetryPolicy;
   now: () => number;
   random: () => number;
+  /** How long one attempt of this job may run (ms); past it the attempt is a retryable `job_deadline` failure. */
+  deadlineMs: (job: OutboxJob) => number;
+  /**
+   * The effects a job's dead letter writes when the handler could not say them itself: it was never run
+   * (`attempts_exhausted`) or never finished (`job_deadline`). E.g. -1 to amojo for a manager message.
+   */
+  deadEffects?: ((job: OutboxJob, code: string) => Promise<JobEffect | undefined>) | undefined;
   metrics?: Pick<Metrics, 'jobAttempts' | 'deadLetters'> | undefined;
   logger?: Logger | undefined;
 }
+
+/** The failure of an attempt that ran past its deadline; what the handler does after it is never committed. */
+export const JOB_DEADLINE = 'job_deadline';
+const ATTEMPTS_EXHAUSTED = 'attempts_exhausted';
 
 const attemptOf = (ctx: JobContext) => ({ number: ctx.attempt, last: ctx.lastAttempt });
 
@@ -26,35 +38,61 @@ const attemptOf = (ctx: JobContext) => ({ number: ctx.attempt, last: ctx.lastAtt
  * Runs one job this worker claimed and ends it: done with the handler's effects, retried after backoff, or a dead
  * letter (with the failure's effects) after the last attempt. The outcome goes to the committer, so it shares a
  * transaction with the worker's next claim, and counts only if the lease still holds. `onHandled` is called once
- * the handler has returned or thrown, before the outcome commits: the job stops counting against the concurrency
- * limit then, so the claim that refills its slot can ride in the same commit.
+ * the handler has returned or thrown, or its deadline has passed, before the outcome commits: the job stops counting
+ * against the concurrency limit then, so the claim that refills its slot can ride in the same commit.
+ *
+ * Every attempt has a deadline (`deadlineMs`), enforced twice: the handler gets an AbortSignal that fires then and
+ * passes it to every call that may wait, and the runner stops waiting for it at that moment anyway. The attempt
+ * then ends as a retryable `job_deadline` failure (its lease released with the retry), and whatever the handler
+ * returns later is dropped: its effects are never committed.
  */
 export async function runClaimedJob(job: OutboxJob, deps: ClaimedJobDeps, onHandled: () => void): Promise<void> {
   const { handle, committer, retry, now, random, logger, metrics } = deps;
-  const ctx: JobContext = { attempt: job.attempts, lastAttempt: job.attempts >= retry.maxAttempts };
+  const attempt = new AbortController();
+  const ctx: JobContext = {
+    attempt: job.attempts,
+    lastAttempt: job.attempts >= retry.maxAttempts,
+    signal: attempt.signal,
+  };
   const lease = { id: job.id, attempts: job.attempts };
   let finish: CommitRequest;
   let outcome: string;
+  let timer: NodeJS.Timeout | undefined;
   try {
     // Claimed more often than it may run, yet its last attempt never reported: a worker died on it every time (a
     // crash, an out-of-memory kill). Running it again would only take the next worker down with it.
-    if (job.attempts > retry.maxAttempts) throw new RelayJobError('attempts_exhausted', { retryable: false });
-    const result = await handle(job, ctx);
+    if (job.attempts > retry.maxAttempts) throw new RelayJobError(ATTEMPTS_EXHAUSTED, { retryable: false });
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const passed = new RelayJobError(JOB_DEADLINE, { retryable: true });
+        attempt.abort(passed);
+        reject(passed);
+      }, deps.deadlineMs(job));
+    });
+    const result = await Promise.race([handle(job, ctx), deadline]);
+    // A handler that answered in the very turn its deadline passed is still late.
+    if (attempt.signal.aborted) throw attempt.signal.reason;
     outcome = result.outcome;
     finish = { type: 'finish', lease, decision: { type: 'complete' }, effects: result.effects };
   } catch (error) {
-    const failure = classifyJobError(error);
+    // Past the deadline, whatever the handler threw (often the abort it was given) is the deadline's doing.
+    const failure: JobFailure = attempt.signal.aborted
+      ? { code: JOB_DEADLINE, retryable: true, retryAfterMs: undefined, onDead: undefined }
+      : classifyJobError(error);
     const decision: JobDecision =
       failure.code === LINK_PARKED
         ? { type: 'park' }
         : failureDecision(failure, attemptOf(ctx), retry, now(), random());
     outcome = decision.type === 'retry' ? 'retry' : decision.type;
-    finish = { type: 'finish', lease, decision, effects: decision.type === 'dead' ? failure.onDead : undefined };
+    const effects =
+      decision.type === 'dead' ? (failure.onDead ?? (await deadEffectsOf(job, failure, deps))) : undefined;
+    finish = { type: 'finish', lease, decision, effects };
     const log = { jobId: job.id, kind: job.kind, code: failure.code, attempt: job.attempts };
     if (failure.code === 'internal_error') logger?.error({ ...log, err: error }, 'relay job failed');
     else if (outcome === 'park') logger?.info(log, 'relay job parked until the account is installed again');
     else logger?.warn(log, outcome === 'dead' ? 'relay job dead-lettered' : 'relay job will be retried');
   } finally {
+    clearTimeout(timer);
     onHandled();
   }
   try {
@@ -66,6 +104,21 @@ export async function runClaimedJob(job: OutboxJob, deps: ClaimedJobDeps, onHand
   }
   metrics?.jobAttempts.inc({ kind: job.kind, outcome });
   if (outcome === 'dead') metrics?.deadLetters.inc({ kind: job.kind });
+}
+
+/**
+ * A dead letter's effects when the handler never reported a failure of its own (never ran, or ran past its
+ * deadline): asked of `deadEffects`, which reads the job's stored input without running it. If that fails, the job
+ * is still dead-lettered, without them: a job that can neither run nor end would be claimed forever.
+ */
+async function deadEffectsOf(job: OutboxJob, failure: JobFailure, deps: ClaimedJobDeps) {
+  if (!deps.deadEffects || (failure.code !== ATTEMPTS_EXHAUSTED && failure.code !== JOB_DEADLINE)) return undefined;
+  try {
+    return await deps.deadEffects(job, failure.code);
+  } catch (error) {
+    deps.logger?.error({ err: error, jobId: job.id, kind: job.kind }, 'relay dead letter effects not read');
+    return undefined;
+  }
 }
 
 /**

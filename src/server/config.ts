@@ -5,6 +5,7 @@ import {
   isEgressSetting,
   parseEgressSettings,
 } from '../egress/egress-settings';
+import { DEFAULT_LINK_CAP } from '../store/outbox-repo';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../store/parse-database-url';
 import { parseEncryptionKey } from '../store/secret-box';
 
@@ -57,6 +58,9 @@ export const PRODUCTION_VARIABLES = [
   'DATA_ENCRYPTION_KEY',
   'DATA_ENCRYPTION_KEY_PREVIOUS',
 ] as const;
+
+/** Jobs one relay worker runs at once (createRelayRunner's default concurrency), the ceiling of RELAY_LINK_CAP. */
+const RELAY_SLOTS = 128;
 
 /** What production cannot run without; each one missing or empty is listed. */
 const REQUIRED_IN_PRODUCTION = [
@@ -121,6 +125,14 @@ const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
       RETENTION_DAYS: z._default(
         z.pipe(positiveWhole('days', 5), z.number().check(z.gte(8, 'must be at least 8 days'))),
         90,
+      ),
+      // At most the worker's 128 slots: a cap above them would never bind (createRelayRunner's concurrency).
+      RELAY_LINK_CAP: z._default(
+        z.pipe(
+          positiveWhole('jobs', 3),
+          z.number().check(z.lte(RELAY_SLOTS, `must be at most ${RELAY_SLOTS}, the worker's slots`)),
+        ),
+        DEFAULT_LINK_CAP,
       ),
       SANDBOX: z.optional(z.enum(['0', '1'], { error: 'must be 0 or 1' })),
       METRICS_TOKEN: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
@@ -239,6 +251,11 @@ export interface Config {
   dataEncryptionKeyPrevious: string | undefined;
   /** RETENTION_DAYS (default 90): dead jobs, messages, conversations and participants idle this long are pruned. */
   retentionDays: number;
+  /**
+   * RELAY_LINK_CAP (default 16, 1..128): jobs of one link in flight at once across all workers, so one account's
+   * backlog or slow webhook never holds every slot (docs/decisions.md, "Fairness across links").
+   */
+  relayLinkCap: number;
   /** METRICS_TOKEN: the Bearer token /metrics requires; undefined leaves /metrics open (the sandbox). */
   metricsToken: string | undefined;
   /** EGRESS_ALLOW and MEDIA_HOSTS (src/egress/egress-settings.ts). */
@@ -308,6 +325,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     dataEncryptionKey: env.DATA_ENCRYPTION_KEY,
     dataEncryptionKeyPrevious: env.DATA_ENCRYPTION_KEY_PREVIOUS,
     retentionDays: env.RETENTION_DAYS,
+    relayLinkCap: env.RELAY_LINK_CAP,
     metricsToken: env.METRICS_TOKEN,
     egress: parseEgressSettings(env.EGRESS_ALLOW, env.MEDIA_HOSTS),
   };

@@ -132,6 +132,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
       freeSpace: createFreeSpaceGuard({ dir: config.media.dir, minFreeBytes: config.media.minFreeBytes }),
     }),
     install: installation.install,
+    linkCap: config.relayLinkCap,
     metrics,
     logger,
   });

@@ -163,19 +163,20 @@ export async function updateLinkSettings(
   now: number,
 ): Promise<Link | undefined> {
   const { title, webhookUrl, timeWindowDisabled } = settings;
-  const result = await db
-    .updateTable('links')
-    .set({
-      ...(title === undefined ? {} : { title }),
-      ...(webhookUrl === undefined ? {} : { webhookUrl }),
-      ...(timeWindowDisabled === undefined ? {} : { timeWindowDisabled: timeWindowDisabled ? 1 : 0 }),
-      updatedAt: now,
-    })
-    .where('accountId', '=', accountId)
-    .where('scopeId', 'is not', null)
-    .where('pending', '=', 0)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
+  return updateLiveLink(db, accountId, (trx) =>
+    trx
+      .updateTable('links')
+      .set({
+        ...(title === undefined ? {} : { title }),
+        ...(webhookUrl === undefined ? {} : { webhookUrl }),
+        ...(timeWindowDisabled === undefined ? {} : { timeWindowDisabled: timeWindowDisabled ? 1 : 0 }),
+        updatedAt: now,
+      })
+      .where('accountId', '=', accountId)
+      .where('scopeId', 'is not', null)
+      .where('pending', '=', 0)
+      .executeTakeFirst(),
+  );
 }
 
 /** Replaces the bridge key and signing secret of a linked account; undefined when the account is not linked. */
@@ -185,14 +186,30 @@ export async function rotateLinkCredentials(
   credentials: { bridgeKeyHash: string; signingSecretEnc: string },
   now: number,
 ): Promise<Link | undefined> {
-  const result = await db
-    .updateTable('links')
-    .set({ ...credentials, updatedAt: now })
-    .where('accountId', '=', accountId)
-    .where('scopeId', 'is not', null)
-    .where('pending', '=', 0)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
+  return updateLiveLink(db, accountId, (trx) =>
+    trx
+      .updateTable('links')
+      .set({ ...credentials, updatedAt: now })
+      .where('accountId', '=', accountId)
+      .where('scopeId', 'is not', null)
+      .where('pending', '=', 0)
+      .executeTakeFirst(),
+  );
+}
+
+/**
+ * An update of a live link and the read of what it left, in one transaction: the update's row lock holds off an
+ * unlink until the read is done, so the caller never gets back a link an unlink emptied in between (which the
+ * fuzz run caught as a 500 on rotate and PUT).
+ */
+async function updateLiveLink(
+  db: Kysely<Database>,
+  accountId: number,
+  update: (trx: Kysely<Database>) => Promise<{ numUpdatedRows: bigint }>,
+): Promise<Link | undefined> {
+  const run = async (trx: Kysely<Database>) =>
+    (await update(trx)).numUpdatedRows > 0n ? findLinkByAccountId(trx, accountId) : undefined;
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /**

@@ -172,6 +172,27 @@ export interface LeasesTable {
   expiresAt: number;
 }
 
+/**
+ * The circuit breaker of a link's messenger webhook (delivery-breaker-repo.ts): a row exists only while the link has
+ * a streak of outage failures (5xx, 429, timeouts, unreachable, refused by the egress guard) against `webhookUrl`.
+ */
+export interface DeliveryBreakersTable {
+  linkId: string;
+  /** The URL the streak was counted against; a link now saved with another URL has a closed breaker. */
+  webhookUrl: string;
+  /** Consecutive outage failures. */
+  failures: number;
+  /** The first failure of the streak. */
+  failingSince: number;
+  /** Null while closed; deliveries wait until then, and the first one after it probes. */
+  openUntil: number | null;
+  /** How often the breaker opened in this streak: the exponent of its backoff. */
+  openings: number;
+  /** A probe is in flight until then; a worker that died on it frees the breaker once it passes. */
+  probeUntil: number | null;
+  updatedAt: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   links: LinksTable;
@@ -184,6 +205,7 @@ export interface Database {
   rateLimits: RateLimitsTable;
   installations: InstallationsTable;
   leases: LeasesTable;
+  deliveryBreakers: DeliveryBreakersTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -194,3 +216,4 @@ export type MessageRow = Selectable<MessagesTable>;
 export type InboxRow = Selectable<InboxTable>;
 export type NewInboxRow = Insertable<InboxTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type DeliveryBreakerRow = Selectable<DeliveryBreakersTable>;

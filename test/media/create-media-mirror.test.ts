@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createStreamFetch } from '../../src/egress/create-stream-fetch';
 import { createMediaMirror, type MediaMirrorOptions } from '../../src/media/create-media-mirror';
 import { createMediaStore, type MediaStore } from '../../src/media/create-media-store';
 import { checkMediaLink, deriveMediaLinkKey, MEDIA_LINK_TTL_MS } from '../../src/media/media-link';
@@ -54,6 +55,11 @@ beforeAll(async () => {
     } else if (path === '/files/stalls') {
       res.writeHead(200, { 'content-type': 'image/png' });
       res.write(Buffer.from('partial'));
+    } else if (path === '/files/drip') {
+      // A byte every few milliseconds: no read ever waits long, yet the file never ends.
+      res.writeHead(200, { 'content-type': 'image/png' });
+      const drip = setInterval(() => res.write(Buffer.from('.')), 5);
+      res.on('close', () => clearInterval(drip));
     } else {
       res.writeHead(404).end();
     }
@@ -178,9 +184,35 @@ describe('createMediaMirror', () => {
     await expect(attempt).rejects.toMatchObject({ code: 'media_unavailable', retryable: true });
   });
 
-  it('treats a download that stalls past the timeout as media_unavailable and keeps nothing', async () => {
+  it('refuses a download that stalls past its total time as media_too_slow, final, and keeps nothing', async () => {
     const attempt = mirrorWith({ timeoutMs: 300 })(`${origin}/files/stalls`, 'stalls');
-    await expect(attempt).rejects.toMatchObject({ code: 'media_unavailable', retryable: true });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'media_too_slow',
+      retryable: false,
+      text: 'The file took longer than 1 s to download from amoCRM, so it was not sent.',
+    });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('caps a slow drip by its total time through the streaming transport, whose per-read timeout never fires', async () => {
+    const fetch = createStreamFetch({ idleTimeoutMs: 60_000 });
+    const attempt = mirrorWith({ fetch, timeoutMs: 200, maxBytes: 1024 * 1024 })(`${origin}/files/drip`, 'drip');
+    await expect(attempt).rejects.toMatchObject({ code: 'media_too_slow', retryable: false });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('stops at the relay job’s deadline and throws its reason, not a media failure', async () => {
+    const deadline = new AbortController();
+    const reason = new Error('the job passed its deadline');
+    const attempt = mirrorWith({ fetch: createStreamFetch() })(
+      `${origin}/files/drip`,
+      'drip-job',
+      undefined,
+      undefined,
+      deadline.signal,
+    );
+    setTimeout(() => deadline.abort(reason), 50);
+    await expect(attempt).rejects.toBe(reason);
     expect(await readdir(dir)).toEqual([]);
   });
 

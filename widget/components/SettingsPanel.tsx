@@ -1,5 +1,4 @@
 import type { PanelContext } from '../context';
-import { panelCss } from '../styles/panel-css';
 import { AccessNotice } from './AccessNotice';
 import { AccountInfo } from './AccountInfo';
 import { ActionFeedback } from './ActionFeedback';
@@ -31,7 +30,6 @@ export function SettingsPanel({ ctx }: SettingsPanelProps) {
 
   return (
     <section aria-labelledby={titleId}>
-      <style>{panelCss}</style>
       <h2 class="channel-link-widget__heading" id={titleId}>
         {t('panel.title')}
       </h2>

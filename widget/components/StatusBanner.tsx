@@ -26,6 +26,10 @@ export function StatusBanner({ ctx }: StatusBannerProps) {
   else if (view === 'paused') hint = t('status.paused_hint');
   // a viewer who is not an admin gets no form, so the channel's name is told here
   const title = status?.state === 'linked' && link.readOnly.value ? status.title : null;
+  // the messenger refusing our deliveries is not the link's fault and changes no badge: messages queue and are
+  // retried, so the admin gets the fact and the time it started, to take to whoever runs the messenger
+  const delivery = status?.state === 'linked' ? status.delivery : undefined;
+  const since = delivery?.since === undefined ? null : new Date(delivery.since).toLocaleString(ctx.lang);
 
   return (
     <section class="channel-link-widget__section" aria-labelledby={headingId} aria-busy={view === 'loading'}>
@@ -37,6 +41,11 @@ export function StatusBanner({ ctx }: StatusBannerProps) {
       </p>
       {hint !== null && <p class="channel-link-widget__muted">{hint}</p>}
       {title !== null && <p class="channel-link-widget__muted">{t('status.channel_title', { title })}</p>}
+      {delivery?.state === 'failing' && (
+        <p class="channel-link-widget__notice channel-link-widget__notice--warning">
+          {since === null ? t('status.delivery_failing') : t('status.delivery_failing_since', { date: since })}
+        </p>
+      )}
       {loadFailure !== null && (
         <div class="channel-link-widget__alert" role="alert">
           <p>{t(failureMessageKey(loadFailure))}</p>

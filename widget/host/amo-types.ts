@@ -52,6 +52,8 @@ export interface AmoWidget {
   system(): AmoSystem;
   get_settings(): Record<string, unknown>;
   get_install_status?(): string;
+  /** The manifest version; the docs suggest it for cache-busting the widget's static files. */
+  get_version?(): string;
   i18n(key: string): unknown;
   langs?: unknown;
   params?: { widget_code?: string; path?: string };

@@ -28,6 +28,8 @@ export const messageKeys = [
   'status.paused',
   'status.paused_hint',
   'status.channel_title',
+  'status.delivery_failing',
+  'status.delivery_failing_since',
   'access.missing',
   'access.needs_reauthorization',
   'access.removed',

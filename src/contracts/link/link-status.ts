@@ -61,6 +61,19 @@ export const linkedStatusSchema = z.object({
   time_window_disabled: z.boolean(),
   /** The first characters of the active API key, enough to recognise it and never enough to use it. */
   api_key_hint: z.string(),
+  /**
+   * How deliveries to the messenger's webhook fare, for admins and users alike: `failing` while the link's delivery
+   * breaker is open (5 straight failures of the messenger: 5xx, 429, timeouts, unreachable, refused by the egress
+   * policy), `since` the first failure of that streak; `failures` counts the streak, also below the threshold.
+   * Left out while there is no streak (the last delivery went through), and by the answers of PUT and rotate.
+   */
+  delivery: z.optional(
+    z.object({
+      state: z.enum(['ok', 'failing']),
+      since: z.optional(timestampSchema),
+      failures: intSchema(0),
+    }),
+  ),
   /** When the current link was made: a relink after an unlink starts it again ("Linked on" in the panel). */
   created_at: timestampSchema,
   updated_at: timestampSchema,

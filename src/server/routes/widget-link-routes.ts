@@ -3,6 +3,7 @@ import { linkActionRequestSchema, linkPaths } from '../../contracts/link';
 import { storableLinkPutRequestSchema } from '../../contracts/link/storable-link-put-request';
 import { answerOtherMethods } from '../../http/answer-other-methods';
 import { readJsonBody } from '../../http/read-json-body';
+import { findDeliveryBreakerOfAccount } from '../../store/delivery-breaker-repo';
 import { findLinkByAccountId } from '../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../auth/verify-one-time-token';
 import { createErrorHandler } from '../create-error-handler';
@@ -43,11 +44,12 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
 
   app.get(linkPaths.link, async (c) => {
     const identity = await authenticate(ctx, c);
-    const [link, view] = await Promise.all([
+    const [link, view, breaker] = await Promise.all([
       findLinkByAccountId(ctx.db, identity.accountId),
       linkViewOf(ctx, identity),
+      findDeliveryBreakerOfAccount(ctx.db, identity.accountId),
     ]);
-    return c.json(linkStatusOf(ctx.secretBox, link, identity, view));
+    return c.json(linkStatusOf(ctx.secretBox, link, identity, view, breaker));
   });
 
   app.put(linkPaths.link, async (c) => {

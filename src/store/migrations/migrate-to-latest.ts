@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { dialectOf } from '../dialect-of';
 import { isUniqueViolation } from '../is-unique-violation';
 import type { Database } from '../schema';
+import { deliveryBreaker } from './delivery-breaker';
 import { fairClaimIndexes } from './fair-claim-indexes';
 import { initialSchema } from './initial-schema';
 import { installations } from './installations';
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006_rate_limits': rateLimits,
   '0007_media_usage': mediaUsage,
   '0008_installations': installations,
+  '0009_delivery_breaker': deliveryBreaker,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -39,6 +39,9 @@ export const testManifest = {
 /** A stand-in script.js: the page only loads it in a browser, so its content matters only as bytes here. */
 export const testScript = `define(['jquery'], function ($) {\n  var backend = '${BACKEND_URL}';\n  return function () { this.callbacks = {}; return this; };\n});\n`;
 
+/** A stand-in style.css: the widget links `<path>/style.css?v=<version>` from the archive itself. */
+export const testStylesheet = '.channel-link-widget {\n  color: #313942;\n}\n';
+
 /** A small widget.zip in the archive's layout, written to a temp dir. */
 export function writeTestZip(overrides: Record<string, Uint8Array | null> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'amocrm-page-test-'));
@@ -54,6 +57,7 @@ export function writeTestZip(overrides: Record<string, Uint8Array | null> = {}) 
       settings: { channel_link: 'Связь', label: 'Метка' },
     }),
     'images/logo_main.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]),
+    'style.css': encode(testStylesheet),
   };
   for (const [name, data] of Object.entries(overrides)) {
     if (data === null) delete files[name];

@@ -11,6 +11,7 @@ import {
   type PageHarness,
   startPageHarness,
   testScript,
+  testStylesheet,
   USER,
 } from './page-harness';
 
@@ -127,6 +128,10 @@ describe('amoCRM sandbox page server', () => {
       widget: { name: 'Тестовый канал' },
     });
     expect((await h.fetchPage(`${WIDGET}/images/logo_main.png`)).headers.get('content-type')).toBe('image/png');
+    // the widget's own <link> to its style.css, with the version query the docs add
+    const css = await h.fetchPage(`${WIDGET}/style.css?v=1.2.3`);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await css.text()).toBe(testStylesheet);
     expect((await h.fetchPage(`${WIDGET}/missing.js`)).status).toBe(404);
     expect((await h.fetchPage('/widgets/another_widget/script.js')).status).toBe(404);
     expect((await h.fetchPage(`${WIDGET}/%2e%2e/secret`)).status).toBe(404);

@@ -11,7 +11,7 @@ import {
 } from '../../../src/contracts/link';
 import { openLinkSecrets } from '../../../src/server/routes/widget-link/link-secrets';
 import { verifyApiKey } from '../../../src/store/api-key-hash';
-import { findLinkByAccountId } from '../../../src/store/links-repo';
+import { findLinkByAccountId, setLinkParked } from '../../../src/store/links-repo';
 import { recordLogs } from '../helpers/record-logs';
 import { resetMidBody } from '../helpers/reset-mid-body';
 import {
@@ -166,9 +166,11 @@ describe('widget link routes', () => {
     expect(verifyApiKey(body.credentials.api_key, stored?.bridgeKeyHash ?? '')).toBe(true);
   });
 
-  it('re-links after a reinstall that amojo saw (auto-disconnect) but the backend did not', async () => {
+  it('reconnects on Save a link an uninstall parked and disconnected, before the reinstall’s own reconnect', async () => {
     await h.link();
-    // Uninstalling the integration disconnects the channel at amojo (chats-api.md §1.2); the backend missed it.
+    // Uninstalling the integration disconnects the channel at amojo (chats-api.md §1.2), and the disconnect hook
+    // parks the link. An unchanged Save on a live, unparked link calls amojo no more (put-link-connect.test.ts).
+    await setLinkParked(h.db, ACCOUNT_A.accountId, true, h.clock.now.getTime());
     await h.amojoClient().disconnect({ account_id: ACCOUNT_A.amojoId });
     expect(h.emulator.listConnections()[0]?.connected).toBe(false);
     const result = await h.link();

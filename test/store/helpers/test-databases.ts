@@ -159,6 +159,7 @@ const TABLES = [
   'participants',
   'inbox',
   'outbox',
+  'delivery_breakers',
   'links',
   'accounts',
   'token_ids',

@@ -59,6 +59,7 @@ describeEachDatabase('migrateToLatest', (t) => {
         '0006_rate_limits',
         '0007_media_usage',
         '0008_installations',
+        '0009_delivery_breaker',
       ]);
       const check = openDatabase(url);
       try {

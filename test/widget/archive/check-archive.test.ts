@@ -170,10 +170,10 @@ describe('the archive check', () => {
     ]);
   });
 
-  it('rejects global CSS selectors and redefined palette variables in the injected styles', () => {
-    const css = (edit: (t: string) => string) => (f: Map<string, Uint8Array>) => editText(f, 'script.js', edit);
+  it('rejects global CSS selectors and redefined palette variables in style.css', () => {
+    const css = (edit: (t: string) => string) => (f: Map<string, Uint8Array>) => editText(f, 'style.css', edit);
     expect(rules(css((t) => t.replace('.channel-link-widget .channel-link-widget__heading {', 'h3 {')))).toEqual([
-      'script.js css/global-selector',
+      'style.css css/global-selector',
     ]);
     expect(
       rules(
@@ -181,18 +181,33 @@ describe('the archive check', () => {
           t.replace('--channel-link-text: var(--palette-text-primary, #313942);', '--palette-text-primary: red;'),
         ),
       ),
+    ).toEqual(['style.css css/global-selector']);
+  });
+
+  it('still reads a stylesheet put back into script.js', () => {
+    const planted = 'var sneaky = "h3 { color: red; }";';
+    expect(
+      rules((f) => editText(f, 'script.js', (t) => t.replace('// widget/index.ts', `// widget/index.ts\n${planted}`))),
     ).toEqual(['script.js css/global-selector']);
   });
 
+  it('wants style.css exactly when script.js loads it', () => {
+    expect(decoder.decode(pristine.get('script.js'))).toContain('style.css');
+    expect(check().violations).toEqual([]);
+    expect(rules((f) => f.delete('style.css'))).toEqual(['style.css archive/missing-file']);
+    const unused = (f: Map<string, Uint8Array>) => editText(f, 'script.js', (t) => t.replaceAll('style.css', 'x.css'));
+    expect(rules(unused)).toEqual(['style.css archive/unexpected-file']);
+    expect(
+      rules((f) => {
+        unused(f);
+        f.delete('style.css');
+      }),
+    ).toEqual([]);
+  });
+
   it('rejects secret-looking strings anywhere', () => {
-    // The bundle sits at its size budget: the planted string takes the place of the panel's CSS, so the only rule that
-    // can fire is the one under test.
     const leak = (text: string) => (f: Map<string, Uint8Array>) =>
-      editText(f, 'script.js', (t) =>
-        t
-          .replace(/var panelCss = `[^`]*`/, 'var panelCss = ``')
-          .replace('// widget/index.ts', `// widget/index.ts\n${text}`),
-      );
+      editText(f, 'script.js', (t) => t.replace('// widget/index.ts', `// widget/index.ts\n${text}`));
     expect(rules(leak('var client_secret = "Zx9vQ2mL7pR4tY8wK1nB";'))).toEqual(['script.js secrets/leak']);
     expect(rules(leak('var k = "e2888047a01bc97aa250118c2fa518dba57a4034ccf16dca784dca292d89324f";'))).toEqual([
       'script.js secrets/leak',

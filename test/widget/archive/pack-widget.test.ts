@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectWidgetFiles, syncManifestVersion, zipWidget } from '../../../scripts/pack-widget';
+import { collectWidgetFiles, stylesheetSource, syncManifestVersion, zipWidget } from '../../../scripts/pack-widget';
 import { allowedFiles } from '../../../scripts/widget-check/check-layout';
 import { readManifestFiles } from '../../../scripts/widget-check/manifest-files';
 import { readZip } from '../../../scripts/widget-check/read-zip';
@@ -15,8 +15,15 @@ describe('pack-widget', () => {
     const zip = zipWidget(files);
     expect(Buffer.from(zipWidget(collectWidgetFiles(repoRoot, script))).equals(Buffer.from(zip))).toBe(true);
     const names = [...readZip(zip).keys()].sort();
-    expect(names).toEqual([...allowedFiles(readManifestFiles(files))].sort());
+    // the widget's script.js links style.css (widget/host/load-stylesheet.ts), so the archive carries it
+    expect(names).toEqual([...allowedFiles(readManifestFiles(files), true)].sort());
     expect(names.some((name) => name.startsWith('images/src'))).toBe(false);
+  });
+
+  it('packs style.css at the root as written in the repository, readable for moderation', () => {
+    const css = collectWidgetFiles(repoRoot, script).get('style.css');
+    expect(Buffer.from(css ?? []).equals(readFileSync(join(repoRoot, stylesheetSource)))).toBe(true);
+    expect(new TextDecoder().decode(css)).toContain('\n.channel-link-widget {\n');
   });
 
   it("takes the manifest's version from package.json", () => {

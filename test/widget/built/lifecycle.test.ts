@@ -11,7 +11,7 @@ beforeAll(() => {
 afterEach(() => session?.close());
 
 describe('the built script.js under RequireJS', () => {
-  it('returns a constructor whose render, init and bind_actions return true without any network work', async () => {
+  it('returns a constructor whose render, init and bind_actions return true without calling the backend', async () => {
     session = await PanelSession.open();
     const { callbacks } = session.widget;
     // areas.md order, then mechanics.md order: both must work
@@ -20,6 +20,39 @@ describe('the built script.js under RequireJS', () => {
     await session.settle();
     expect(session.page.ajaxCalls).toHaveLength(0);
     expect(session.panel()).toBeNull();
+  });
+
+  it("render starts loading the archive's style.css once, in the settings area only", async () => {
+    session = await PanelSession.open({ area: 'lcard' });
+    expect(session.widget.callbacks.render()).toBe(true);
+    expect(session.stylesheets()).toEqual([]);
+    session.close();
+
+    session = await PanelSession.open();
+    const { callbacks } = session.widget;
+    callbacks.render();
+    callbacks.render();
+    const path = String(session.widget.get_settings().path);
+    expect(session.stylesheets().map((link) => link.getAttribute('href'))).toEqual([`${path}/style.css?v=0.1.0`]);
+    // the same page, reopened settings and a second widget object (amoCRM rebuilds it per area): still one link
+    session.openSettings();
+    session.page.closeSettings();
+    session.page.instantiate(session.amd.Widget).callbacks.render();
+    session.openSettings();
+    expect(session.stylesheets()).toHaveLength(1);
+    expect(session.page.ajaxCalls).toHaveLength(0);
+  });
+
+  it('settings links style.css too when render never ran, and the sheet styles the panel', async () => {
+    session = await PanelSession.open();
+    session.openSettings();
+    const [link] = session.stylesheets();
+    expect(link).toBeDefined();
+    // the markup does not wait for the sheet: the panel is in the modal as soon as settings() returns
+    expect(session.panel()?.querySelector('h2')).not.toBeNull();
+    if (link?.sheet === null) await new Promise((resolve) => link?.addEventListener('load', resolve));
+    const heading = session.panel()?.querySelector('h2') as HTMLElement;
+    expect(session.window.getComputedStyle(heading).fontWeight).toBe('600');
   });
 
   it('mounts the panel into the settings block and shows the account read from APP', async () => {
@@ -103,7 +136,7 @@ describe('the built script.js under RequireJS', () => {
     expect(session.page.ajaxCalls).toHaveLength(0);
   });
 
-  it('destroy removes the panel, its styles and every listener it added', async () => {
+  it('destroy removes the panel and every listener it added, and leaves the page one stylesheet', async () => {
     session = await PanelSession.open();
     // the fake modal's own change listener is the page's, not the widget's
     const widgetListeners = () => session.listeners.live().filter((l) => !l.target.startsWith('div.modal'));
@@ -111,11 +144,13 @@ describe('the built script.js under RequireJS', () => {
     session.openSettings();
     await session.link();
     expect(widgetListeners().length).toBeGreaterThan(before.length);
-    expect(session.window.document.querySelectorAll('style').length).toBe(1);
     session.widget.callbacks.destroy();
     expect(session.panel()).toBeNull();
-    expect(session.window.document.querySelectorAll('style').length).toBe(0);
     expect(widgetListeners()).toEqual(before);
+    // loaded once per page, as the docs do: scoped rules match nothing without the panel, and the next settings
+    // (destroy also runs on every change of area) finds the sheet already there
+    expect(session.stylesheets()).toHaveLength(1);
+    expect(session.window.document.querySelectorAll('style')).toHaveLength(0);
   });
 
   it('drops answers that arrive after destroy and keeps working when settings reopen', async () => {

@@ -365,3 +365,54 @@ describe('settings panel: a viewer who is not an admin', () => {
     expect(panel.text('errors.admin_required')).toBe(panel.text('access.admin_only'));
   });
 });
+
+describe('settings panel: a messenger that refuses deliveries', () => {
+  const since = '2026-11-28T09:30:00.000Z';
+  const withDelivery = (delivery: LinkedStatus['delivery'], locale: Locale = 'en', lang?: string) =>
+    openPanel({ locale, lang, api: { getStatus: async () => ({ ok: true, value: { ...linked, delivery } }) } });
+  const warnings = () =>
+    [...document.querySelectorAll('.channel-link-widget__notice--warning')].map((p) => p.textContent);
+
+  it('says since when, in amoCRM language, that messages wait and are retried; the badge stays "Linked"', async () => {
+    const panel = withDelivery({ state: 'failing', since, failures: 7 }, 'ru', 'ru');
+    panel.consentBox().click();
+    await tick();
+    const date = new Date(since).toLocaleString('ru');
+    expect(warnings()).toEqual([panel.text('status.delivery_failing_since', { date })]);
+    expect(panel.text('status.delivery_failing_since', { date })).toContain(date);
+    expect(panel.badge()).toBe(panel.text('status.linked'));
+  });
+
+  it('says it without a time when the backend gives none', async () => {
+    const panel = withDelivery({ state: 'failing', failures: 5 });
+    panel.consentBox().click();
+    await tick();
+    expect(warnings()).toEqual([panel.text('status.delivery_failing')]);
+  });
+
+  it('says nothing while deliveries go through, below the threshold, or when the backend sends no delivery', async () => {
+    for (const delivery of [{ state: 'ok', failures: 0 }, { state: 'ok', failures: 3 }, undefined] as const) {
+      const panel = withDelivery(delivery);
+      panel.consentBox().click();
+      await tick();
+      expect(warnings()).toEqual([]);
+      expect(panel.badge()).toBe(panel.text('status.linked'));
+      unmount?.();
+      unmount = null;
+    }
+  });
+
+  it('tells a viewer who is not an admin too: the fact concerns everyone waiting for messages', async () => {
+    const viewer = {
+      ...linked,
+      viewer: { user_id: 9, is_admin: false },
+      delivery: { state: 'failing', since, failures: 9 },
+    };
+    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: viewer as LinkedStatus }) } });
+    panel.consentBox().click();
+    await tick();
+    expect(warnings()).toEqual([
+      panel.text('status.delivery_failing_since', { date: new Date(since).toLocaleString() }),
+    ]);
+  });
+});

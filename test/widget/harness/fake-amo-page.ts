@@ -32,6 +32,10 @@ export interface FakeAmoPageOptions {
   readonly saved?: Record<string, unknown>;
   /** Account constants override, e.g. to drop amojo_id. */
   readonly accountConstant?: Record<string, unknown>;
+  /** Where the archive's files are served (`get_settings().path`); amoCRM's is `/widgets/<code>`. */
+  readonly path?: string;
+  /** `system().area`: where the widget runs now; the settings modal's is `settings`. */
+  readonly area?: string;
 }
 
 export interface SaveOutcome {
@@ -79,19 +83,21 @@ export class FakeAmoPage {
 
   /** The system Widget object amoCRM extends with the widget's constructor. */
   baseWidget(): AmoWidget {
-    const { langs, account } = this.options;
+    const { langs, account, area = 'settings' } = this.options;
+    const path = this.options.path ?? `/widgets/${this.widgetCode}`;
     return {
-      system: () => ({ area: 'settings', amouser_id: '7', amouser: 'admin@example.com', subdomain: account.subdomain }),
+      system: () => ({ area, amouser_id: '7', amouser: 'admin@example.com', subdomain: account.subdomain }),
       get_settings: () => ({
         widget_code: this.widgetCode,
-        path: `/widgets/${this.widgetCode}`,
+        path,
         version: '0.1.0',
         ...this.saved,
       }),
       get_install_status: () => this.installStatus,
+      get_version: () => '0.1.0',
       i18n: (key: string) => langs[key],
       langs,
-      params: { widget_code: this.widgetCode, path: `/widgets/${this.widgetCode}` },
+      params: { widget_code: this.widgetCode, path },
       $authorizedAjax: (options: AmoAjaxOptions) => this.authorizedAjax(options),
     };
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AmoCallbacks, AmoWidget } from '../../../widget/host/amo-types';
 import { buildWidget } from './built-widget';
 import { FakeAmoPage, type FakeAmoPageOptions } from './fake-amo-page';
@@ -41,6 +42,8 @@ export class PanelSession {
     const backend = options.backend ?? new FakeLinkBackend([options.account ?? testAccount]);
     const page = new FakeAmoPage({
       account: testAccount,
+      // the archive's folder, as amoCRM serves it under /widgets/<code>: the page loads style.css from there
+      path: pathToFileURL(built.dir).href,
       ...options,
       lang,
       langs,
@@ -72,11 +75,14 @@ export class PanelSession {
     return this.window.document.querySelector<HTMLElement>('.channel-link-widget');
   }
 
-  /** The panel's visible text, without the stylesheet it carries. */
+  /** The panel's visible text. */
   panelText(): string {
-    const copy = this.panel()?.cloneNode(true) as HTMLElement | undefined;
-    for (const style of copy?.querySelectorAll('style') ?? []) style.remove();
-    return copy?.textContent ?? '';
+    return this.panel()?.textContent ?? '';
+  }
+
+  /** The stylesheet links in the page head. */
+  stylesheets(): HTMLLinkElement[] {
+    return [...this.window.document.head.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')];
   }
 
   /** The button whose visible text is exactly this i18n string. */

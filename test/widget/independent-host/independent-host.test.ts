@@ -54,6 +54,11 @@ describe('the zip in a page that only follows the platform docs', () => {
       const panel = doc.querySelector('.widget_settings_block .channel-link-widget');
       expect(panel?.textContent).toContain('Messenger channel');
       expect(panel?.textContent).toContain(account.amojoId);
+      // the host gives params.path and no version: the widget links the archive's style.css from there, over HTTP
+      const sheet = doc.head.querySelector<HTMLLinkElement>('link[rel="stylesheet"]');
+      expect(sheet?.getAttribute('href')).toBe('/widgets/channel_link_host/style.css');
+      await until(() => sheet?.sheet != null, 'the stylesheet');
+      expect(window.getComputedStyle(panel?.querySelector('h2') as Element).fontWeight).toBe('600');
 
       const byLabel = (text: string) => {
         const label = [...doc.querySelectorAll('label')].find((l) => l.textContent === text);

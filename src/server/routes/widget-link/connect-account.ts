@@ -6,7 +6,8 @@ import type { WidgetLinkContext } from './create-widget-link-context';
 
 /**
  * amojo connect for the token's account. It is idempotent at amojo (same account, same scope) and carries the
- * title and time-window flag, so it runs on every link and update. Returns the scope id.
+ * title and time-window flag, so it runs on every link and re-link, and on an update of a live link when either of
+ * those changed or the link is parked (put-link.ts). Returns the scope id.
  */
 export async function connectAccount(
   ctx: WidgetLinkContext,

@@ -1,4 +1,5 @@
 import type { LinkedStatus, LinkInstallation, LinkViewer, UnlinkedStatus } from '../../../contracts/link';
+import type { DeliveryBreaker } from '../../../store/delivery-breaker-repo';
 import type { Link } from '../../../store/links-repo';
 import type { SecretBox } from '../../../store/secret-box';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
@@ -25,13 +26,16 @@ export function unlinkedStatusOf(identity: Account, view: LinkView): UnlinkedSta
  * The status the widget shows; the account comes from the verified token, never from the stored row. A pending link
  * (its connect has not answered, or failed) shows as unlinked: the admin never saw its key. `connected` is true while
  * the scope can carry messages: until a removal parks the link (a lapsed grant stops changes, not messages). The webhook
- * URL tells where the messenger lives, so only admins see it.
+ * URL tells where the messenger lives, so only admins see it. `delivery` tells everyone that deliveries to the
+ * messenger fail: it is there while the link's breaker (`breaker`, the stored row) counts a streak of failures, and
+ * left out otherwise, so a healthy link's status reads as it always did.
  */
 export function linkStatusOf(
   box: SecretBox,
   link: Link | undefined,
   identity: Account,
   view: LinkView,
+  breaker?: DeliveryBreaker | undefined,
 ): LinkedStatus | UnlinkedStatus {
   if (
     link === undefined ||
@@ -52,12 +56,25 @@ export function linkStatusOf(
     title: link.title,
     ...(view.viewer.is_admin ? { webhook_url: link.webhookUrl } : {}),
     time_window_disabled: link.timeWindowDisabled,
+    ...deliveryOf(breaker, link.webhookUrl),
     api_key_hint: openLinkSecrets(box, { accountId: link.accountId, signingSecretEnc: link.signingSecretEnc })
       .apiKeyHint,
     // The row outlives an unlink, so its createdAt is the first link's; linkedAt is set again by every (re)link.
     created_at: new Date(link.linkedAt ?? link.createdAt).toISOString(),
     updated_at: new Date(link.updatedAt).toISOString(),
   };
+}
+
+/**
+ * The breaker as the panel shows it: failing while open (or probing), since the streak began; ok with the count
+ * while the streak is below the threshold. A row counted against another URL is the old URL's: the link was saved
+ * with a new one since, and its breaker starts closed.
+ */
+function deliveryOf(breaker: DeliveryBreaker | undefined, webhookUrl: string): Pick<LinkedStatus, 'delivery'> {
+  if (!breaker || breaker.webhookUrl !== webhookUrl) return {};
+  const { failures } = breaker;
+  if (breaker.openUntil === null) return { delivery: { state: 'ok', failures } };
+  return { delivery: { state: 'failing', since: new Date(breaker.failingSince).toISOString(), failures } };
 }
 
 /** linkStatusOf for a link known to be live (just linked, updated or rotated). */

@@ -15,7 +15,7 @@ import type { WidgetLinkContext } from './create-widget-link-context';
 import { expectedScopeId } from './expected-scope-id';
 import { issueLinkCredentials } from './issue-link-credentials';
 import { linkErrors } from './link-errors';
-import { type LinkView, linkedStatusOf } from './link-status-of';
+import { type LinkView, linkedStatusOf, linkStatusOf } from './link-status-of';
 
 export interface PutLinkResult {
   httpStatus: 200 | 201;
@@ -45,8 +45,14 @@ export async function putLink(
   if (bound && existing.amojoId !== body.amojo_id) throw linkErrors.amojoIdMismatch();
 
   if (existing?.scopeId && existing.bridgeKeyHash !== null && !existing.pending) {
-    // A live link: its scope is known, so hooks are accepted while amojo reconnects it.
-    const scopeId = await connectAccount(ctx, identity, body);
+    // A live link: its scope is known, so hooks are accepted while amojo reconnects it. Installs and uninstalls
+    // now reach the backend (an uninstall parks the link and disconnects it, an install unparks it and queues the
+    // reconnect), so an unparked live link is connected at amojo, and a Save that changes nothing amojo holds (the
+    // title, the time-window flag) only updates our settings. A parked link still connects: that Save may be the
+    // first word of a reinstall whose own reconnect has not run yet.
+    const amojoSees = existing.title !== body.title || existing.timeWindowDisabled !== body.time_window_disabled;
+    const scopeId =
+      existing.parkedAt !== null || amojoSees ? await connectAccount(ctx, identity, body) : existing.scopeId;
     if (existing.scopeId === scopeId) {
       const updated = await updateLinkSettings(
         ctx.db,
@@ -54,12 +60,9 @@ export async function putLink(
         { title: body.title, webhookUrl: body.webhook_url, timeWindowDisabled: body.time_window_disabled },
         ctx.now().getTime(),
       );
-      // undefined only if an unlink won a race since the read above; the link is then made afresh below.
-      if (updated)
-        return {
-          httpStatus: 200,
-          body: { created: false, status: linkedStatusOf(ctx.secretBox, updated, identity, view) },
-        };
+      // Not live only if an unlink won a race since the read above; the link is then made afresh below.
+      const status = updated === undefined ? undefined : linkStatusOf(ctx.secretBox, updated, identity, view);
+      if (status?.state === 'linked') return { httpStatus: 200, body: { created: false, status } };
     }
   }
 

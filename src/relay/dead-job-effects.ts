@@ -1,0 +1,55 @@
+import { z } from 'zod/mini';
+import { relayJob } from '../jobs/relay-jobs';
+import { findMessageByAmojoId } from '../store/messages-repo';
+import type { OutboxJob } from '../store/outbox-repo';
+import { undeliveredEffects } from './deliver-message-effects';
+import type { JobEffect } from './job-effect';
+import { readInboxHook } from './read-inbox-hook';
+import type { RelayDeps } from './relay-deps';
+import { rememberHookState } from './remember-hook-state';
+
+/** What the manager reads beside -1/903, by the runner's failure code; any other code gets the general one. */
+const TEXTS: Record<string, string> = {
+  job_deadline: 'Delivering the message took too long on every attempt, so the channel gave up on it.',
+  attempts_exhausted: 'The channel failed while delivering this message, on every attempt.',
+};
+const GENERAL_TEXT = 'The channel could not deliver the message.';
+
+/**
+ * The effects a job's dead letter writes when its handler could not say them: the job was never run
+ * (`attempts_exhausted`, its worker died on every attempt) or never finished (`job_deadline`). They are the effects
+ * the handler's own final failure would write, read from the job's stored input without running anything that
+ * could take a worker down again (no media, no messenger, no amojo):
+ * - a manager message (`bridge.deliver` of a message or comment reply): its row, and -1/903 to amojo with the
+ *   reason, as after a delivery failure, so the manager sees it failed instead of a message forever "sent";
+ * - typing and reactions: nothing, as their handler's failures write nothing either;
+ * - everything else (client messages, edits, statuses to amojo; installs; connects): nothing. They have no manager
+ *   waiting on them, and the failure shows among the dead letters for replay.
+ * An echo of a client's own message gets nothing, as it would never have been delivered.
+ */
+export async function deadJobEffects(
+  deps: Pick<RelayDeps, 'db' | 'now'>,
+  row: OutboxJob,
+  code: string,
+): Promise<JobEffect | undefined> {
+  if (row.kind !== 'bridge.deliver') return undefined;
+  const parsed = z.safeParse(relayJob, safeJson(row.payload));
+  if (!parsed.success || parsed.data.kind !== 'bridge.deliver') return undefined;
+  const { linkId, dedupeKey } = parsed.data;
+  const webhook = await readInboxHook(deps.db, dedupeKey).catch(() => undefined);
+  if (webhook?.kind !== 'message' && webhook?.kind !== 'comment_reply') return undefined;
+  const { hook } = webhook;
+  const amojoMsgId = hook.message.message.id;
+  if (hook.message.sender.client_id) return undefined;
+  if ((await findMessageByAmojoId(deps.db, linkId, amojoMsgId))?.direction === 'in') return undefined;
+  const state = await rememberHookState(deps, linkId, hook);
+  return undeliveredEffects({ linkId, amojoMsgId, state }, { errorCode: 903, text: TEXTS[code] ?? GENERAL_TEXT });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
