@@ -26,8 +26,9 @@ export function checkLayout(files: ArchiveFiles, listed: ManifestFiles): Violati
     found.push(violation('manifest.json', 'archive/wrapped-in-folder', `is not at the archive root${hint}`));
   }
   const script = files.get('script.js');
-  // the widget names the file it links; a script.js that never mentions it cannot load it
-  const loadsStylesheet = script !== undefined && (decodeUtf8(script) ?? '').includes('style.css');
+  // the widget builds the file's URL from its path: `${path}/style.css` or '…/style.css' in code; a comment naming
+  // the file (`<widget path>/style.css`, "our style.css") is no loader
+  const loadsStylesheet = script !== undefined && /[}'"`]\/style\.css/.test(decodeUtf8(script) ?? '');
   const allowed = allowedFiles(listed, loadsStylesheet);
   for (const name of files.keys()) {
     if (allowed.has(name)) continue;

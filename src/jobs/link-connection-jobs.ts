@@ -1,4 +1,5 @@
 import type { NewOutboxJob } from './new-outbox-job';
+import { linkConnectionOrderingKey } from './ordering-keys';
 import type { RelayJob } from './relay-jobs';
 
 /**
@@ -24,6 +25,6 @@ function linkConnectionJob(
     kind: job.kind,
     payload: JSON.stringify(job),
     linkId: null,
-    orderingKey: `link-connection:${job.linkId}`,
+    orderingKey: linkConnectionOrderingKey(job.linkId),
   };
 }

@@ -30,3 +30,8 @@ export function statusOrderingKey(linkId: string, amojoMsgId: string): string {
 export function installOrderingKey(accountHost: string): string {
   return `amocrm-install:${accountHost}`;
 }
+
+/** The connects and disconnects of one link's scope after installs and removals, in the order they happened. */
+export function linkConnectionOrderingKey(linkId: string): string {
+  return `link-connection:${linkId}`;
+}

@@ -10,6 +10,8 @@ export interface JobFailure {
   onDead: JobEffect | undefined;
   /** Not a failure of the job: it goes back untried, due then (see RelayJobErrorInit.holdUntil). */
   holdUntil?: number | undefined;
+  /** Held only for another delivery's probe (RelayJobErrorInit.holdForProbe). */
+  holdForProbe?: boolean | undefined;
 }
 
 /**
@@ -25,6 +27,7 @@ export function classifyJobError(error: unknown): JobFailure {
       retryAfterMs: error.retryAfterMs,
       onDead: error.onDead,
       holdUntil: error.holdUntil,
+      holdForProbe: error.holdForProbe,
     };
   }
   if (error instanceof AmojoError) {

@@ -3,8 +3,10 @@ import type { Logger } from '../observability/create-logger';
 import type { Metrics } from '../observability/create-metrics';
 import {
   countOpenDeliveryBreakers,
+  DELIVERY_HELD,
   type DeliveryBreaker as DeliveryBreakerRow,
   findDeliveryBreaker,
+  forgetStaleDeliveryBreaker,
   recordDeliveryOutage,
   recordDeliverySuccess,
   releaseHeldDeliveries,
@@ -14,17 +16,22 @@ import { type BreakerPolicy, DEFAULT_BREAKER_POLICY } from '../store/next-breake
 import type { Database } from '../store/schema';
 import { type BreakerAdmission, breakerAdmission } from './breaker-admission';
 
-/** The last error of a delivery its breaker holds back; releasing the held ones looks for it. */
-export const DELIVERY_HELD = 'delivery_breaker_open';
+export { DELIVERY_HELD };
 
 export interface DeliveryBreaker {
+  /**
+   * The hold of a delivery to the link's webhook, or undefined if it may go on to its work: asked before
+   * the work (reading the hook, mirroring media) so a held job costs no more than this. Never takes the probe: a
+   * wait that is over answers undefined, and admit decides at the POST who probes.
+   */
+  held(link: BreakerLink): Promise<Extract<BreakerAdmission, { type: 'hold' }> | undefined>;
   /** May a delivery to the link's webhook go now? Reads the store only when the link's breaker is not closed. */
   admit(link: BreakerLink): Promise<BreakerAdmission>;
   /** What the delivery met: an outage (isMessengerOutage) or an answer. */
   record(link: BreakerLink, outage: boolean, admission: BreakerAdmission): Promise<void>;
 }
 
-type BreakerLink = { id: string; webhookUrl: string; updatedAt: number };
+type BreakerLink = { id: string; webhookUrl: string };
 
 export interface DeliveryBreakerOptions {
   now: () => number;
@@ -70,28 +77,40 @@ export function createDeliveryBreaker(db: Kysely<Database>, options: DeliveryBre
     await refreshGauge();
   };
   /**
-   * A breaker counted against a URL the link no longer has: the link was saved with a new URL after its last
-   * failure, so the old URL's breaker is dropped and what it held goes to the new one. A row written after this copy
-   * of the link is newer than the copy (the link cache lags by up to a moment) and is left alone.
+   * A breaker counted against a URL the link's copy does not have. A save of a new URL drops the breaker in its own
+   * transaction (links-repo), so such a row is one a worker with a lagging copy wrote since, or the copy here lags:
+   * the store decides (forgetStaleDeliveryBreaker compares with the stored link), and either way this delivery is
+   * not held by it.
    */
-  const forgetOldUrl = async (link: BreakerLink, state: DeliveryBreakerRow) => {
-    if (state.updatedAt > link.updatedAt) return;
-    const removed = await recordDeliverySuccess(db, { linkId: link.id, webhookUrl: state.webhookUrl });
-    remember(link.id, undefined);
+  const forgetOldUrl = async (link: BreakerLink, known: DeliveryBreakerRow) => {
+    const removed = await forgetStaleDeliveryBreaker(db, link.id);
+    // Not removed: the row is the stored link's own (this copy lags), so it is what the next look should see.
+    remember(link.id, removed ? undefined : known);
     if (removed?.openUntil != null) await release(link.id, 'webhook URL changed: delivery breaker reset');
+  };
+  /** The store's verdict, read again when the cached one would hold: another instance may have closed it. */
+  const verdictOf = async (link: BreakerLink) => {
+    const hit = cache.get(link.id);
+    const known = hit && hit.until > now() ? hit.state : await read(link.id);
+    if (known !== undefined && known.webhookUrl !== link.webhookUrl) {
+      await forgetOldUrl(link, known);
+      return { state: undefined, verdict: { type: 'pass' } as const };
+    }
+    if (breakerAdmission(known, link.webhookUrl, now()).type === 'pass') {
+      return { state: known, verdict: { type: 'pass' } as const };
+    }
+    const state = hit && hit.until > now() ? await read(link.id) : known;
+    return { state, verdict: breakerAdmission(state, link.webhookUrl, now()) };
   };
 
   return {
+    async held(link) {
+      const { verdict } = await verdictOf(link);
+      return verdict.type === 'hold' ? verdict : undefined;
+    },
+
     async admit(link) {
-      const hit = cache.get(link.id);
-      const known = hit && hit.until > now() ? hit.state : await read(link.id);
-      if (known !== undefined && known.webhookUrl !== link.webhookUrl) {
-        await forgetOldUrl(link, known);
-        return { type: 'pass' };
-      }
-      if (breakerAdmission(known, link.webhookUrl, now()).type === 'pass') return { type: 'pass' };
-      const state = hit && hit.until > now() ? await read(link.id) : known;
-      const verdict = breakerAdmission(state, link.webhookUrl, now());
+      const { state, verdict } = await verdictOf(link);
       if (verdict.type !== 'probe' || state === undefined) return verdict;
       const at = now();
       if (await takeBreakerProbe(db, { linkId: link.id, webhookUrl: link.webhookUrl }, at, policy.probeMs)) {
@@ -100,7 +119,7 @@ export function createDeliveryBreaker(db: Kysely<Database>, options: DeliveryBre
       }
       // Another delivery took the probe a moment ago (or the breaker changed): wait for what the store says now.
       const after = breakerAdmission(await read(link.id), link.webhookUrl, now());
-      return after.type === 'probe' ? { type: 'hold', until: now() } : after;
+      return after.type === 'probe' ? { type: 'hold', until: now(), probing: true } : after;
     },
 
     async record(link, outage, admission) {

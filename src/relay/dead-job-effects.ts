@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { relayJob } from '../jobs/relay-jobs';
+import { DELIVERY_HELD, findDeliveryBreaker } from '../store/delivery-breaker-repo';
 import { findMessageByAmojoId } from '../store/messages-repo';
 import type { OutboxJob } from '../store/outbox-repo';
 import { undeliveredEffects } from './deliver-message-effects';
@@ -17,11 +18,13 @@ const GENERAL_TEXT = 'The channel could not deliver the message.';
 
 /**
  * The effects a job's dead letter writes when its handler could not say them: the job was never run
- * (`attempts_exhausted`, its worker died on every attempt) or never finished (`job_deadline`). They are the effects
- * the handler's own final failure would write, read from the job's stored input without running anything that
- * could take a worker down again (no media, no messenger, no amojo):
+ * (`attempts_exhausted`, its worker died on every attempt; `delivery_breaker_open`, held by its link's breaker past
+ * the hold budget) or never finished (`job_deadline`). They are the effects the handler's own final failure would
+ * write, read from the job's stored input without running anything that could take a worker down again (no media,
+ * no messenger, no amojo):
  * - a manager message (`bridge.deliver` of a message or comment reply): its row, and -1/903 to amojo with the
- *   reason, as after a delivery failure, so the manager sees it failed instead of a message forever "sent";
+ *   reason (for one its link's breaker held too long, since when the webhook fails), as after a delivery failure,
+ *   so the manager sees it failed instead of a message forever "sent";
  * - typing and reactions: nothing, as their handler's failures write nothing either;
  * - everything else (client messages, edits, statuses to amojo; installs; connects): nothing. They have no manager
  *   waiting on them, and the failure shows among the dead letters for replay.
@@ -42,8 +45,16 @@ export async function deadJobEffects(
   const amojoMsgId = hook.message.message.id;
   if (hook.message.sender.client_id) return undefined;
   if ((await findMessageByAmojoId(deps.db, linkId, amojoMsgId))?.direction === 'in') return undefined;
+  const text = code === DELIVERY_HELD ? await heldText(deps, linkId) : (TEXTS[code] ?? GENERAL_TEXT);
   const state = await rememberHookState(deps, linkId, hook);
-  return undeliveredEffects({ linkId, amojoMsgId, state }, { errorCode: 903, text: TEXTS[code] ?? GENERAL_TEXT });
+  return undeliveredEffects({ linkId, amojoMsgId, state }, { errorCode: 903, text });
+}
+
+/** A delivery its link's breaker held past the hold budget: since when the webhook fails, if the breaker says. */
+async function heldText(deps: Pick<RelayDeps, 'db'>, linkId: string): Promise<string> {
+  const breaker = await findDeliveryBreaker(deps.db, linkId).catch(() => undefined);
+  const since = breaker ? ` since ${new Date(breaker.failingSince).toISOString()}` : '';
+  return `The messenger’s webhook has been failing${since}, so the channel stopped waiting to deliver this message.`;
 }
 
 function safeJson(text: string): unknown {

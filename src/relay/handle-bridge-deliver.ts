@@ -6,6 +6,7 @@ import { findConversationByAmojoChatId } from '../store/conversations-repo';
 import { findMessageByAmojoId } from '../store/messages-repo';
 import { findParticipantByAmojoUserId } from '../store/participants-repo';
 import { bridgeEventId } from './bridge-event-id';
+import { DELIVERY_HELD } from './create-delivery-breaker';
 import { deliveredEffects, undeliveredEffects } from './deliver-message-effects';
 import type { JobResult } from './job-handler';
 import { type LiveLink, liveLink } from './live-link';
@@ -25,6 +26,12 @@ type ActionHook = Extract<BridgeableWebhook, { kind: 'typing' | 'reaction' }>;
 /** A hook accepted at the door, delivered to the messenger's webhook URL. */
 export async function handleBridgeDeliver(deps: RelayDeps, job: DeliverJob): Promise<JobResult> {
   const link = await liveLink(deps.links, job.linkId);
+  // An open breaker holds the job before any of the work (the hook, media, ids), which may take most of a minute;
+  // the probe is still taken at the POST, so a job let through here may yet be held there.
+  const held = await deps.breaker?.held(link);
+  if (held) {
+    throw new RelayJobError(DELIVERY_HELD, { retryable: true, holdUntil: held.until, holdForProbe: held.probing });
+  }
   const webhook = await readInboxHook(deps.db, job.dedupeKey);
   const eventId = bridgeEventId(job.dedupeKey);
   if (webhook.kind === 'message' || webhook.kind === 'comment_reply') {

@@ -19,17 +19,21 @@ export async function handleLinkConnection(
   const amojo = deps.amojo(link.region);
   if (job.kind === 'amojo.connect_link') {
     if (parked) return { outcome: 'skipped' };
-    await amojo.connect({
-      account_id: link.amojoId,
-      title: link.title,
-      hook_api_version: 'v2',
-      is_time_window_disabled: link.timeWindowDisabled,
-    });
+    // One call per attempt: the outbox retries the job, and the client's own retries would outlast its deadline.
+    await amojo.connect(
+      {
+        account_id: link.amojoId,
+        title: link.title,
+        hook_api_version: 'v2',
+        is_time_window_disabled: link.timeWindowDisabled,
+      },
+      { retry: false },
+    );
     return { outcome: 'connected' };
   }
   if (!parked) return { outcome: 'skipped' };
   try {
-    await amojo.disconnect({ account_id: link.amojoId });
+    await amojo.disconnect({ account_id: link.amojoId }, { retry: false });
   } catch (error) {
     if (!(error instanceof AmojoError && error.code === 'not_found')) throw error;
   }

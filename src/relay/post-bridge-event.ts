@@ -5,6 +5,7 @@ import { EgressRefusedError } from '../egress/egress-refused-error';
 import { parseRetryAfter } from '../http/parse-retry-after';
 import type { LiveLink } from './live-link';
 import type { RelayDeps } from './relay-deps';
+import { RelayJobError } from './relay-job-error';
 
 /** Names the event without parsing the body, for the messenger's logs (the widget's test event sends it too). */
 export const BRIDGE_EVENT_ID_HEADER = 'X-Channel-Event-Id';
@@ -12,7 +13,8 @@ export const BRIDGE_EVENT_ID_HEADER = 'X-Channel-Event-Id';
 export type BridgePostResult =
   | { ok: true; status: number; response: BridgeDeliveryResponse }
   | { ok: false; status: number; retryAfterMs: number | undefined }
-  | { ok: false; status: 'timeout' | 'network_error' | 'egress_refused'; retryAfterMs: undefined };
+  /** `aborted`: the job's deadline cut the attempt short; not the messenger's doing, so the breaker ignores it. */
+  | { ok: false; status: 'timeout' | 'network_error' | 'egress_refused' | 'aborted'; retryAfterMs: undefined };
 
 /**
  * One signed POST of an event to the link's webhook URL, with a fresh timestamp and signature on every attempt.
@@ -52,9 +54,23 @@ export async function postBridgeEvent(
   } catch (error) {
     // A refused address stays refused on every attempt: final at once, not a network error retried for minutes.
     const status =
-      error instanceof EgressRefusedError ? 'egress_refused' : timeout.aborted ? 'timeout' : 'network_error';
+      error instanceof EgressRefusedError
+        ? 'egress_refused'
+        : timeout.aborted
+          ? 'timeout'
+          : isAbort(error)
+            ? 'aborted'
+            : 'network_error';
     result = { ok: false, status, retryAfterMs: undefined };
   }
   deps.metrics?.bridgeCalls.inc({ kind: event.type, outcome: String(result.status) });
   return result;
+}
+
+/**
+ * An abort that is not this call's own timeout: the job's signal (joined into the fetch by the worker) fired, and
+ * fetch rejects with its reason (the runner's RelayJobError) or, without one, an AbortError.
+ */
+function isAbort(error: unknown): boolean {
+  return error instanceof RelayJobError || (error instanceof Error && error.name === 'AbortError');
 }

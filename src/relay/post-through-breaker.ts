@@ -20,9 +20,12 @@ export async function postThroughBreaker(
   if (!breaker) return postBridgeEvent(deps, link, event);
   const admission = await breaker.admit(link);
   if (admission.type === 'hold') {
-    throw new RelayJobError(DELIVERY_HELD, { retryable: true, holdUntil: admission.until });
+    const hold = { retryable: true, holdUntil: admission.until, holdForProbe: admission.probing };
+    throw new RelayJobError(DELIVERY_HELD, hold);
   }
   const result = await postBridgeEvent(deps, link, event);
+  // Cut short by the job's deadline: neither an outage nor an answer. A probe this attempt held lapses on its own.
+  if (!result.ok && result.status === 'aborted') return result;
   try {
     await breaker.record(link, isMessengerOutage(result), admission);
   } catch (error) {

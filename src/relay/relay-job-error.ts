@@ -11,6 +11,8 @@ export interface RelayJobErrorInit {
    * by its link's open breaker, create-delivery-breaker.ts).
    */
   holdUntil?: number | undefined;
+  /** Held only until another delivery's probe reports (due within its time): the hold budget waits for it. */
+  holdForProbe?: boolean | undefined;
   cause?: unknown;
 }
 
@@ -25,6 +27,7 @@ export class RelayJobError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly onDead: JobEffect | undefined;
   readonly holdUntil: number | undefined;
+  readonly holdForProbe: boolean;
 
   constructor(code: string, init: RelayJobErrorInit) {
     super(code, init.cause === undefined ? undefined : { cause: init.cause });
@@ -33,5 +36,6 @@ export class RelayJobError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.onDead = init.onDead;
     this.holdUntil = init.holdUntil;
+    this.holdForProbe = init.holdForProbe === true;
   }
 }

@@ -24,6 +24,8 @@ export interface ClaimedJobDeps {
    * (`attempts_exhausted`) or never finished (`job_deadline`). E.g. -1 to amojo for a manager message.
    */
   deadEffects?: ((job: OutboxJob, code: string) => Promise<JobEffect | undefined>) | undefined;
+  /** How long after its creation a job may still be held back untried (default HOLD_BUDGET_MS). */
+  holdBudgetMs?: number | undefined;
   metrics?: Pick<Metrics, 'jobAttempts' | 'deadLetters'> | undefined;
   logger?: Logger | undefined;
 }
@@ -31,6 +33,13 @@ export interface ClaimedJobDeps {
 /** The failure of an attempt that ran past its deadline; what the handler does after it is never committed. */
 export const JOB_DEADLINE = 'job_deadline';
 const ATTEMPTS_EXHAUSTED = 'attempts_exhausted';
+
+/**
+ * How long a job may be held back by its link's delivery breaker, from its creation: about the retry cap's four
+ * minutes of backoff (docs/decisions.md), so a chat whose head is held waits no longer than one whose head fails.
+ * Past it the job is dead-lettered with its on-death effect (-1/903 for a manager message), and replayable.
+ */
+export const HOLD_BUDGET_MS = 240_000;
 
 const attemptOf = (ctx: JobContext) => ({ number: ctx.attempt, last: ctx.lastAttempt });
 
@@ -82,7 +91,14 @@ export async function runClaimedJob(job: OutboxJob, deps: ClaimedJobDeps, onHand
     const decision: JobDecision =
       failure.code === LINK_PARKED
         ? { type: 'park' }
-        : failureDecision(failure, attemptOf(ctx), retry, now(), random());
+        : failureDecision(
+            failure,
+            attemptOf(ctx),
+            retry,
+            now(),
+            random(),
+            job.createdAt + (deps.holdBudgetMs ?? HOLD_BUDGET_MS),
+          );
     outcome = decision.type === 'retry' ? 'retry' : decision.type;
     const effects =
       decision.type === 'dead' ? (failure.onDead ?? (await deadEffectsOf(job, failure, deps))) : undefined;
@@ -107,12 +123,16 @@ export async function runClaimedJob(job: OutboxJob, deps: ClaimedJobDeps, onHand
 }
 
 /**
- * A dead letter's effects when the handler never reported a failure of its own (never ran, or ran past its
- * deadline): asked of `deadEffects`, which reads the job's stored input without running it. If that fails, the job
+ * A dead letter's effects when the handler never reported a failure of its own (never ran, ran past its deadline,
+ * or was held back by its link's breaker past the hold budget): asked of `deadEffects`, which reads the job's
+ * stored input without running it. If that fails, the job
  * is still dead-lettered, without them: a job that can neither run nor end would be claimed forever.
  */
 async function deadEffectsOf(job: OutboxJob, failure: JobFailure, deps: ClaimedJobDeps) {
-  if (!deps.deadEffects || (failure.code !== ATTEMPTS_EXHAUSTED && failure.code !== JOB_DEADLINE)) return undefined;
+  // A job held past its budget never reached the code that would say its effects either.
+  const unsaid =
+    failure.code === ATTEMPTS_EXHAUSTED || failure.code === JOB_DEADLINE || failure.holdUntil !== undefined;
+  if (!deps.deadEffects || !unsaid) return undefined;
   try {
     return await deps.deadEffects(job, failure.code);
   } catch (error) {

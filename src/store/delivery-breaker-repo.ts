@@ -10,6 +10,9 @@ import type { Database, DeliveryBreakerRow } from './schema';
 
 export type DeliveryBreaker = DeliveryBreakerRow;
 
+/** The last error of a delivery its breaker holds back; releasing the held ones looks for it. */
+export const DELIVERY_HELD = 'delivery_breaker_open';
+
 export async function findDeliveryBreaker(db: Kysely<Database>, linkId: string): Promise<DeliveryBreaker | undefined> {
   return db.selectFrom('deliveryBreakers').selectAll().where('linkId', '=', linkId).executeTakeFirst();
 }
@@ -114,19 +117,33 @@ export async function countOpenDeliveryBreakers(db: Kysely<Database>): Promise<n
  * for it and no claim takes it before then, and with the attempt its claim counted given back, since it never
  * reached the messenger. Its retry budget is for its own failures only. Acts only while this worker still holds it
  * (the same fence as outbox-repo's heldBy). The outbox write lives here because only the breaker makes it.
+ *
+ * The breaker is read again here, in the committing transaction: a probe may have closed it since the worker
+ * decided to hold, and its releaseHeldDeliveries skipped this job, which was leased then; holding it until the old
+ * wait ends would keep its chat waiting for minutes after the webhook came back. With no open breaker for the
+ * link's URL the job is due now instead. On PostgreSQL the row is read FOR SHARE, so a closing probe's delete
+ * either waits for this commit (and its release then sees the job) or has committed (and the row is gone); SQLite
+ * runs one writing transaction at a time anyway.
  */
 export async function holdHeldJob(
   db: Kysely<Database>,
   lease: Lease,
   options: { workerId: string; until: number; errorCode: string; now: number },
 ): Promise<boolean> {
+  const lock = dialectOf(db) === 'postgres' ? sql`for share of b` : sql``;
+  const { rows } = await sql<{ openUntil: number | null }>`
+    select b.open_until from delivery_breakers b
+    join links l on l.id = b.link_id and l.webhook_url = b.webhook_url
+    join outbox o on o.link_id = l.id
+    where o.id = ${lease.id} ${lock}`.execute(db);
+  const stillOpen = rows[0] !== undefined && rows[0].openUntil !== null;
   const result = await db
     .updateTable('outbox')
     .set({
       status: 'pending',
       attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end`,
       leaseOwner: null,
-      availableAt: options.until,
+      availableAt: stillOpen ? options.until : options.now,
       lastError: options.errorCode,
       updatedAt: options.now,
     })
@@ -160,4 +177,52 @@ export async function releaseHeldDeliveries(
     .where('lastError', '=', errorCode)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/**
+ * The link's webhook changed (a new URL, a relink with new credentials, an unlink): its breaker, counted against
+ * what the link was, is dropped and the deliveries it held are due now, in the caller's transaction, so the link
+ * starts closed at once on every instance rather than when the old wait ends. `keepUrl`: a breaker counted against
+ * this URL stays (a settings save that kept the URL). Returns the row it removed, if any.
+ */
+export async function resetDeliveryBreaker(
+  db: Kysely<Database>,
+  linkId: string,
+  keepUrl: string | null,
+  now: number,
+): Promise<DeliveryBreaker | undefined> {
+  const removed = await db
+    .deleteFrom('deliveryBreakers')
+    .where('linkId', '=', linkId)
+    .$if(keepUrl !== null, (q) => q.where('webhookUrl', '<>', keepUrl ?? ''))
+    .returningAll()
+    .executeTakeFirst();
+  if (removed?.openUntil != null) await releaseHeldDeliveries(db, linkId, DELIVERY_HELD, now);
+  return removed;
+}
+
+/**
+ * Drops a breaker counted against a URL the link no longer has in the store: one a worker with a lagging copy of
+ * the link wrote after the URL changed. Compared with the stored link, not the caller's copy, so a worker whose
+ * copy lags never drops the breaker of the URL the link has now. Returns the row it removed, if any.
+ */
+export async function forgetStaleDeliveryBreaker(
+  db: Kysely<Database>,
+  linkId: string,
+): Promise<DeliveryBreaker | undefined> {
+  return db
+    .deleteFrom('deliveryBreakers')
+    .where('linkId', '=', linkId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('links')
+            .select('links.id')
+            .whereRef('links.id', '=', 'deliveryBreakers.linkId')
+            .whereRef('links.webhookUrl', '=', 'deliveryBreakers.webhookUrl'),
+        ),
+      ),
+    )
+    .returningAll()
+    .executeTakeFirst();
 }

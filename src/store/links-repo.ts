@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import { resetDeliveryBreaker } from './delivery-breaker-repo';
 import { isUniqueViolation } from './is-unique-violation';
 import { normalizeAmojoId } from './normalize-amojo-id';
 import { RELEASED_AMOJO_ID_PREFIX } from './release-amojo-binding';
@@ -118,6 +119,8 @@ async function upsertInTransaction(
   const existing = await trx.selectFrom('links').select('id').where('accountId', '=', accountId).executeTakeFirst();
   if (existing) {
     await trx.updateTable('links').set(fields).where('id', '=', existing.id).execute();
+    // A relink is a new webhook as far as the breaker knows (new credentials, maybe a new URL): it starts closed.
+    await resetDeliveryBreaker(trx, existing.id, null, now);
   } else {
     await trx
       .insertInto('links')
@@ -155,7 +158,10 @@ export interface LinkSettings {
   timeWindowDisabled?: boolean;
 }
 
-/** Changes settings of a linked account; undefined when the account is not linked. */
+/**
+ * Changes settings of a linked account; undefined when the account is not linked. A new webhook URL resets the
+ * link's delivery breaker in the same transaction, so no instance holds deliveries for the URL that was.
+ */
 export async function updateLinkSettings(
   db: Kysely<Database>,
   accountId: number,
@@ -163,8 +169,8 @@ export async function updateLinkSettings(
   now: number,
 ): Promise<Link | undefined> {
   const { title, webhookUrl, timeWindowDisabled } = settings;
-  return updateLiveLink(db, accountId, (trx) =>
-    trx
+  return updateLiveLink(db, accountId, async (trx) => {
+    const result = await trx
       .updateTable('links')
       .set({
         ...(title === undefined ? {} : { title }),
@@ -175,8 +181,13 @@ export async function updateLinkSettings(
       .where('accountId', '=', accountId)
       .where('scopeId', 'is not', null)
       .where('pending', '=', 0)
-      .executeTakeFirst(),
-  );
+      .executeTakeFirst();
+    if (result.numUpdatedRows > 0n && webhookUrl !== undefined) {
+      const row = await trx.selectFrom('links').select('id').where('accountId', '=', accountId).executeTakeFirst();
+      if (row) await resetDeliveryBreaker(trx, row.id, webhookUrl, now);
+    }
+    return result;
+  });
 }
 
 /** Replaces the bridge key and signing secret of a linked account; undefined when the account is not linked. */
@@ -214,10 +225,16 @@ async function updateLiveLink(
 
 /**
  * Unlinks: forgets the scope and purges every credential and the webhook URL. The account keeps its amojo id
- * binding and its conversations, so a later re-link continues where it stopped.
+ * binding and its conversations, so a later re-link continues where it stopped. The link's delivery breaker goes
+ * in the same transaction: it was counted against a webhook the link no longer has.
  */
 export async function unlinkAccount(db: Kysely<Database>, accountId: number, now: number): Promise<Link | undefined> {
-  const result = await db
+  const run = (trx: Kysely<Database>) => unlinkInTransaction(trx, accountId, now);
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+async function unlinkInTransaction(trx: Kysely<Database>, accountId: number, now: number): Promise<Link | undefined> {
+  const result = await trx
     .updateTable('links')
     .set({
       scopeId: null,
@@ -231,7 +248,10 @@ export async function unlinkAccount(db: Kysely<Database>, accountId: number, now
     .where('accountId', '=', accountId)
     .where('scopeId', 'is not', null)
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n ? findLinkByAccountId(db, accountId) : undefined;
+  if (result.numUpdatedRows === 0n) return undefined;
+  const link = await findLinkByAccountId(trx, accountId);
+  if (link) await resetDeliveryBreaker(trx, link.id, null, now);
+  return link;
 }
 
 /**

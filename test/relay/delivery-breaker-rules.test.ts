@@ -15,13 +15,18 @@ const T0 = 1_800_000_000_000;
 const URL_A = 'https://messenger.example/a';
 
 describe('isMessengerOutage: what counts towards a link’s delivery breaker', () => {
-  const failed = (status: number | 'timeout' | 'network_error' | 'egress_refused') =>
+  const failed = (status: number | 'timeout' | 'network_error' | 'egress_refused' | 'aborted') =>
     ({ ok: false, status, retryAfterMs: undefined }) as BridgePostResult;
 
-  it('counts timeouts, unreachable and refused addresses, 408, 429 and 5xx', () => {
-    for (const status of ['timeout', 'network_error', 'egress_refused', 408, 429, 500, 502, 503, 504] as const) {
+  it('counts timeouts, unreachable hosts, 408, 429 and 5xx', () => {
+    for (const status of ['timeout', 'network_error', 408, 429, 500, 502, 503, 504] as const) {
       expect(isMessengerOutage(failed(status)), String(status)).toBe(true);
     }
+  });
+
+  it('does not count an address the egress guard refuses (final at once, 902), nor an attempt its job cut short', () => {
+    expect(isMessengerOutage(failed('egress_refused'))).toBe(false);
+    expect(isMessengerOutage(failed('aborted'))).toBe(false);
   });
 
   it('does not count an answer: a success, or a refusal about the event or the link', () => {
@@ -52,7 +57,7 @@ describe('breakerAdmission', () => {
     expect(breakerAdmission(state({}), URL_A, T0 + 29_999)).toEqual({ type: 'hold', until: T0 + 30_000 });
     expect(breakerAdmission(state({}), URL_A, T0 + 30_000)).toEqual({ type: 'probe' });
     const probing = state({ probeUntil: T0 + 60_000 });
-    expect(breakerAdmission(probing, URL_A, T0 + 40_000)).toEqual({ type: 'hold', until: T0 + 60_000 });
+    expect(breakerAdmission(probing, URL_A, T0 + 40_000)).toEqual({ type: 'hold', until: T0 + 60_000, probing: true });
     expect(breakerAdmission(probing, URL_A, T0 + 60_000)).toEqual({ type: 'probe' });
   });
 });

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAmojoClient } from '../../src/amojo/create-amojo-client';
 import { DELIVERY_HELD } from '../../src/relay/create-delivery-breaker';
+import { HOLD_BUDGET_MS } from '../../src/relay/run-claimed-job';
 import { sealLinkSecrets } from '../../src/server/routes/widget-link/link-secrets';
 import { linkStatusOf } from '../../src/server/routes/widget-link/link-status-of';
 import { findDeliveryBreaker, findDeliveryBreakerOfAccount } from '../../src/store/delivery-breaker-repo';
 import type { Link } from '../../src/store/links-repo';
+import { requeueDeadLetters } from '../../src/store/outbox-repo';
 import { createSecretBox } from '../../src/store/secret-box';
 import { seedLink } from '../store/helpers/seed-link';
 import { type FakeMessenger, startFakeMessenger } from './helpers/fake-messenger';
@@ -222,5 +224,47 @@ describe('relay: the delivery breaker of a failing messenger webhook', () => {
     expect(h.messenger.state.arrived).toBe(5);
     expect(await breaker()).toBeUndefined();
     expect((await h.jobs()).filter((job) => job.status === 'dead')).toEqual([]);
+  }, 30_000);
+
+  it('dead-letters a held delivery past the hold budget with -1/903, and a replay delivers it', async () => {
+    const chat1 = await openChat(h.link, 'conv-1');
+    const chat2 = await openChat(h.link, 'conv-2');
+    h.messenger.state.mode = { kind: 'status', status: 503 };
+    const m1 = await managerMessage(chat1, 'm1');
+    const opened = await breakerOpened(1);
+    const m3 = await managerMessage(chat2, 'm3');
+    await waitFor('both heads held', () => allHeldUntil(opened.openUntil, [m1.jobId, m3.jobId]));
+
+    // The breaker stays open longer than the budget (its waits reach 10 min); the jobs are past their budget when
+    // they come up again, so they end instead of being held once more.
+    const far = now() + 10 * HOLD_BUDGET_MS;
+    await h.db.updateTable('deliveryBreakers').set({ openUntil: far }).where('linkId', '=', h.link.id).execute();
+    offset += HOLD_BUDGET_MS + 1000;
+    await h.db.updateTable('outbox').set({ availableAt: 0 }).where('id', 'in', [m1.jobId, m3.jobId]).execute();
+    h.worker.notify();
+    await waitFor('both dead', async () =>
+      (await deliverJobs(h.link.id)).every((job) => job.status === 'dead' && job.lastError === DELIVERY_HELD),
+    );
+    const since = new Date(opened.failingSince).toISOString();
+    for (const m of [m1, m3]) {
+      await waitFor('-1 at amojo', () => statusAtAmojo(m.amojoMsgId) === -1);
+      expect(h.emulator.getMessage(m.amojoMsgId)?.deliveryStatus).toMatchObject({
+        errorCode: 903,
+        error: `The messenger’s webhook has been failing since ${since}, so the channel stopped waiting to deliver this message.`,
+      });
+    }
+    expect(h.messenger.received).toHaveLength(5);
+
+    // Nothing lost: once the messenger is back, a replay sends both.
+    h.messenger.state.mode = { kind: 'ok' };
+    await h.db.updateTable('deliveryBreakers').set({ openUntil: 0 }).where('linkId', '=', h.link.id).execute();
+    expect(await requeueDeadLetters(h.db, {}, 0)).toBe(2);
+    h.worker.notify();
+    await waitFor(
+      'both delivered',
+      () => texts(h.messenger, 'conv-1').length + texts(h.messenger, 'conv-2').length === 2,
+    );
+    expect(texts(h.messenger, 'conv-1')).toEqual(['m1']);
+    expect(texts(h.messenger, 'conv-2')).toEqual(['m3']);
   }, 30_000);
 });

@@ -9,6 +9,7 @@ import {
   releaseHeldDeliveries,
   takeBreakerProbe,
 } from '../../src/store/delivery-breaker-repo';
+import { unlinkAccount, updateLinkSettings, upsertLink } from '../../src/store/links-repo';
 import { DEFAULT_BREAKER_POLICY } from '../../src/store/next-breaker-state';
 import { claimDue, enqueue, fail, findJob } from '../../src/store/outbox-repo';
 import { seedLink } from './helpers/seed-link';
@@ -118,6 +119,8 @@ describeEachDatabase('delivery breakers', (t) => {
     const a2 = await add('a2', link.id, 'deliver:a:2');
     const a3 = await add('a3', link.id, 'deliver:a:3');
     const o1 = await add('o1', other.id, 'deliver:o:1');
+    await openBreaker(link.id, link.webhookUrl ?? '');
+    await openBreaker(other.id, other.webhookUrl ?? '');
     const claimed = await claimDue(t.db, { now: T0, limit: 10, leaseMs: 60_000, workerId: 'w1' });
     expect(claimed.map((j) => j.attempts)).toEqual([1, 1, 1, 1]);
     const lease = (id: number) => ({ id, attempts: 1 });
@@ -144,5 +147,70 @@ describeEachDatabase('delivery breakers', (t) => {
     expect(
       (await claimDue(t.db, { now: T0 + 5, limit: 10, leaseMs: 60_000, workerId: 'w1' })).map((j) => j.id),
     ).toEqual([a1.id, a2.id]);
+  });
+
+  async function heldJob(linkId: string, key: string, until: number) {
+    const { job } = await enqueue(
+      t.db,
+      { idempotencyKey: key, kind: 'bridge.deliver', payload: '{}', linkId, orderingKey: `deliver:${key}` },
+      T0,
+    );
+    await claimDue(t.db, { now: T0, limit: 10, leaseMs: 60_000, workerId: 'w1' });
+    expect(
+      await holdHeldJob(t.db, { id: job.id, attempts: 1 }, { workerId: 'w1', until, errorCode: HELD, now: T0 }),
+    ).toBe(true);
+    return job;
+  }
+
+  it('makes a hold due now when the breaker closed between the decision and the commit', async () => {
+    const link = await seedLink(t.db);
+    const url = link.webhookUrl ?? '';
+    await openBreaker(link.id, url);
+    // A probe succeeded and released the held jobs while this one was still leased: nothing holds it any more.
+    await recordDeliverySuccess(t.db, { linkId: link.id, webhookUrl: url });
+    const job = await heldJob(link.id, 'raced', T0 + 600_000);
+    expect(await findJob(t.db, job.id)).toMatchObject({ status: 'pending', attempts: 0, availableAt: T0 });
+    // A breaker counted against a URL the link no longer has holds nothing either.
+    const moved = await seedLink(t.db);
+    await openBreaker(moved.id, 'https://old.example/hook');
+    const stale = await heldJob(moved.id, 'moved', T0 + 600_000);
+    expect(await findJob(t.db, stale.id)).toMatchObject({ availableAt: T0 });
+  });
+
+  it('resets the breaker and releases what it held when the URL changes, on relink and on unlink', async () => {
+    const later = T0 + 1000;
+    const cases = {
+      'same URL': async (link: Awaited<ReturnType<typeof seedLink>>) =>
+        updateLinkSettings(t.db, link.accountId, { title: 'x', webhookUrl: link.webhookUrl ?? '' }, later),
+      'new URL': async (link: Awaited<ReturnType<typeof seedLink>>) =>
+        updateLinkSettings(t.db, link.accountId, { webhookUrl: 'https://new.example/hook' }, later),
+      unlink: async (link: Awaited<ReturnType<typeof seedLink>>) => unlinkAccount(t.db, link.accountId, later),
+      relink: async (link: Awaited<ReturnType<typeof seedLink>>) =>
+        upsertLink(
+          t.db,
+          {
+            accountId: link.accountId,
+            subdomain: link.subdomain,
+            region: link.region,
+            amojoId: link.amojoId,
+            scopeId: link.scopeId,
+            title: link.title,
+            timeWindowDisabled: false,
+            webhookUrl: link.webhookUrl ?? '',
+            bridgeKeyHash: 'another-hash',
+            signingSecretEnc: 'another-secret',
+          },
+          later,
+        ),
+    };
+    for (const [name, change] of Object.entries(cases)) {
+      const link = await seedLink(t.db);
+      await openBreaker(link.id, link.webhookUrl ?? '');
+      const job = await heldJob(link.id, name, T0 + 600_000);
+      expect(await change(link), name).toBeDefined();
+      const reset = name !== 'same URL';
+      expect(await findDeliveryBreaker(t.db, link.id), name).toEqual(reset ? undefined : expect.anything());
+      expect((await findJob(t.db, job.id))?.availableAt, name).toBe(reset ? later : T0 + 600_000);
+    }
   });
 });

@@ -197,6 +197,14 @@ describe('the archive check', () => {
     expect(rules((f) => f.delete('style.css'))).toEqual(['style.css archive/missing-file']);
     const unused = (f: Map<string, Uint8Array>) => editText(f, 'script.js', (t) => t.replaceAll('style.css', 'x.css'));
     expect(rules(unused)).toEqual(['style.css archive/unexpected-file']);
+    // A comment that names the file loads nothing.
+    const named = (f: Map<string, Uint8Array>) =>
+      editText(
+        f,
+        'script.js',
+        (t) => `${t.replaceAll('style.css', 'x.css')}\n// our style.css, <widget path>/style.css`,
+      );
+    expect(rules(named)).toEqual(['style.css archive/unexpected-file']);
     expect(
       rules((f) => {
         unused(f);

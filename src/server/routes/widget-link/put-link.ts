@@ -1,4 +1,6 @@
 import type { LinkPutRequest, LinkPutResponse } from '../../../contracts/link';
+import { linkConnectionOrderingKey } from '../../../jobs/ordering-keys';
+import { hasLiveJob } from '../../../store/has-live-job';
 import {
   confirmLink,
   findLinkByAccountId,
@@ -50,7 +52,12 @@ export async function putLink(
     // reconnect), so an unparked live link is connected at amojo, and a Save that changes nothing amojo holds (the
     // title, the time-window flag) only updates our settings. A parked link still connects: that Save may be the
     // first word of a reinstall whose own reconnect has not run yet.
-    const amojoSees = existing.title !== body.title || existing.timeWindowDisabled !== body.time_window_disabled;
+    // An install's reconnect still queued, or dead because amojo was down: the scope is not known to be connected,
+    // and a Save is how an admin repairs that.
+    const amojoSees =
+      existing.title !== body.title ||
+      existing.timeWindowDisabled !== body.time_window_disabled ||
+      (await hasLiveJob(ctx.db, linkConnectionOrderingKey(existing.id), { orDead: true }));
     const scopeId =
       existing.parkedAt !== null || amojoSees ? await connectAccount(ctx, identity, body) : existing.scopeId;
     if (existing.scopeId === scopeId) {

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'zod/mini';
 import { linkPutResponseSchema } from '../../../../src/contracts/link';
+import { connectLinkJob } from '../../../../src/jobs/link-connection-jobs';
 import { findLinkByAccountId, setLinkParked } from '../../../../src/store/links-repo';
+import { enqueue } from '../../../../src/store/outbox-repo';
 import { ACCOUNT_A, type Harness, startHarness } from './harness';
 
 // Installs and uninstalls reach the backend (issue 11), so a Save on a live link calls amojo only for what amojo
@@ -49,6 +51,22 @@ describe('PUT on a live link: amojo connect only when needed', () => {
 
     expect((await h.link()).status).toBe(200);
     expect(h.emulator.listConnections()[0]?.connected).toBe(true);
+  });
+
+  it('connects when the install’s reconnect is still queued or gave up: the scope is not known to be connected', async () => {
+    const link = await findLinkByAccountId(h.db, ACCOUNT_A.accountId);
+    if (!link) throw new Error('no link');
+    // amojo was down when the install queued the reconnect, which ended dead; the scope is disconnected there.
+    const { job } = await enqueue(h.db, connectLinkJob(link.id, 1), 1);
+    await h.db.updateTable('outbox').set({ status: 'dead' }).where('id', '=', job.id).execute();
+    await h.amojoClient().disconnect({ account_id: ACCOUNT_A.amojoId });
+    expect((await h.link()).status).toBe(200);
+    expect(h.emulator.listConnections()[0]?.connected).toBe(true);
+    expect(h.amojoRegions).toHaveLength(2);
+    // Once it is done, an unchanged Save is settings only again.
+    await h.db.updateTable('outbox').set({ status: 'done' }).where('id', '=', job.id).execute();
+    expect((await h.link()).status).toBe(200);
+    expect(h.amojoRegions).toHaveLength(2);
   });
 
   it('connects a pending link (a connect that failed before) with fresh credentials', async () => {
