@@ -3,8 +3,23 @@ import { type Kysely, sql } from 'kysely';
 import { resetDeliveryBreaker } from './delivery-breaker-repo';
 import { isUniqueViolation } from './is-unique-violation';
 import { normalizeAmojoId } from './normalize-amojo-id';
-import { RELEASED_AMOJO_ID_PREFIX } from './release-amojo-binding';
 import type { Database } from './schema';
+
+/**
+ * What a released binding's `accounts.amojo_id` starts with: `released:<account id>:<the amojo id it held>`. amojo ids
+ * are UUIDs, which never contain a colon, so a released value matches no real one, and the account id (the primary
+ * key) keeps it unique. The old id stays readable there for whoever investigates later.
+ */
+const RELEASED_AMOJO_ID_PREFIX = 'released:';
+
+export function releasedAmojoId(accountId: number, amojoId: string): string {
+  return `${RELEASED_AMOJO_ID_PREFIX}${accountId}:${amojoId}`;
+}
+
+/** A binding an operator released binds nothing: its account may bind an amojo id afresh. */
+export function isReleasedAmojoId(amojoId: string): boolean {
+  return amojoId.startsWith(RELEASED_AMOJO_ID_PREFIX);
+}
 
 export interface Link {
   id: string;
@@ -87,7 +102,7 @@ async function upsertInTransaction(
     byAmojo ??
     (await trx.selectFrom('accounts').selectAll().where('accountId', '=', input.accountId).executeTakeFirst());
   // An account whose stale claim an operator released (npm run accounts -- release-amojo) binds afresh.
-  const released = account?.amojoId.startsWith(RELEASED_AMOJO_ID_PREFIX) === true;
+  const released = account !== undefined && isReleasedAmojoId(account.amojoId);
   if (account && !released && account.amojoId !== input.amojoId) return { ok: false, reason: 'account_amojo_mismatch' };
 
   const { accountId, subdomain, region, amojoId } = input;
@@ -233,18 +248,23 @@ export async function unlinkAccount(db: Kysely<Database>, accountId: number, now
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
+/** What an unlink leaves of a link: no scope, no webhook URL, no credentials, not pending. */
+export function unlinkedColumns(now: number) {
+  return {
+    scopeId: null,
+    webhookUrl: null,
+    bridgeKeyHash: null,
+    signingSecretEnc: null,
+    pending: 0,
+    unlinkedAt: now,
+    updatedAt: now,
+  };
+}
+
 async function unlinkInTransaction(trx: Kysely<Database>, accountId: number, now: number): Promise<Link | undefined> {
   const result = await trx
     .updateTable('links')
-    .set({
-      scopeId: null,
-      webhookUrl: null,
-      bridgeKeyHash: null,
-      signingSecretEnc: null,
-      pending: 0,
-      unlinkedAt: now,
-      updatedAt: now,
-    })
+    .set(unlinkedColumns(now))
     .where('accountId', '=', accountId)
     .where('scopeId', 'is not', null)
     .executeTakeFirst();

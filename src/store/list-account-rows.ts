@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { InstallationState } from './installations-repo';
-import { RELEASED_AMOJO_ID_PREFIX } from './release-amojo-binding';
+import { isReleasedAmojoId } from './links-repo';
 import type { Database } from './schema';
 
 /** How an account's link stands: `parked` is a live link held while the installation is removed. */
@@ -64,7 +64,7 @@ export async function listAccountRows(db: Kysely<Database>): Promise<AccountRow[
   }
   for (const row of bound) {
     const accountId = Number(row.accountId);
-    const released = row.amojoId.startsWith(RELEASED_AMOJO_ID_PREFIX);
+    const released = isReleasedAmojoId(row.amojoId);
     const base = rows.get(accountId);
     rows.set(accountId, {
       accountId,

@@ -1,15 +1,10 @@
 import type { Kysely } from 'kysely';
+import { resetDeliveryBreaker } from './delivery-breaker-repo';
 import { dialectOf } from './dialect-of';
 import type { InstallationState } from './installations-repo';
+import { releasedAmojoId, unlinkedColumns } from './links-repo';
 import { normalizeAmojoId } from './normalize-amojo-id';
 import type { Database } from './schema';
-
-/**
- * What a released binding's `accounts.amojo_id` starts with: `released:<account id>:<the amojo id it held>`. amojo ids
- * are UUIDs, which never contain a colon, so a released value matches no real one, and the account id (the primary
- * key) keeps it unique. The old id stays readable there for whoever investigates later.
- */
-export const RELEASED_AMOJO_ID_PREFIX = 'released:';
 
 export type AmojoRelease =
   /** No account is bound to this amojo id. */
@@ -88,23 +83,13 @@ export async function releaseAmojoBinding(
         link.bridgeKeyHash !== null ||
         link.signingSecretEnc !== null ||
         link.pending === 1);
-    const releasedAs = `${RELEASED_AMOJO_ID_PREFIX}${accountId}:${wanted}`;
+    const releasedAs = releasedAmojoId(accountId, wanted);
 
     if (!options.dryRun) {
       if (link && purge) {
-        await trx
-          .updateTable('links')
-          .set({
-            scopeId: null,
-            webhookUrl: null,
-            bridgeKeyHash: null,
-            signingSecretEnc: null,
-            pending: 0,
-            unlinkedAt: now,
-            updatedAt: now,
-          })
-          .where('id', '=', link.id)
-          .execute();
+        await trx.updateTable('links').set(unlinkedColumns(now)).where('id', '=', link.id).execute();
+        // As after any unlink: its breaker goes, with the deliveries it held.
+        await resetDeliveryBreaker(trx, link.id, null, now);
       }
       const updated = await trx
         .updateTable('accounts')

@@ -5,11 +5,11 @@ import {
   confirmLink,
   findLinkByAccountId,
   findLinkByAmojoId,
+  isReleasedAmojoId,
   updateLinkSettings,
   upsertLink,
 } from '../../../store/links-repo';
 import { normalizeAmojoId } from '../../../store/normalize-amojo-id';
-import { RELEASED_AMOJO_ID_PREFIX } from '../../../store/release-amojo-binding';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { checkWebhookUrl } from './check-webhook-url';
 import { connectAccount } from './connect-account';
@@ -43,7 +43,7 @@ export async function putLink(
   if (owner && owner.accountId !== identity.accountId) throw linkErrors.amojoIdTaken(body.amojo_id);
   const existing = owner ?? (await findLinkByAccountId(ctx.db, identity.accountId));
   // A binding an operator released (npm run accounts -- release-amojo) is no binding: the account binds afresh.
-  const bound = existing && !existing.amojoId.startsWith(RELEASED_AMOJO_ID_PREFIX);
+  const bound = existing && !isReleasedAmojoId(existing.amojoId);
   if (bound && existing.amojoId !== body.amojo_id) throw linkErrors.amojoIdMismatch();
 
   if (existing?.scopeId && existing.bridgeKeyHash !== null && !existing.pending) {
