@@ -1,3 +1,5 @@
+import { ControlError } from '../control-api/control-error';
+import { parseControlInput } from '../control-api/parse-control-input';
 import { accountRedirectParams } from './account-redirect-params';
 import type {
   AccountSeed,
@@ -8,12 +10,10 @@ import type {
   UserSeed,
 } from './amocrm-emulator-types';
 import { callBackend } from './call-backend';
-import { ControlError } from './control-error';
 import { type FaultInput, faultInput } from './control-schemas';
 import { disconnectSignature } from './disconnect-signature';
 import type { EmulatorContext } from './emulator-context';
 import type { FaultsView } from './endpoint-faults';
-import { parseControlInput } from './parse-control-input';
 import { redirectWith } from './redirect-with';
 
 export interface AccountView extends AccountSeed {

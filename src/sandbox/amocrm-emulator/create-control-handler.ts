@@ -1,4 +1,5 @@
-import { ControlError } from './control-error';
+import { ControlError } from '../control-api/control-error';
+import { parseControlInput } from '../control-api/parse-control-input';
 import {
   accountInput,
   accountUserInput,
@@ -8,7 +9,6 @@ import {
   tokenTtlInput,
 } from './control-schemas';
 import type { ControlApi } from './create-control-api';
-import { parseControlInput } from './parse-control-input';
 
 type Handler = (body: () => unknown) => unknown;
 

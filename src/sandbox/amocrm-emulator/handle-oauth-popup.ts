@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
+import { ControlError } from '../control-api/control-error';
 import { accountRedirectParams } from './account-redirect-params';
-import { ControlError } from './control-error';
 import type { ControlApi } from './create-control-api';
 import type { EmulatorContext } from './emulator-context';
 import { redirectWith } from './redirect-with';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod/mini';
-import { ControlError } from '../amocrm-emulator/control-error';
+import { ControlError } from '../control-api/control-error';
 import type { AmocrmPageOptions } from './amocrm-page-options';
 import { buildCrmBootstrap } from './build-crm-bootstrap';
 import { contentTypeOf } from './content-type-of';

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { ControlError } from '../amojo-emulator/control-error';
+import { ControlError } from '../control-api/control-error';
 import type { AmocrmPageOptions } from './amocrm-page-options';
 import { buildInboxState, pickDefaultScope } from './build-inbox-state';
 import type { PageUsers } from './create-page-users';

@@ -1,6 +1,7 @@
+import { ControlError } from '../control-api/control-error';
+import { parseControlInput } from '../control-api/parse-control-input';
 import { buildReactionHook } from './build-reaction-hook';
 import { buildTypingHook } from './build-typing-hook';
-import { ControlError } from './control-error';
 import {
   type MisbehaveInput,
   misbehaveInput,
@@ -19,7 +20,6 @@ import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord, HookDelivery, MessageRecord } from './emulator-types';
 import type { FaultInjector } from './fault-injector';
 import { openWriteFirstChat } from './open-write-first-chat';
-import { parseControlInput } from './parse-control-input';
 import { amoUser, type SentMessage, sendManagerMessage } from './send-manager-message';
 import { setReaction } from './set-reaction';
 

@@ -1,5 +1,5 @@
+import { ControlError } from '../control-api/control-error';
 import { type ApiResponse, jsonResponse } from './api-response';
-import { ControlError } from './control-error';
 import type { ControlApi } from './create-control-api';
 import type { InspectionApi } from './create-inspection-api';
 

@@ -1,4 +1,4 @@
-import { ControlError } from './control-error';
+import { ControlError } from '../control-api/control-error';
 
 /**
  * Idempotent control actions: the first request with a `requestId` does the work and every later one with the same

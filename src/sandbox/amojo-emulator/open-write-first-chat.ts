@@ -1,6 +1,6 @@
 import type { z } from 'zod/mini';
 import { samePhoneNumber } from '../../contracts/phone-number';
-import { ControlError } from './control-error';
+import { ControlError } from '../control-api/control-error';
 import type { writeFirstInput } from './control-schemas';
 import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord } from './emulator-types';

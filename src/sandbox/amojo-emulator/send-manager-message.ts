@@ -1,6 +1,6 @@
 import type { z } from 'zod/mini';
+import { ControlError } from '../control-api/control-error';
 import { buildMessageHook } from './build-message-hook';
-import { ControlError } from './control-error';
 import type { managerMessageInput } from './control-schemas';
 import type { EmulatorContext } from './emulator-context';
 import type { ChatRecord, EmbeddedMessage, HookDelivery, MessageRecord, ParticipantRecord } from './emulator-types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ControlError } from '../../../src/sandbox/amocrm-emulator/control-error';
+import { ControlError } from '../../../src/sandbox/control-api/control-error';
 import { ADMIN, createHarness, RU } from './harness';
 
 describe('amoCRM emulator: fault switches', () => {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ControlError } from '../../../src/sandbox/amocrm-emulator/control-error';
+import { ControlError } from '../../../src/sandbox/control-api/control-error';
 import {
   ADMIN,
   CLIENT_ID,
