@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../observability/create-logger';
+import { errorCodeOf } from '../observability/error-code-of';
 import { listInstallationsDueForRefresh } from '../store/installations-repo';
 import type { Database } from '../store/schema';
 import type { RefreshOutcome } from './create-token-source';
@@ -56,8 +57,10 @@ export function createRefreshSweep(options: RefreshSweepOptions): RefreshSweep {
         if (outcome === 'refused') result.refused += 1;
       } catch (error) {
         result.failed += 1;
-        const code = error instanceof Error && 'code' in error ? String(error.code) : 'internal';
-        logger?.warn({ accountId, code }, 'amoCRM token refresh failed; the next sweep tries again');
+        logger?.warn(
+          { accountId, code: errorCodeOf(error) },
+          'amoCRM token refresh failed; the next sweep tries again',
+        );
       }
     }
     if (due.length > 0) logger?.info(result, 'amoCRM token refresh sweep');

@@ -3,6 +3,7 @@ import type { OAuthGrant } from '../amocrm/amocrm-client';
 import { AmocrmError } from '../amocrm/amocrm-error';
 import type { AccountAccess, TokenSource } from '../amocrm/token-source';
 import type { Logger } from '../observability/create-logger';
+import { errorCodeOf } from '../observability/error-code-of';
 import {
   findInstallation,
   type Installation,
@@ -174,7 +175,7 @@ export function createTokenSource(options: TokenSourceOptions): InstallationToke
         const refused = error instanceof AmocrmError && error.code === 'grant_refused';
         if (refused || validFor(current.installation) <= 0) throw error;
         // Refreshing ahead must not cause an outage: the token in hand still works for a while.
-        const code = error instanceof AmocrmError ? error.code : 'internal';
+        const code = errorCodeOf(error);
         logger?.warn({ accountId, code }, 'amoCRM token refresh failed; the current token is still valid');
         return accessOf(current);
       }
