@@ -76,23 +76,91 @@ function topLevelNames(program: { body: AstNode[] }): Set<string> {
   return names;
 }
 
-/** Every identifier a program mentions, except property names after a dot and object keys (over-approximates). */
-function mentionedNames(node: unknown, into = new Set<string>()): Set<string> {
+/** The names a binding pattern (`x`, `{ a: [b] }`, `c = 1`, `...d`) declares. */
+function patternNames(node: unknown, into: string[] = []): string[] {
+  const n = node as AstNode | null;
+  if (n === null || typeof n !== 'object') return into;
+  if (n.type === 'Identifier') into.push(String(n.name));
+  else if (n.type === 'ObjectPattern') for (const p of n.properties as AstNode[]) patternNames(p.value ?? p, into);
+  else if (n.type === 'ArrayPattern') for (const e of n.elements as unknown[]) patternNames(e, into);
+  else if (n.type === 'AssignmentPattern') patternNames(n.left, into);
+  else if (n.type === 'RestElement') patternNames(n.argument, into);
+  return into;
+}
+
+/** The names the statements of one block declare (var included: scoping it to the block only adds free names). */
+function blockNames(statements: AstNode[]): string[] {
+  const names: string[] = [];
+  for (const s of statements) {
+    if (s.type === 'VariableDeclaration') for (const d of s.declarations as AstNode[]) patternNames(d.id, names);
+    else if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) patternNames(s.id, names);
+  }
+  return names;
+}
+
+/** The names a node binds for its own subtree: a function's params and body, a block, a loop head, a catch. */
+function scopeNames(n: AstNode): string[] | null {
+  switch (n.type) {
+    case 'FunctionDeclaration':
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression': {
+      const names = (n.params as unknown[]).flatMap((param) => patternNames(param));
+      if (n.type === 'FunctionExpression' && n.id) patternNames(n.id, names);
+      const body = n.body as AstNode;
+      if (body.type === 'BlockStatement') names.push(...blockNames(body.body as AstNode[]));
+      return names;
+    }
+    case 'Program':
+    case 'BlockStatement':
+    case 'StaticBlock':
+      return blockNames(n.body as AstNode[]);
+    case 'SwitchStatement':
+      return blockNames((n.cases as AstNode[]).flatMap((c) => c.consequent as AstNode[]));
+    case 'ForStatement':
+    case 'ForInStatement':
+    case 'ForOfStatement': {
+      const head = (n.type === 'ForStatement' ? n.init : n.left) as AstNode | null;
+      return head?.type === 'VariableDeclaration' ? blockNames([head]) : [];
+    }
+    case 'CatchClause':
+      return patternNames(n.param);
+    case 'ClassExpression':
+      return n.id ? patternNames(n.id) : [];
+    default:
+      return null;
+  }
+}
+
+/** Keys whose identifier is a name, not a reference: `a.b`, `{ b: 1 }`, `class { b() {} }`, labels, `new.target`. */
+function isNameKey(n: AstNode, key: string): boolean {
+  if (n.type === 'MetaProperty' || key === 'label') return true;
+  if (n.computed === true) return false;
+  return (
+    (n.type === 'MemberExpression' && key === 'property') ||
+    ((n.type === 'Property' || n.type === 'MethodDefinition' || n.type === 'PropertyDefinition') && key === 'key')
+  );
+}
+
+/**
+ * The names a program reads without declaring them: what it takes from the vendor block (and globals). A reference
+ * counts as declared only within the block that declares it, so the set errs on the side of too many names.
+ */
+function freeNames(node: unknown, scopes: ReadonlySet<string>[] = [], into = new Set<string>()): Set<string> {
   if (Array.isArray(node)) {
-    for (const child of node) mentionedNames(child, into);
+    for (const child of node) freeNames(child, scopes, into);
     return into;
   }
   if (typeof node !== 'object' || node === null) return into;
   const n = node as AstNode;
-  if (n.type === 'Identifier') into.add(String(n.name));
+  if (n.type === 'Identifier') {
+    const name = String(n.name);
+    if (!scopes.some((scope) => scope.has(name))) into.add(name);
+    return into;
+  }
+  const declared = scopeNames(n);
+  const inner = declared === null ? scopes : [...scopes, new Set(declared)];
   for (const [key, child] of Object.entries(n)) {
-    if (
-      n.computed !== true &&
-      ((n.type === 'MemberExpression' && key === 'property') || (n.type === 'Property' && key === 'key'))
-    ) {
-      continue;
-    }
-    mentionedNames(child, into);
+    if (!isNameKey(n, key)) freeNames(child, inner, into);
   }
   return into;
 }
@@ -122,7 +190,7 @@ export function minifyVendorSegments(code: string, entry = 'widget/index.ts'): s
   const parsedOwn = parseSync('own.js', ownCode.join('\n'));
   const broken = [...parsedVendor.errors, ...parsedOwn.errors][0];
   if (broken !== undefined) throw new Error(`cannot parse the bundle: ${broken.message}`);
-  const used = mentionedNames(parsedOwn.program);
+  const used = freeNames(parsedOwn.program);
   const exported = [...topLevelNames(parsedVendor.program as unknown as { body: AstNode[] })]
     .filter((name) => used.has(name))
     .sort();

@@ -1,5 +1,4 @@
-import { untracked } from '@preact/signals-core';
-import type { LinkPutResponse } from '../src/contracts/link';
+import { signal, untracked } from '@preact/signals-core';
 import type { BackendApi } from './api/backend-api';
 import type { CrmHost } from './host/crm-host';
 import type { SettingsField } from './host/settings-field';
@@ -9,10 +8,13 @@ import { createConsentModel } from './models/create-consent-model';
 import { type ClipboardWriter, createCopyModel } from './models/create-copy-model';
 import { createGrantModel, type StartGrant } from './models/create-grant-model';
 import { createLinkFormModel } from './models/create-link-form-model';
-import { createLinkModel } from './models/create-link-model';
+import { createLinksModel, type LinkAction } from './models/create-links-model';
 import { createScope } from './models/create-scope';
 import { decodeFieldValue, encodeFieldValue } from './models/field-value';
 import { failureMessageKey, type PanelFailure, type PanelResult } from './models/panel-failure';
+import type { PanelOpening } from './models/panel-opening';
+
+export type { PanelOpening };
 
 /** The manifest's `custom` settings field: consent plus link state (see models/field-value.ts). */
 export const settingsFieldCode = 'channel_link';
@@ -31,6 +33,8 @@ export interface PanelDeps {
   readonly supportEmail?: string;
   /** Opens amoCRM's access popup and listens for its end (host/start-grant-popup.ts). */
   readonly startGrant: StartGrant;
+  /** What the panel opens once the numbers are known: the add form (lead_sources) or one number's settings. */
+  readonly opening?: PanelOpening | undefined;
 }
 
 /** amoCRM passes `{active: 'N'}` (community-observed, undocumented) when onSave fires because the widget is disabled. */
@@ -50,6 +54,7 @@ export function createPanelContext({
   idPrefix,
   supportEmail = '',
   startGrant,
+  opening,
 }: PanelDeps) {
   const scope = createScope();
   const t = createTranslator(host);
@@ -60,18 +65,20 @@ export function createPanelContext({
   const saved = decodeFieldValue(field.read()) ?? decodeFieldValue(host.savedSetting(settingsFieldCode));
 
   const consent = createConsentModel({ consentAt: saved?.consent_at ?? null, now });
-  const link = createLinkModel(createApi(() => consent.given.peek()));
+  const links = createLinksModel(createApi(() => consent.given.peek()));
   const form = createLinkFormModel({
     defaultTitle: t('form.title_default'),
     defaultWebhookUrl: saved?.webhook_url ?? '',
-    status: link.status,
   });
   const confirm = createConfirmModel();
   const copy = createCopyModel(clipboard);
-  // access given or refused, the status says which; an action still running is waited for, so the refresh is not
+  // access given or refused, the list says which; an action still running is waited for, so the refresh is not
   // refused as busy
-  const grant = createGrantModel(startGrant, () => void link.settled().then(link.load));
+  const grant = createGrantModel(startGrant, () => void links.settled().then(links.load));
   scope.add(grant.dispose);
+  /** The number a source tile asked for (shown marked), or `missing` when the account has no such number. */
+  const focused = signal<string | null>(null);
+  let pendingOpening: PanelOpening | undefined = opening;
 
   // consent and link state -> the hidden custom input, written only on a real change so opening the modal does not
   // mark the form dirty; a webhook URL the platform was given (the sandbox's) is carried along, never one learnt
@@ -79,8 +86,8 @@ export function createPanelContext({
   const webhookUrl = saved?.webhook_url;
   scope.effect(() => {
     const consentAt = consent.consentAt.value;
-    const status = link.status.value;
-    const state = status?.state ?? saved?.link ?? 'unknown';
+    const list = links.list.value;
+    const state = list === null ? (saved?.link ?? 'unknown') : list.links.length > 0 ? 'linked' : 'unlinked';
     const current = decodeFieldValue(field.read());
     if (consentAt === null) {
       if (field.read() !== '') field.write('');
@@ -89,38 +96,60 @@ export function createPanelContext({
     }
   });
 
-  // the first consent starts the first status request; nothing is sent before it
+  // the first consent starts the first list request; nothing is sent before it
   scope.effect(() => {
     if (!consent.given.value || !canLink) return;
     untracked(() => {
-      if (link.status.value === null && link.busy.value === null) void link.load();
+      if (links.list.value === null && links.busy.value === null) void links.load();
     });
   });
 
-  // the backend's values fill the form whenever they change, and only then, so unsaved edits survive a rotation
-  let filledFrom = '';
+  // once the numbers are known: an account without any gets the add form at once (its first link, as before), and
+  // a requested opening (lead_sources) is carried out, once
   scope.effect(() => {
-    const current = link.status.value;
-    if (current?.state !== 'linked') return;
-    const key = JSON.stringify([current.title, current.webhook_url, current.time_window_disabled]);
-    if (key === filledFrom) return;
-    filledFrom = key;
-    untracked(() => form.fill(current));
+    const list = links.list.value;
+    if (list === null) return;
+    untracked(() => {
+      const editable = !links.readOnly.peek() && links.access.peek() === null;
+      const request = pendingOpening;
+      pendingOpening = undefined;
+      if (request?.kind === 'source') {
+        // external_id (our link id) first; a source_id alone only when given, else the first number whose source
+        // has no id yet would match
+        const { externalId, sourceId } = request;
+        const link =
+          list.links.find((l) => l.id === externalId) ??
+          list.links.find((l) => sourceId !== undefined && l.source.id === sourceId);
+        focused.value = link?.id ?? 'missing';
+        if (link !== undefined && editable) form.open(link);
+      } else if (editable && request?.kind === 'add' && !links.atLimit.peek()) form.open('new', request.pipelineId);
+      if (editable && list.links.length === 0 && form.target.peek() === null) form.open('new');
+    });
   });
 
-  function refuse(failure: PanelFailure): PanelResult<never> {
+  function refuse(action: LinkAction, id: string | null, failure: PanelFailure): PanelResult<never> {
     if (failure.kind === 'consent_required') consent.warn();
-    link.reject('link', failure);
+    links.reject(action, id, failure);
     return { ok: false, failure };
   }
 
-  async function submit(): Promise<PanelResult<LinkPutResponse>> {
-    if (!consent.given.peek()) return refuse({ kind: 'consent_required' });
-    if (account.amojoId === null) return refuse({ kind: 'amojo_missing' });
-    const request = form.toRequest(account.amojoId);
-    if (request === null) return refuse({ kind: 'invalid_form' });
-    const result = await link.link(request);
-    if (!result.ok) form.applyFailure(result.failure);
+  /** Sends the open form: a new number (POST) or the edited one (PUT). The form closes when the backend took it. */
+  async function submit(): Promise<PanelResult<unknown>> {
+    const target = form.target.peek();
+    const action = target === 'new' ? 'create' : 'update';
+    const id = target === 'new' || target === null ? null : target.id;
+    if (!consent.given.peek()) return refuse(action, id, { kind: 'consent_required' });
+    if (target === null) return { ok: true, value: null };
+    const { amojoId } = account;
+    if (target === 'new' && amojoId === null) return refuse(action, id, { kind: 'amojo_missing' });
+    const request = form.toRequest();
+    if (request === null) return refuse(action, id, { kind: 'invalid_form' });
+    const result =
+      target === 'new'
+        ? await links.create({ amojo_id: amojoId ?? '', ...request })
+        : await links.update(target.id, request);
+    if (result.ok) form.close();
+    else form.applyFailure(result.failure);
     return result;
   }
 
@@ -133,34 +162,42 @@ export function createPanelContext({
     account,
     canLink,
     consent,
-    link,
+    links,
     form,
     confirm,
     copy,
     grant,
     scope,
+    focused,
     submit,
-    retry: () => link.load(),
+    retry: () => links.load(),
+    /** Opens the add form, routed to `pipelineId`: now when the numbers are known, else once they are. */
+    addNumber(pipelineId: number | null) {
+      if (links.list.peek() === null) pendingOpening = { kind: 'add', pipelineId };
+      else if (!links.atLimit.peek()) form.open('new', pipelineId);
+    },
     dismissCredentials() {
-      link.dismissCredentials();
+      links.dismissCredentials();
       copy.reset();
     },
-    test: () => link.test(),
-    rotate() {
+    test: (id: string) => links.test(id),
+    rotate(id: string) {
       confirm.cancel();
-      return link.rotate();
+      return links.rotate(id);
     },
-    unlink() {
+    unlink(id: string) {
       confirm.cancel();
-      return link.unlink();
+      const open = form.target.peek();
+      if (open !== null && open !== 'new' && open.id === id) form.close();
+      return links.unlink(id);
     },
     /**
-     * The onSave callback (Install/Save, and disabling). A linked account gets its PUT even when nothing changed:
-     * every PUT reconnects at amojo, and uninstalling disconnected the channel there (docs/decisions.md). An action
-     * still running is waited for, not refused. Resolves true (never the answer: it holds the one-time
-     * credentials, which stay in the panel), also when there is nothing to send (disabling, no consent, not
-     * installed, a viewer who is not an admin, no access to the account, not linked and nothing changed); rejects
-     * with the admin-facing message when the backend refused.
+     * The onSave callback (Install/Save, and disabling). It sends the open form when it holds a change (a new
+     * number, or an edit); an unchanged Save sends nothing: installs reach the backend, which reconnects the
+     * account's numbers itself (docs/decisions.md). An action still running is waited for, not refused. Resolves
+     * true (never the answer: it holds the one-time credentials, which stay in the panel), also when there is
+     * nothing to send (disabling, no consent, not installed, a viewer who is not an admin, no access to the
+     * account, no change); rejects with the admin-facing message when the backend refused.
      */
     async save(info?: unknown): Promise<true> {
       if (isDisabling(info)) return true;
@@ -170,17 +207,17 @@ export function createPanelContext({
       }
       if (!canLink) return true;
       // the next action can only start from a later event, so after this the model is free
-      await link.settled();
+      await links.settled();
       // the backend would refuse both; the panel already says why and offers Grant access
-      if (link.readOnly.peek() || link.access.peek() !== null) return true;
-      if (link.status.peek()?.state !== 'linked' && !form.dirty.peek()) return true;
+      if (links.readOnly.peek() || links.access.peek() !== null) return true;
+      if (!form.dirty.peek()) return true;
       const result = await submit();
       if (result.ok) return true;
       throw new Error(t(failureMessageKey(result.failure)));
     },
     dispose() {
       scope.dispose();
-      link.dispose();
+      links.dispose();
     },
   };
 }

@@ -1,9 +1,10 @@
 import { createBackendApi } from './api/create-backend-api';
-import { createPanelContext, settingsFieldCode } from './context';
+import { createPanelContext, type PanelOpening, settingsFieldCode } from './context';
 import type { AmoCallbacks, AmoWidget } from './host/amo-types';
 import { createCrmHost } from './host/create-crm-host';
 import { loadStylesheet } from './host/load-stylesheet';
 import { openSettingsModal } from './host/open-settings-modal';
+import { readSourceContext } from './host/read-source-context';
 import { type PopupHost, startGrantPopup } from './host/start-grant-popup';
 import { mountPanel } from './mount-panel';
 
@@ -38,11 +39,15 @@ export function createWidgetConstructor(options: WidgetOptions) {
     const host = createCrmHost(widget, options.globals);
     let unmount: (() => void) | null = null;
     let save: ((info?: unknown) => Promise<unknown>) | null = null;
+    let addNumber: ((pipelineId: number | null) => void) | null = null;
+    /** A pipeline the widget was added to as a source while no panel was open: the next panel opens its form. */
+    let requested: PanelOpening | undefined;
 
     function close() {
       unmount?.();
       unmount = null;
       save = null;
+      addNumber = null;
     }
 
     const callbacks: AmoCallbacks = {
@@ -56,8 +61,11 @@ export function createWidgetConstructor(options: WidgetOptions) {
       },
       init: () => true,
       bind_actions: () => true,
-      settings($modal_body) {
+      settings($modal_body, context) {
         close();
+        // a pipeline's source tile names its number; otherwise a pending onAddAsSource asks for the add form
+        const opening = readSourceContext(context) ?? requested;
+        requested = undefined;
         const widgetCode = host.widgetCode();
         const modal = openSettingsModal($modal_body, widgetCode, settingsFieldCode);
         if (modal === null) return true;
@@ -74,13 +82,25 @@ export function createWidgetConstructor(options: WidgetOptions) {
           ...(options.supportEmail === undefined ? {} : { supportEmail: options.supportEmail }),
           createApi: (hasConsent) => createBackendApi({ host, baseUrl: options.backendUrl, hasConsent }),
           startGrant: (url, onDone) => startGrantPopup({ host: popups, url, backendOrigin, onDone }),
+          opening,
         });
         save = ctx.save;
+        addNumber = ctx.addNumber;
         unmount = mountPanel(modal, ctx);
         return true;
       },
       onSave: (info) => (save === null ? Promise.resolve(true) : save(info)),
       destroy: close,
+      // The docs name the call and its argument only. Adding a number is the settings panel's job (it needs consent
+      // and the admin's webhook URL), so the open panel shows its add form routed to this pipeline, or the next
+      // panel opened does. True, like the other callbacks: the return value is undocumented.
+      onAddAsSource(pipelineId) {
+        const id = Number(pipelineId);
+        const pipeline = Number.isSafeInteger(id) && id > 0 ? id : null;
+        if (addNumber === null) requested = { kind: 'add', pipelineId: pipeline };
+        else addNumber(pipeline);
+        return true;
+      },
     };
     this.callbacks = callbacks;
     return this;

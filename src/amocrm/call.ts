@@ -14,11 +14,12 @@ export interface AmocrmTransport {
 }
 
 export interface AmocrmRequest<S extends z.ZodMiniType> {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The account's origin (`https://acme.amocrm.ru`, or AMOCRM_API_BASE_URL). */
   baseUrl: string;
   path: string;
-  query?: Record<string, string | number> | undefined;
+  /** An array value repeats its key (`filter[external_id][]=a&filter[external_id][]=b`), as PHP reads arrays. */
+  query?: Record<string, string | number | readonly string[]> | undefined;
   /** Sent as `Authorization: Bearer`; absent for the token endpoint, which authenticates with its body. */
   accessToken?: string | undefined;
   /** Serialized as JSON. */
@@ -36,6 +37,7 @@ export interface AmocrmRequest<S extends z.ZodMiniType> {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const MAX_DETAIL_CHARS = 2000;
+const MAX_SUMMARY_CHARS = 300;
 const REDACTED = '[redacted]';
 /** What of a problem+json body is kept as `details`: the documented fields and the two error lists (crm-rest §7). */
 const PROBLEM_FIELDS = ['title', 'type', 'status', 'detail', 'hint', 'validation-errors', 'errors'] as const;
@@ -105,7 +107,34 @@ export async function callAmocrm<S extends z.ZodMiniType>(
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), transport.now());
     throw new AmocrmError('rate_limited', '429', retryAfterMs === null ? init : { ...init, retryAfterMs });
   }
-  throw new AmocrmError(codeOf(status), String(status), init);
+  throw new AmocrmError(codeOf(status), summaryOf(status, details), init);
+}
+
+/**
+ * The message of a refusal: the status, amoCRM's `detail` and the codes of its validation errors (`EntityNotFound
+ * at id`), so a log line or a stored `source_error` says why without reading `details`. Built from the scrubbed
+ * details, so no secret reaches it either.
+ */
+function summaryOf(status: number, details: unknown): string {
+  if (details === null || typeof details !== 'object') return String(status);
+  const problem = details as Record<string, unknown>;
+  const codes: string[] = [];
+  for (const list of [problem['validation-errors'], problem.errors]) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      // validation-errors hold `errors: [...]`, a failed batch delete `errors: {...}` (crm-rest §4.2, §7).
+      const inner = (item as { errors?: unknown } | null)?.errors;
+      for (const error of Array.isArray(inner) ? inner : [inner]) {
+        const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+        if (typeof code === 'string') codes.push(typeof path === 'string' && path !== '' ? `${code} at ${path}` : code);
+      }
+    }
+  }
+  const detail = typeof problem.detail === 'string' ? problem.detail : '';
+  const parts = [String(status), detail, codes.length > 0 ? `(${[...new Set(codes)].join(', ')})` : '']
+    .filter(Boolean)
+    .join(' ');
+  return parts.length > MAX_SUMMARY_CHARS ? `${parts.slice(0, MAX_SUMMARY_CHARS - 1)}…` : parts;
 }
 
 function codeOf(status: number): AmocrmError['code'] {
@@ -162,6 +191,9 @@ function parseJson(text: string): unknown {
 
 function toQueryString(query: AmocrmRequest<z.ZodMiniType>['query']): string {
   if (!query) return '';
-  const text = new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)])).toString();
+  const pairs = Object.entries(query).flatMap(([key, value]) =>
+    typeof value === 'object' ? value.map((item) => [key, item]) : [[key, String(value)]],
+  );
+  const text = new URLSearchParams(pairs).toString();
   return text ? `?${text}` : '';
 }

@@ -19,6 +19,8 @@ import type { BridgeDeps } from './bridge-deps';
 import { type BridgeJob, enqueueBridgeJob } from './bridge-job';
 import { bridgeMsgid } from './bridge-msgid';
 import { ensureBridgeConversation } from './ensure-bridge-conversation';
+import { keepContactHint } from './keep-contact-hint';
+import { queueContactBindFirst } from './queue-contact-bind-first';
 import { amojoRefOf, findReferencedMessage } from './resolve-message-ref';
 import { hasHistoryAuthor, toAmojoHistoryMessage } from './to-amojo-history-message';
 
@@ -65,10 +67,11 @@ export async function acceptHistoryImport(
   const newId = deps.ids ?? randomUUID;
   const last = body.messages.length - 1;
   const queued = await deps.db.transaction().execute(async (trx) => {
-    const conversation = await ensureBridgeConversation(
+    const { conversation, created: fresh } = await ensureBridgeConversation(
       trx,
       {
         linkId: link.id,
+        accountId: link.accountId,
         conversationId: body.conversation.id,
         phone: body.conversation.phone,
         source: body.source,
@@ -77,6 +80,10 @@ export async function acceptHistoryImport(
       now,
       newId,
     );
+    // The hint is kept with the batch's first new message, never by a batch that adds none (a resubmitted one):
+    // the relay binds a hinted conversation after a message of it reaches amojo, so a hint that no message follows
+    // would sit unbound. A conversation this import starts is bound before its first message instead (see below).
+    let hint = body.contact;
     const batchIds = new Set<string>();
     let count = 0;
     let newestInbound: number | undefined;
@@ -101,6 +108,11 @@ export async function acceptHistoryImport(
         bot: deps.bot,
         ...(replyTo === undefined ? {} : { replyTo }),
       });
+      if (hint !== undefined) {
+        const hinted = await keepContactHint(trx, conversation, hint, now);
+        hint = undefined;
+        if (hinted && fresh) await queueContactBindFirst(trx, link.id, conversation.id, request, now);
+      }
       const job: BridgeJob = {
         idempotencyKey: bridgeJobKeys.history(link.id, body.import_id, item.id),
         job: { kind: 'amojo.new_message', linkId: link.id, messageRowId: message.id, request },

@@ -13,6 +13,8 @@ import type { BridgeDeps } from './bridge-deps';
 import { alreadyAccepted, enqueueBridgeJob } from './bridge-job';
 import { bridgeMsgid } from './bridge-msgid';
 import { ensureBridgeConversation } from './ensure-bridge-conversation';
+import { keepContactHint } from './keep-contact-hint';
+import { queueContactBindFirst } from './queue-contact-bind-first';
 import { amojoRefOf, findReferencedMessage } from './resolve-message-ref';
 import { toAmojoMessage } from './to-amojo-message';
 
@@ -39,10 +41,11 @@ export async function writeAcceptedMessage(
   // No look-up of the key first: a retry finds its message row already recorded below, and only then is the job
   // compared (the savepoint around this write undoes anything a 409 wrote before it).
 
-  const conversation = await ensureBridgeConversation(
+  const { conversation, created } = await ensureBridgeConversation(
     trx,
     {
       linkId: link.id,
+      accountId: link.accountId,
       conversationId: body.conversation.id,
       phone: body.conversation.phone,
       source: body.source,
@@ -64,6 +67,9 @@ export async function writeAcceptedMessage(
   }
   const refs = await resolveRefs(trx, link, body, conversation.id);
   const request = toAmojoMessage(body, { linkId: link.id, now, ...definedRefs(refs) });
+  const hinted = body.contact !== undefined && (await keepContactHint(trx, conversation, body.contact, now));
+  // Queued before the message's job, on its key: the message waits for the binding.
+  if (hinted && created) await queueContactBindFirst(trx, link.id, conversation.id, request, now);
   const queued = await enqueueBridgeJob(
     trx,
     {

@@ -1,6 +1,7 @@
 import { z } from 'zod/mini';
 import {
   bridgeAccepted,
+  bridgeConversationStatus,
   bridgeDeliveryResponse,
   bridgeEditRequest,
   bridgeErrorBody,
@@ -36,8 +37,10 @@ const errors = {
   },
   '409': {
     description:
-      'idempotency_conflict: the id was used before with a different body; or account_not_installed: the amoCRM ' +
-      'account removed the integration, so nothing is accepted until an admin installs it again.',
+      'idempotency_conflict: the id was used before with a different body; conversation_id_taken: the request ' +
+      'would start a conversation under an id another number of the same amoCRM account already uses (conversation ' +
+      'ids must be unique across all of the account’s numbers); or account_not_installed: the amoCRM account ' +
+      'removed the integration, so nothing is accepted until an admin installs it again.',
     ...json('BridgeError'),
   },
   '413': { description: 'payload_too_large (256 KB; 2 MB for history imports).', ...json('BridgeError') },
@@ -148,6 +151,28 @@ export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; comp
       '/bridge/v1/history-imports': {
         post: write('Import one batch of history', 'BridgeHistoryImportRequest', 'Oldest first, ≤ 100 messages.'),
       },
+      '/bridge/v1/conversations/{id}': {
+        get: {
+          summary: 'A conversation’s amoCRM chat and contact',
+          description:
+            '`id` is the messenger’s conversation id. `amojo_chat_id` is amoCRM’s chat id once known; `contact.state` ' +
+            'says what became of the conversation’s contact hint: none, pending, bound (with `contact.id`), ' +
+            'not_found, ambiguous (several contacts matched; nothing bound), failed, or crm (a manager started the ' +
+            'chat on a contact in amoCRM).',
+          security: [{ bridgeApiKey: [] }],
+          parameters: [messengerId],
+          responses: {
+            '200': { description: 'The conversation.', ...json('BridgeConversationStatus') },
+            '400': { description: 'The id in the path is not a conversation id.', ...json('BridgeError') },
+            '401': errors['401'],
+            '404': {
+              description: 'not_linked, or not_found (no such conversation on this link).',
+              ...json('BridgeError'),
+            },
+            '429': errors['429'],
+          },
+        },
+      },
       '/bridge/v1/history-imports/{id}': {
         get: {
           summary: 'Progress of a history import',
@@ -201,6 +226,7 @@ export function bridgeOpenApi(): { paths: JsonObject; webhooks: JsonObject; comp
         BridgeAccepted: schemaOf(bridgeAccepted, 'output'),
         BridgeMe: schemaOf(bridgeMe, 'output'),
         BridgeMessageStatus: schemaOf(bridgeMessageStatus, 'output'),
+        BridgeConversationStatus: schemaOf(bridgeConversationStatus, 'output'),
         BridgeError: schemaOf(bridgeErrorBody, 'output'),
         BridgeOutboundEvent: schemaOf(bridgeOutboundEvent, 'output'),
         BridgeDeliveryResponse: schemaOf(bridgeDeliveryResponse),

@@ -26,6 +26,7 @@ import { authenticateBridge, type BridgeLink } from './authenticate-bridge';
 import { type BridgeDeps, defaultBridgeLimits } from './bridge-deps';
 import { bridgeMeOf } from './bridge-me-of';
 import { clientMessageStatus } from './client-message-status';
+import { conversationStatus } from './conversation-status';
 import { createMessageCommitter } from './create-message-committer';
 import { createTypingThrottle } from './create-typing-throttle';
 import { historyImportStatus } from './history-import-status';
@@ -60,7 +61,8 @@ function pathId(c: Context): string {
 /**
  * The messenger bridge's inbound API (docs/bridge.md). Every route authenticates with the link's API key first,
  * then checks content type, size, JSON and schema (in that order), then writes the work durably and answers 202.
- * The GET routes only read: the link itself (/me), a client message's fate, a history import's progress.
+ * The GET routes only read: the link itself (/me), a client message's fate, a history import's progress, a
+ * conversation's amoCRM chat and contact.
  */
 export function bridgeRoutes(deps: BridgeDeps): Hono {
   const limits = { ...defaultBridgeLimits, ...deps.limits };
@@ -147,8 +149,13 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
     bridgePaths.historyImport,
     authed(async (c, link) => c.json(await historyImportStatus(deps, link, pathId(c)))),
   );
+  app.get(
+    bridgePaths.conversation,
+    authed(async (c, link) => c.json(await conversationStatus(deps, link, pathId(c)))),
+  );
   answerOtherMethods(app, [
     [bridgePaths.me, 'GET'],
+    [bridgePaths.conversation, 'GET'],
     [bridgePaths.message, 'GET'],
     ...[bridgePaths.messages, bridgePaths.edit, bridgePaths.typing, bridgePaths.reactions, bridgePaths.receipts].map(
       (path) => [path, 'POST'] as const,

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
+import { AppError } from '../http/app-error';
 import {
   bindConversation,
   type Conversation,
   ensureConversation,
   findConversation,
   findConversationById,
+  findConversationIdHolder,
   findUnboundByPhone,
 } from '../store/conversations-repo';
 import { bindParticipant, ensureParticipant } from '../store/participants-repo';
@@ -12,6 +14,8 @@ import type { Database } from '../store/schema';
 
 export interface ConversationParty {
   linkId: string;
+  /** The link's account: its other numbers' conversation ids are off limits (see conversationIdTaken). */
+  accountId: number;
   conversationId: string;
   /** The client's number, from `conversation.phone`: binds a write-first chat the messenger has not named. */
   phone?: string | undefined;
@@ -38,18 +42,37 @@ async function findWriteFirst(trx: Kysely<Database>, party: ConversationParty): 
 }
 
 /**
+ * All of an account's numbers share its one amojo scope, and amojo names a chat by `conversation_id` within the
+ * scope: a second number starting a conversation under an id the first already uses would write into the first
+ * one's amoCRM chat. Refused rather than renamed, so the id the messenger sees in our events stays its own.
+ */
+const conversationIdTaken = () =>
+  new AppError(
+    'conversation_id_taken',
+    "Another number of this amoCRM account already uses this conversation id; conversation ids must be unique across all of the account's numbers (prefix them with your number).",
+    { issues: [{ path: 'conversation.id', message: 'used by another number of this account' }] },
+  );
+
+/**
  * The conversation a client message belongs to, created on first use. A message naming a new conversation with
  * the phone of a write-first chat (a manager wrote first) names that chat instead; its `refPending` flag stays set,
- * so the relay adds `conversation_ref_id` and `sender.ref_id` when it sends the message to amojo.
+ * so the relay adds `conversation_ref_id` and `sender.ref_id` when it sends the message to amojo. `created`: this
+ * call made the conversation (a contact hint then binds it before its first message, queue-contact-bind-first.ts).
+ * A conversation id new to this link that another link of the account holds is a 409 conversation_id_taken,
+ * checked only here, where a conversation would get the id, in the caller's transaction (so nothing is written).
  */
 export async function ensureBridgeConversation(
   trx: Kysely<Database>,
   party: ConversationParty,
   now: number,
   newId: () => string,
-): Promise<Conversation> {
+): Promise<{ conversation: Conversation; created: boolean }> {
   const known = await findConversation(trx, party.linkId, party.conversationId);
-  if (known) return known;
+  if (known) return { conversation: known, created: false };
+  // Before the write-first binding too: it gives an existing chat the id, which amojo then ties to that chat.
+  if ((await findConversationIdHolder(trx, party.accountId, party.conversationId, party.linkId)) !== undefined) {
+    throw conversationIdTaken();
+  }
   const pending = await findWriteFirst(trx, party);
   if (pending) {
     const bound = await bindConversation(trx, pending.id, { conversationId: party.conversationId }, now);
@@ -58,7 +81,7 @@ export async function ensureBridgeConversation(
         await bindParticipant(trx, pending.participantId, { clientId: party.client.id }, now);
       }
       const conversation = await findConversationById(trx, pending.id);
-      if (conversation) return conversation;
+      if (conversation) return { conversation, created: false };
     }
   }
   const { participant } = await ensureParticipant(
@@ -67,11 +90,10 @@ export async function ensureBridgeConversation(
     now,
     newId,
   );
-  const { conversation } = await ensureConversation(
+  return ensureConversation(
     trx,
     { linkId: party.linkId, conversationId: party.conversationId, participantId: participant.id },
     now,
     newId,
   );
-  return conversation;
 }

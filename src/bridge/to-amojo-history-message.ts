@@ -60,7 +60,8 @@ export function toAmojoHistoryMessage(
       msgid: bridgeMsgid(ctx.linkId, item.id),
       conversation_id: request.conversation.id,
       silent: ctx.silent,
-      ...(request.source === undefined ? {} : { source: { external_id: request.source } }),
+      // As for live messages (to-amojo-message.ts): the link's own amoCRM source unless the import names one.
+      source: { external_id: request.source ?? ctx.linkId },
       sender: inbound ? client : businessSender(item, ctx.bot),
       ...(inbound ? {} : { receiver: client }),
       message: toAmojoContent(item.message),

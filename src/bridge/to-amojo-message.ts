@@ -6,6 +6,7 @@ import { toAmojoContent, toAmojoEmbedded } from './to-amojo-content';
 import { toAmojoParticipant } from './to-amojo-participant';
 
 export interface ToAmojoMessageContext {
+  /** Also the `external_id` of the link's amoCRM source, named on every message unless the request names its own. */
   linkId: string;
   /** Unix ms, used when the messenger gave no `sent_at`. */
   now: number;
@@ -18,7 +19,8 @@ export interface ToAmojoMessageContext {
 /**
  * A client message as amojo's new_message. The messenger's ids pass through as ours (`conversation_id`,
  * `sender.id`), except the message id, which becomes a link-scoped, deterministic `msgid` (see bridgeMsgid).
- * Write-first binding (`conversation_ref_id`, `sender.ref_id`) is added by the relay when it sends.
+ * Write-first binding (`conversation_ref_id`, `sender.ref_id`) is added by the relay when it sends. amoCRM falls back
+ * to its default source for an `external_id` it does not know yet (a link whose source sync is still pending).
  */
 export function toAmojoMessage(body: BridgeMessageRequest, ctx: ToAmojoMessageContext): NewMessageRequest {
   const at = body.sent_at === undefined ? ctx.now : bridgeTimestampToMillis(body.sent_at);
@@ -32,7 +34,9 @@ export function toAmojoMessage(body: BridgeMessageRequest, ctx: ToAmojoMessageCo
       msgid: bridgeMsgid(ctx.linkId, body.id),
       conversation_id: body.conversation.id,
       silent: body.silent ?? false,
-      ...(body.source === undefined ? {} : { source: { external_id: body.source } }),
+      // The link's own amoCRM source (external_id = link id) puts the chat in the link's pipeline; a messenger that
+      // manages its own sources names one, and that one wins.
+      source: { external_id: body.source ?? ctx.linkId },
       sender: toAmojoParticipant(body.sender),
       message: body.post === undefined ? content : { ...content, post: body.post },
       ...(ctx.replyTo === undefined ? {} : { reply_to: { message: ctx.replyTo } }),

@@ -20,7 +20,9 @@ export function describeAmojoRelease(release: AmojoRelease): string {
   const verb = release.applied ? '' : 'would be ';
   if (release.link === null) lines.push('  the account has no link');
   else if (release.link.purged)
-    lines.push(`  link ${release.link.id} ${verb}unlinked: scope, credentials and webhook URL purged`);
+    lines.push(
+      `  link ${release.link.id}${others(release.purgedLinks - 1)} ${verb}unlinked: scope, credentials and webhook URL purged`,
+    );
   else lines.push(`  link ${release.link.id} was already unlinked`);
   lines.push(`  the account's binding ${release.applied ? 'now reads' : 'would read'} ${release.releasedAs}`);
   lines.push(
@@ -29,4 +31,9 @@ export function describeAmojoRelease(release: AmojoRelease): string {
       : `  proven by the installation of account ${release.claimants.join(', ')}, which can link it now`,
   );
   return lines.join('\n');
+}
+
+function others(count: number): string {
+  if (count <= 0) return '';
+  return ` and ${count} other link${count === 1 ? '' : 's'} of the account`;
 }

@@ -7,12 +7,16 @@ const COLUMNS = [
   'AMOJO ID (BOUND)',
   'AMOJO ID (INSTALLATION)',
   'LINK',
+  'LINKS',
   'LINK ID',
   'TITLE',
   'LINKED AT',
 ] as const;
 
-/** The `list` table: one padded row per account, `-` where there is nothing, times in ISO UTC. */
+/**
+ * The `list` table: one padded row per account (LINK: its primary link; LINKS: how many live ones), `-` where there
+ * is nothing, times in ISO UTC.
+ */
 export function formatAccountTable(rows: readonly AccountRow[]): string {
   const cells = rows.map((row) => [
     String(row.accountId),
@@ -21,6 +25,7 @@ export function formatAccountTable(rows: readonly AccountRow[]): string {
     row.released ? 'released' : (row.boundAmojoId ?? '-'),
     row.installedAmojoId ?? '-',
     row.link,
+    String(row.liveLinks),
     row.linkId ?? '-',
     row.title === null ? '-' : printable(row.title),
     row.linkedAt === null ? '-' : new Date(row.linkedAt).toISOString(),

@@ -18,6 +18,11 @@ export const appErrorStatus = {
   method_not_allowed: 405,
   /** 409: the idempotency key was used before with a different body. */
   idempotency_conflict: 409,
+  /**
+   * 409: a bridge request would start a conversation under an id another number (link) of the same account already
+   * uses; the account's numbers share one amojo scope, where that id names one chat.
+   */
+  conversation_id_taken: 409,
   /** 403: a /media link whose signature does not verify. */
   media_link_invalid: 403,
   /** 410: a /media link past its expiry. */

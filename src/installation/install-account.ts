@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { type AccountHost, parseAccountHost } from '../amocrm/account-hosts';
 import type { AmocrmClient, OAuthGrant } from '../amocrm/amocrm-client';
+import { sourceSyncJob } from '../jobs/amocrm-jobs';
 import { connectLinkJob } from '../jobs/link-connection-jobs';
 import type { Logger } from '../observability/create-logger';
 import { findInstallation, type Installation, recordInstallation } from '../store/installations-repo';
-import { findLinkByAccountId, setLinkParked } from '../store/links-repo';
+import { listAccountLinks, setAccountLinksParked } from '../store/links-repo';
 import { normalizeAmojoId } from '../store/normalize-amojo-id';
 import { enqueue, unparkLinkJobs } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
@@ -35,8 +36,12 @@ export interface InstallInput {
 
 export interface InstallResult {
   installation: Installation;
-  /** The account's link, unparked and queued for a reconnect at amojo (an install after a removal). */
+  /** The account's PRIMARY link, when it was queued for a reconnect at amojo (an install after a removal). */
   reconnectedLinkId?: string | undefined;
+  /** Every live link queued for a reconnect, primary first (empty when none was). */
+  reconnectedLinkIds: string[];
+  /** The live links queued for a source sync (their source is not `synced`), primary first. */
+  sourceSyncLinkIds: string[];
 }
 
 /**
@@ -79,20 +84,37 @@ export async function installAccount(deps: InstallDeps, input: InstallInput): Pr
       },
       now,
     );
-    const link = await findLinkByAccountId(trx, account.id);
-    if (!link) return { installation };
-    if (link.parkedAt !== null) {
-      await setLinkParked(trx, account.id, false, now);
-      await unparkLinkJobs(trx, link.id, now);
+    const links = await listAccountLinks(trx, account.id);
+    const none = { installation, reconnectedLinkIds: [], sourceSyncLinkIds: [] };
+    if (links.length === 0) return none;
+    // Every link of the account was parked together (uninstallAccount); each one's jobs come back.
+    if (links.some((link) => link.parkedAt !== null)) {
+      await setAccountLinksParked(trx, account.id, false, now);
+      for (const link of links) if (link.parkedAt !== null) await unparkLinkJobs(trx, link.id, now);
     }
     // A link bound to another amojo id (a claim from before installations were checked) is not reconnected: the
-    // operator releases it (npm run accounts -- release-amojo).
-    if (link.scopeId === null || link.amojoId !== installation.amojoId) return { installation };
-    await enqueue(trx, connectLinkJob(link.id, now), now);
-    return { installation, reconnectedLinkId: link.id };
+    // operator releases it (npm run accounts -- release-amojo). All links of an account share its amojo id.
+    const live = links.filter((link) => link.scopeId !== null && link.amojoId === installation.amojoId);
+    if (live.length === 0) return none;
+    // Each live link gets its connect (amojo's is idempotent per scope, and the handler reads each link's settings)
+    // and, unless amoCRM already holds its source as the link says, a source sync: the grant it waited for is here.
+    for (const link of live) await enqueue(trx, connectLinkJob(link.id, now), now);
+    const unsynced = live.filter((link) => link.sourceState !== 'synced');
+    for (const link of unsynced) await enqueue(trx, sourceSyncJob(link.id, now), now);
+    return {
+      installation,
+      reconnectedLinkId: live[0]?.id,
+      reconnectedLinkIds: live.map((link) => link.id),
+      sourceSyncLinkIds: unsynced.map((link) => link.id),
+    };
   });
   deps.logger?.info(
-    { accountId: account.id, linkId: result.reconnectedLinkId, installedBy: account.current_user_id },
+    {
+      accountId: account.id,
+      linkIds: result.reconnectedLinkIds,
+      sourceSyncs: result.sourceSyncLinkIds.length,
+      installedBy: account.current_user_id,
+    },
     'account installed',
   );
   return result;

@@ -35,3 +35,13 @@ export function installOrderingKey(accountHost: string): string {
 export function linkConnectionOrderingKey(linkId: string): string {
   return `link-connection:${linkId}`;
 }
+
+/** The syncs of one link's amoCRM source, in the order the link changed. */
+export function sourceOrderingKey(linkId: string): string {
+  return `source:${linkId}`;
+}
+
+/** The contact binding of one conversation (one at most ever succeeds). */
+export function contactOrderingKey(conversationRowId: string): string {
+  return `contact:${conversationRowId}`;
+}

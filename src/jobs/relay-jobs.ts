@@ -49,6 +49,17 @@ export const relayJob = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('amojo.connect_link'), linkId: z.string() }),
   /** Disconnect the link's scope at amojo (the integration was removed); skipped once an install unparked it. */
   z.object({ kind: z.literal('amojo.disconnect_link'), linkId: z.string() }),
+  /**
+   * Make the link's amoCRM source match the link as it is when the job runs: created (external_id = link id) or
+   * renamed and re-routed while the link is live, deleted once it is unlinked. Idempotent, so any change just queues
+   * another one (src/relay/handle-source-sync.ts).
+   */
+  z.object({ kind: z.literal('amocrm.sync_source'), linkId: z.string() }),
+  /**
+   * Bind a conversation's amojo chat to the amoCRM contact its hint names (an id, or one contact found by phone or
+   * e-mail), at most once per chat (src/relay/handle-contact-bind.ts).
+   */
+  z.object({ kind: z.literal('amocrm.bind_contact'), linkId: z.string(), conversationRowId: z.string() }),
   z.object({
     kind: z.literal('bridge.deliver'),
     linkId: z.string(),

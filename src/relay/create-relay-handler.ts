@@ -6,9 +6,11 @@ import { handleAmojoEdit } from './handle-amojo-edit';
 import { handleAmojoReact } from './handle-amojo-react';
 import { handleAmojoTyping } from './handle-amojo-typing';
 import { handleBridgeDeliver } from './handle-bridge-deliver';
+import { handleContactBind } from './handle-contact-bind';
 import { handleDeliveryStatus } from './handle-delivery-status';
 import { handleLinkConnection } from './handle-link-connection';
 import { handleNewMessage } from './handle-new-message';
+import { handleSourceSync } from './handle-source-sync';
 import type { JobHandler, JobResult } from './job-handler';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
@@ -49,6 +51,10 @@ export function createRelayHandler(deps: RelayDeps): JobHandler {
       case 'amojo.connect_link':
       case 'amojo.disconnect_link':
         return handleLinkConnection(deps, job);
+      case 'amocrm.sync_source':
+        return handleSourceSync(deps, job);
+      case 'amocrm.bind_contact':
+        return handleContactBind(deps, job);
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AmocrmClient } from '../amocrm/amocrm-client';
 import { isAmojoRegion } from '../amojo/amojo-hosts';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
 import { createTypingThrottle } from '../bridge/create-typing-throttle';
@@ -51,6 +52,8 @@ export interface RelayWorkerOptions {
   media?: MediaMirror;
   /** Runs the installs the redirect URI queues (createInstallRunner); without it they dead-letter. */
   install?: InstallRunner;
+  /** amoCRM REST as each account's installation (the installation kit's client); without it source syncs dead-letter. */
+  amocrm?: AmocrmClient;
   now?: () => number;
   random?: () => number;
   /**
@@ -135,6 +138,7 @@ export function createRelayWorker(options: RelayWorkerOptions): RelayRunner {
     fetch: deliveryFetch,
     media: options.media,
     install: options.install,
+    amocrm: options.amocrm,
     now,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
     breaker: createDeliveryBreaker(options.db, { now, policy: options.deliveryBreaker, metrics, logger }),

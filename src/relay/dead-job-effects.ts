@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { relayJob } from '../jobs/relay-jobs';
+import { failPendingContact } from '../store/conversations-repo';
 import { DELIVERY_HELD, findDeliveryBreaker } from '../store/delivery-breaker-repo';
 import { findMessageByAmojoId } from '../store/messages-repo';
 import type { OutboxJob } from '../store/outbox-repo';
@@ -25,6 +26,9 @@ const GENERAL_TEXT = 'The channel could not deliver the message.';
  * - a manager message (`bridge.deliver` of a message or comment reply): its row, and -1/903 to amojo with the
  *   reason (for one its link's breaker held too long, since when the webhook fails), as after a delivery failure,
  *   so the manager sees it failed instead of a message forever "sent";
+ * - a contact binding (`amocrm.bind_contact`): its conversation's contact state `failed`, if still `pending`, as the
+ *   handler's own final failure writes it; otherwise it would read as under way forever (GET
+ *   /bridge/v1/conversations/{id}); a replay of the dead letter works on a `failed` binding as on a pending one;
  * - typing and reactions: nothing, as their handler's failures write nothing either;
  * - everything else (client messages, edits, statuses to amojo; installs; connects): nothing. They have no manager
  *   waiting on them, and the failure shows among the dead letters for replay.
@@ -35,8 +39,14 @@ export async function deadJobEffects(
   row: OutboxJob,
   code: string,
 ): Promise<JobEffect | undefined> {
-  if (row.kind !== 'bridge.deliver') return undefined;
+  if (row.kind !== 'bridge.deliver' && row.kind !== 'amocrm.bind_contact') return undefined;
   const parsed = z.safeParse(relayJob, safeJson(row.payload));
+  if (parsed.success && parsed.data.kind === 'amocrm.bind_contact') {
+    const { conversationRowId } = parsed.data;
+    return async (trx, now) => {
+      await failPendingContact(trx, conversationRowId, now);
+    };
+  }
   if (!parsed.success || parsed.data.kind !== 'bridge.deliver') return undefined;
   const { linkId, dedupeKey } = parsed.data;
   const webhook = await readInboxHook(deps.db, dedupeKey).catch(() => undefined);

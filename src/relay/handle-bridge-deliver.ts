@@ -3,13 +3,16 @@ import type { MessageHook } from '../contracts/amojo';
 import type { RelayJob } from '../jobs/relay-jobs';
 import { MediaMirrorError } from '../media/create-media-mirror';
 import { findConversationByAmojoChatId } from '../store/conversations-repo';
+import { listAccountLinks } from '../store/links-repo';
 import { findMessageByAmojoId } from '../store/messages-repo';
+import { enqueue } from '../store/outbox-repo';
 import { findParticipantByAmojoUserId } from '../store/participants-repo';
 import { bridgeEventId } from './bridge-event-id';
 import { DELIVERY_HELD } from './create-delivery-breaker';
 import { deliveredEffects, undeliveredEffects } from './deliver-message-effects';
+import { deliveryStatusJob } from './delivery-status-job';
 import type { JobResult } from './job-handler';
-import { type LiveLink, liveLink } from './live-link';
+import { LINK_UNLINKED, type LiveLink, liveLink } from './live-link';
 import { messengerFailure } from './messenger-failure';
 import { messengerIdsOf } from './messenger-ids-of';
 import { mirrorHookMedia } from './mirror-hook-media';
@@ -25,7 +28,13 @@ type ActionHook = Extract<BridgeableWebhook, { kind: 'typing' | 'reaction' }>;
 
 /** A hook accepted at the door, delivered to the messenger's webhook URL. */
 export async function handleBridgeDeliver(deps: RelayDeps, job: DeliverJob): Promise<JobResult> {
-  const link = await liveLink(deps.links, job.linkId);
+  let link: LiveLink;
+  try {
+    link = await liveLink(deps.links, job.linkId);
+  } catch (error) {
+    if (error instanceof RelayJobError && error.code === LINK_UNLINKED) return refuseUnlinked(deps, job, error);
+    throw error;
+  }
   // An open breaker holds the job before any of the work (the hook, media, ids), which may take most of a minute;
   // the probe is still taken at the POST, so a job let through here may yet be held there.
   const held = await deps.breaker?.held(link);
@@ -38,6 +47,38 @@ export async function handleBridgeDeliver(deps: RelayDeps, job: DeliverJob): Pro
     return deliverMessage(deps, link, webhook, eventId);
   }
   return deliverAction(deps, link, webhook, eventId);
+}
+
+/** What the manager reads at a message sent in a chat of an unlinked number (amojo shows at most 200 characters). */
+const UNLINKED_TEXT = 'This number was disconnected from the channel, so the message was not delivered.';
+
+/**
+ * A hook in a chat of a number that was unlinked while another number of the account keeps the scope: the door
+ * gives such a chat's hooks to its own link, never to another number's messenger. Nothing can be delivered, so a
+ * manager message is final: reported -1 (902, integration disabled) through a live link of the account, which
+ * shares the scope, and typing or reactions are dropped. With no live link left the scope is gone as well, and the
+ * job stays a dead letter, as it always was, for a replay after a relink.
+ */
+async function refuseUnlinked(deps: RelayDeps, job: DeliverJob, unlinked: RelayJobError): Promise<JobResult> {
+  const link = await deps.links.get(job.linkId);
+  const live = link && (await listAccountLinks(deps.db, link.accountId, { liveOnly: true }))[0];
+  if (!link || !live) throw unlinked;
+  const webhook = await readInboxHook(deps.db, job.dedupeKey);
+  deps.logger?.info({ linkId: link.id, kind: webhook.kind }, 'hook for an unlinked number not delivered');
+  if (webhook.kind !== 'message' && webhook.kind !== 'comment_reply') return { outcome: LINK_UNLINKED };
+  const envelope = webhook.hook.message;
+  if (envelope.sender.client_id) return { outcome: 'echo' };
+  if ((await findMessageByAmojoId(deps.db, link.id, envelope.message.id))?.direction === 'in') {
+    return { outcome: 'echo' };
+  }
+  const status = { delivery_status: -1 as const, error_code: 902 as const, error: UNLINKED_TEXT };
+  const statusJob = deliveryStatusJob(live.id, envelope.message.id, status);
+  return {
+    outcome: LINK_UNLINKED,
+    effects: async (trx, now) => {
+      await enqueue(trx, statusJob, now);
+    },
+  };
 }
 
 async function deliverMessage(

@@ -1,17 +1,25 @@
-import type { NewMessageRequest } from '../contracts/amojo';
+import { chatOpeningOf } from '../bridge/chat-opening-of';
+import type { Participant as AmojoParticipant, NewMessageRequest } from '../contracts/amojo';
+import { contactBindJob } from '../jobs/amocrm-jobs';
 import type { RelayJob } from '../jobs/relay-jobs';
-import { clearRefPending, touchInbound } from '../store/conversations-repo';
+import {
+  clearRefPending,
+  findConversationById,
+  setConversationContact,
+  touchInbound,
+} from '../store/conversations-repo';
 import { type ConversationToBind, findMessageToSend, setAmojoMsgId } from '../store/messages-repo';
+import { enqueue } from '../store/outbox-repo';
 import {
   bindParticipant,
   findParticipantByClientId,
   findParticipantById,
   type Participant,
 } from '../store/participants-repo';
-import { amojoJobError } from './amojo-job-error';
 import type { JobEffect } from './job-effect';
 import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
+import { messageSendError } from './message-send-error';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
 
@@ -22,33 +30,50 @@ type NewMessageJob = Extract<RelayJob, { kind: 'amojo.new_message' }>;
  * crash is refused by amojo as a duplicate, which counts as sent. The first message of a write-first chat also
  * carries conversation_ref_id and sender.ref_id; clearing refPending commits with the job, so they are sent until
  * amojo has accepted one message with them, and never after (the next message of the chat waits for this one).
+ *
+ * A history import also sends the business side's old messages this way (stored as outgoing, sent with the client
+ * as `receiver`): those are no echo. A contact hint that arrived on a later message of a conversation (its first
+ * went without one) is bound after this message: the `pending` state and the `amocrm.bind_contact` job commit with
+ * the job. A hint on the request that created the conversation was queued by the bridge, before the message.
+ * A write-first chat was started by a manager on an amoCRM contact: it is marked `crm` and its hint is never used.
  */
 export async function handleNewMessage(deps: RelayDeps, job: NewMessageJob): Promise<JobResult> {
   const link = await liveLink(deps.links, job.linkId);
   const found = await findMessageToSend(deps.db, job.messageRowId);
   if (!found) throw new RelayJobError('message_row_missing', { retryable: false });
   const { message, conversation } = found;
-  // A manager message must never travel back to amojo as if the client wrote it.
-  if (message.direction === 'out') return { outcome: 'echo' };
+  // A manager message must never travel back to amojo as if the client wrote it. An imported business message
+  // names the client as its receiver: amojo files it as the business side's, which is what it is.
+  const outgoing = message.direction === 'out';
+  if (outgoing && job.request.payload.receiver === undefined) return { outcome: 'echo' };
   if (message.amojoMsgId !== null) return { outcome: 'already_sent' };
 
   const binding = conversation ? await writeFirstBinding(deps, conversation, job.request) : undefined;
   const request = binding?.request ?? job.request;
+  const bindAfter = conversation && !binding ? await hintToBind(deps, conversation.id) : false;
 
   let sent: Awaited<ReturnType<ReturnType<RelayDeps['amojo']>['sendMessage']>>;
   try {
     sent = await deps.amojo(link.region).sendMessage(link.scopeId, request, { retry: false });
   } catch (error) {
-    throw amojoJobError(error);
+    throw await messageSendError(deps.db, link.id, error);
   }
 
   const effects: JobEffect = async (trx, now) => {
     if (!sent.duplicate) await setAmojoMsgId(trx, message.id, sent.amojoMsgId, now);
     if (!conversation) return;
-    await touchInbound(trx, conversation.id, request.payload.msec_timestamp);
+    // The client's reply window runs from the client's own messages only.
+    if (!outgoing) await touchInbound(trx, conversation.id, request.payload.msec_timestamp);
+    if (bindAfter) {
+      await setConversationContact(trx, conversation.id, { contactId: null, state: 'pending' }, now);
+      await enqueue(trx, contactBindJob(link.id, conversation.id, { chat: chatOpeningOf(request) }), now);
+    }
     if (!binding) return;
-    await clearRefPending(trx, conversation.id, now);
-    const clientId = request.payload.sender.id;
+    // The chat sits on the contact the manager started it from: amoCRM's binding stands, whatever the hint says.
+    if (await clearRefPending(trx, conversation.id, now)) {
+      await setConversationContact(trx, conversation.id, { contactId: null, state: 'crm' }, now);
+    }
+    const clientId = (request.payload.receiver ?? request.payload.sender).id;
     // Checked first: a unique violation would abort the whole batch's transaction on PostgreSQL.
     if (binding.participant?.clientId === null && !(await findParticipantByClientId(trx, link.id, clientId))) {
       await bindParticipant(trx, binding.participant.id, { clientId }, now);
@@ -74,7 +99,9 @@ async function writeFirstBinding(
     ? await findParticipantById(deps.db, conversation.participantId)
     : undefined;
   const refId = participant?.amojoUserId ?? undefined;
-  const { sender } = request.payload;
+  const withRef = (client: AmojoParticipant) =>
+    refId === undefined || client.ref_id !== undefined ? client : { ...client, ref_id: refId };
+  const { sender, receiver } = request.payload;
   return {
     participant,
     request: {
@@ -82,8 +109,18 @@ async function writeFirstBinding(
       payload: {
         ...request.payload,
         conversation_ref_id: conversation.amojoChatId,
-        sender: refId === undefined || sender.ref_id !== undefined ? sender : { ...sender, ref_id: refId },
+        // The client is the sender of a client message and the receiver of an imported business message.
+        ...(receiver === undefined ? { sender: withRef(sender) } : { receiver: withRef(receiver) }),
       },
     },
   };
+}
+
+/**
+ * Whether this conversation's contact hint is still to be bound, after this message: a hint kept, no state yet (a
+ * binding queued or done, or a chat amoCRM's own, has one), and no write-first binding pending.
+ */
+async function hintToBind(deps: RelayDeps, conversationRowId: string): Promise<boolean> {
+  const row = await findConversationById(deps.db, conversationRowId);
+  return row !== undefined && row.contactHint !== null && row.contactState === null && row.refPending !== 1;
 }

@@ -14,7 +14,7 @@ export async function liveLink(links: LinkCache, linkId: string): Promise<LiveLi
   // the job until the next install.
   if (link?.parkedAt != null) link = await links.fresh(linkId);
   if (!link?.scopeId || !link.webhookUrl || !link.signingSecretEnc) {
-    throw new RelayJobError(link ? 'link_unlinked' : 'link_missing', { retryable: false });
+    throw new RelayJobError(link ? LINK_UNLINKED : 'link_missing', { retryable: false });
   }
   if (link.parkedAt !== null) throw new RelayJobError(LINK_PARKED, { retryable: true });
   return link as LiveLink;
@@ -25,3 +25,6 @@ export async function liveLink(links: LinkCache, linkId: string): Promise<LiveLi
  * install resumes them (run-claimed-job.ts).
  */
 export const LINK_PARKED = 'link_parked';
+
+/** The link exists but was unlinked: no scope of its own, no messenger to deliver to. */
+export const LINK_UNLINKED = 'link_unlinked';

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AmocrmClient } from '../amocrm/amocrm-client';
 import type { AmojoClient } from '../amojo/create-amojo-client';
 import type { TypingThrottle } from '../bridge/create-typing-throttle';
 import type { FetchLike } from '../egress/fetch-like';
@@ -32,6 +33,11 @@ export interface RelayDeps {
   typingThrottle: TypingThrottle;
   /** Runs the `amocrm.install` jobs the redirect URI queues; absent, they dead-letter (install_unavailable). */
   install?: InstallRunner | undefined;
+  /**
+   * amoCRM REST as each account's installation (sources, contacts). Absent (no AMOCRM_CLIENT_ID configured), source
+   * syncs dead-letter as `amocrm_unavailable` and contact bindings end `failed`, so the messages behind them flow.
+   */
+  amocrm?: AmocrmClient | undefined;
   /** Holds a link's deliveries while its messenger webhook keeps failing; absent, every delivery is attempted. */
   breaker?: DeliveryBreaker | undefined;
   metrics?: Pick<Metrics, 'bridgeCalls'> | undefined;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { amojoBaseUrl } from '../amojo/amojo-hosts';
@@ -9,6 +10,9 @@ import { findInstallation } from '../store/installations-repo';
 import { findLinkByAccountId } from '../store/links-repo';
 import { openDatabase } from '../store/open-database';
 import { startAmocrmEmulator } from './amocrm-emulator/start-amocrm-emulator';
+import type { AmocrmPageOptions } from './amocrm-page/amocrm-page-options';
+import type { InboxDirectoryOption } from './amocrm-page/inbox-routes';
+import { mintOneTimeToken } from './amocrm-page/mint-one-time-token';
 import { startAmocrmPage } from './amocrm-page/start-amocrm-page';
 import { startAmojoEmulator } from './amojo-emulator/start-amojo-emulator';
 import { buildSandboxWidget } from './build-sandbox-widget';
@@ -16,6 +20,8 @@ import { startDemoMessenger } from './demo-messenger/start-demo-messenger';
 import { sandboxBanner } from './sandbox-banner';
 import { loadSandboxCredentials, type SandboxCredentials } from './sandbox-credentials';
 import { ignoredBySandbox, sandboxEnv } from './sandbox-env';
+import { createSandboxInboxDirectory } from './sandbox-inbox-directory';
+import { type SeedOutcome, seedSandboxNumbers } from './sandbox-seed-numbers';
 
 export interface StartSandboxOptions {
   env: Record<string, string | undefined>;
@@ -24,13 +30,21 @@ export interface StartSandboxOptions {
   dataDir?: string;
   /** Print the URLs (default true). */
   announce?: boolean;
+  /**
+   * Link the demo messenger's two numbers ("Sales", "Support") through the backend's link API, each in the pipeline
+   * of that name, once the widget is installed and the account has no number yet (default true).
+   */
+  seedNumbers?: boolean;
 }
 
 export interface Sandbox {
   url: string;
   /** `amocrmApi` is the amoCRM emulator (OAuth, REST, the access popup, its control API); `amocrm` the page. */
   urls: Record<'backend' | 'amojo' | 'amocrm' | 'amocrmApi' | 'inbox' | 'messenger', string>;
+  /** The first number's webhook URL (the one the widget form starts with). */
   messengerWebhookUrl: string;
+  /** What became of linking the demo numbers: settles once done, found unneeded, failed, or stopped by close(). */
+  seeded: Promise<SeedOutcome>;
   close(): Promise<void>;
 }
 
@@ -40,6 +54,14 @@ export const SANDBOX_ACCOUNT = { id: 31_000_001, subdomain: 'sandbox' } as const
 export const SANDBOX_USER = { id: 7_001, name: 'Sandbox Admin', isAdmin: true } as const;
 /** A user who is not an admin: the widget shows them the channel read-only, and the backend refuses their changes. */
 export const SANDBOX_MANAGER = { id: 7_002, name: 'Sandbox Manager', isAdmin: false } as const;
+/**
+ * The demo messenger's numbers: each becomes one link (one amoCRM source) routed to the pipeline of the same name,
+ * which the amoCRM emulator seeds. The first keeps the messenger's `/webhook` and data file from before it had two.
+ */
+export const SANDBOX_NUMBERS = [
+  { id: 'sales', label: 'Sales', pipelineName: 'Sales' },
+  { id: 'support', label: 'Support', pipelineName: 'Support' },
+] as const;
 
 /**
  * Everything on 127.0.0.1 with no amoCRM account: generated channel and integration credentials (kept in
@@ -125,8 +147,12 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     port: ports.messenger,
     bridgeUrl: backendUrl,
     dataFile: join(dataDir, 'demo-messenger.json'),
+    numbers: SANDBOX_NUMBERS.map(({ id, label }) => ({ id, label })),
   });
-  const page = await startAmocrmPage({
+  // amoCRM's side of the inbox's chats (source and pipeline names, bound contacts), from the amoCRM emulator; passed
+  // through the page options, which startAmocrmPage hands to the inbox as they are
+  const pageOptions: AmocrmPageOptions & InboxDirectoryOption = {
+    inboxDirectory: createSandboxInboxDirectory({ amocrmUrl: amocrm.url, accountId: SANDBOX_ACCOUNT.id }),
     host: HOST,
     port: ports.amocrm,
     emulator,
@@ -151,7 +177,46 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     openSettingsUntilInstalled: true,
     savedSettings: { channel_link: JSON.stringify({ webhook_url: messenger.webhookUrl }) },
     links: [pages.messenger],
-  });
+    // the panel reopened after Install lists the demo numbers the sandbox links right then
+    afterInstall: () => seeded,
+  };
+  const page = await startAmocrmPage(pageOptions);
+  const seeding = new AbortController();
+  const seeded: Promise<SeedOutcome> =
+    options.seedNumbers === false
+      ? Promise.resolve({ state: 'stopped' })
+      : seedSandboxNumbers({
+          backendUrl,
+          // as the admin, whom amoCRM would sign the widget's token for right after the install
+          mintToken: () =>
+            mintOneTimeToken({
+              secret: credentials.AMOCRM_CLIENT_SECRET,
+              clientId: credentials.AMOCRM_CLIENT_ID,
+              audience: backendUrl,
+              accountId: SANDBOX_ACCOUNT.id,
+              subdomain: SANDBOX_ACCOUNT.subdomain,
+              domain: 'amocrm.ru',
+              userId: SANDBOX_USER.id,
+              jti: randomUUID(),
+              now: new Date(),
+            }),
+          amojoId: credentials.SANDBOX_ACCOUNT_AMOJO_ID,
+          numbers: messenger.numbers().map((number, index) => ({
+            numberId: number.id,
+            title: number.label,
+            pipelineName: SANDBOX_NUMBERS[index]?.pipelineName ?? number.label,
+            webhookUrl: number.webhookUrl,
+          })),
+          configure: (numberId, linkCredentials) => messenger.updateSettings(linkCredentials, numberId),
+          signal: seeding.signal,
+        }).then((outcome) => {
+          if (outcome.state === 'failed') {
+            options.logger.warn({ reason: outcome.reason }, 'sandbox: the demo numbers were not linked');
+          } else if (outcome.state === 'seeded') {
+            options.logger.info({ links: outcome.linkIds }, 'sandbox: linked the demo numbers Sales and Support');
+          }
+          return outcome;
+        });
 
   const urls = {
     backend: backendUrl,
@@ -167,7 +232,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
         'Sandbox running; start at the first page (README.md, "To see it work"):',
         `  amoCRM page (widget settings)   ${urls.amocrm}`,
         `  manager's inbox                 ${urls.inbox}`,
-        `  demo messenger                  ${urls.messenger}   (webhook URL for the widget: ${messenger.webhookUrl})`,
+        `  demo messenger                  ${urls.messenger}   (numbers Sales and Support: linked once the widget is installed)`,
         `  backend                         ${urls.backend}   (/openapi.json, /metrics)`,
         `  amojo emulator                  ${urls.amojo}`,
         `  amoCRM emulator (OAuth, REST)   ${urls.amocrmApi}`,
@@ -178,7 +243,10 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     url: backendUrl,
     urls,
     messengerWebhookUrl: messenger.webhookUrl,
+    seeded,
     close: async () => {
+      seeding.abort();
+      await seeded;
       await messenger.close();
       await page.close();
       await backend.close();

@@ -1,13 +1,21 @@
 import { bridgeOpenApi, schemaOf } from '../bridge/bridge-openapi';
 import {
+  linkCreateRequestSchema,
   linkDeleteResponseSchema,
   linkErrorBodySchema,
   linkErrorStatus,
+  linkIssuedResponseSchema,
+  linkItemResponseSchema,
+  linkListResponseSchema,
   linkPutRequestSchema,
   linkPutResponseSchema,
+  linkRemovedResponseSchema,
   linkRotateResponseSchema,
   linkStatusSchema,
   linkTestResponseSchema,
+  linkUpdateRequestSchema,
+  maxLinksPerAccount,
+  pipelineListResponseSchema,
 } from '../contracts/link';
 
 type JsonObject = Record<string, unknown>;
@@ -66,6 +74,25 @@ const limited = (operation: JsonObject): JsonObject => ({
   responses: { ...(operation.responses as JsonObject), ...rateLimited },
 });
 
+// The single-link paths stay for one release and act on the account's primary (oldest live) number; every answer
+// carries `Deprecation: true` and `Link: </api/widget/links>; rel="successor-version"`.
+const DEPRECATED = ' Deprecated: acts on the account’s first number; use /api/widget/links.';
+const deprecated = (operation: JsonObject): JsonObject => ({
+  ...operation,
+  summary: `${operation.summary as string}${DEPRECATED}`,
+  deprecated: true,
+});
+const linkId = [
+  {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'The number’s link id, also its amoCRM source’s external_id.',
+    schema: { type: 'string' },
+  },
+];
+const byId = (operation: JsonObject): JsonObject => ({ ...operation, parameters: linkId });
+
 /** /openapi.json: every route the backend serves, with bodies generated from the same zod contracts it validates with. */
 export function openApiDocument(version: string): JsonObject {
   const bridge = bridgeOpenApi();
@@ -81,12 +108,14 @@ export function openApiDocument(version: string): JsonObject {
     paths: {
       '/api/widget/link': {
         // GET refuses no user of the account: it reports the installation's state rather than answering 409 or 403.
-        get: widget(
-          'Link status of the token’s account, its installation (with a grant_url unless active) and the viewer; ' +
-            'webhook_url only for admins. Open to every user of the account.',
-          'LinkStatus',
+        get: deprecated(
+          widget(
+            'Link status of the token’s account, its installation (with a grant_url unless active) and the viewer; ' +
+              'webhook_url only for admins. Open to every user of the account.',
+            'LinkStatus',
+          ),
         ),
-        put: {
+        put: deprecated({
           ...widget(
             `Link the account to the channel, or update the link.${ADMIN_ONLY} The amojo_id must be the one amoCRM reports for the account.`,
             'LinkPutResponse',
@@ -99,14 +128,75 @@ export function openApiDocument(version: string): JsonObject {
             ...linkErrors,
             ...rateLimited,
           },
-        },
-        delete: widget(`Unlink: disconnect at amojo and purge credentials.${ADMIN_ONLY}`, 'LinkDeleteResponse'),
+        }),
+        delete: deprecated(
+          widget(`Unlink: disconnect at amojo and purge credentials.${ADMIN_ONLY}`, 'LinkDeleteResponse'),
+        ),
       },
       '/api/widget/link/rotate': {
-        post: limited(widget(`Issue a new bridge API key and signing secret.${ADMIN_ONLY}`, 'LinkRotateResponse')),
+        post: deprecated(
+          limited(widget(`Issue a new bridge API key and signing secret.${ADMIN_ONLY}`, 'LinkRotateResponse')),
+        ),
       },
       '/api/widget/link/test': {
-        post: limited(widget(`Send one signed test event to the messenger.${ADMIN_ONLY}`, 'LinkTestResponse')),
+        post: deprecated(
+          limited(widget(`Send one signed test event to the messenger.${ADMIN_ONLY}`, 'LinkTestResponse')),
+        ),
+      },
+      '/api/widget/links': {
+        get: widget(
+          'The account’s live numbers, oldest (primary) first, with the installation and the viewer; webhook_url ' +
+            'only for admins. Open to every user of the account.',
+          'LinkList',
+        ),
+        post: limited(
+          widget(
+            `Add a number: its own credentials (shown once) and amoCRM source, routed to pipeline_id (null: the main ` +
+              `pipeline).${ADMIN_ONLY} The amojo_id must be the one amoCRM reports for the account; at most ` +
+              `${maxLinksPerAccount} live numbers (409 link_limit_reached); pipeline_id must be an active pipeline ` +
+              '(422 pipeline_not_found).',
+            'LinkIssued',
+            '201',
+            'LinkCreateRequest',
+          ),
+        ),
+      },
+      '/api/widget/links/{id}': {
+        get: byId(
+          widget('One live number; webhook_url only for admins. Open to every user of the account.', 'LinkItem'),
+        ),
+        put: byId(
+          limited(
+            widget(
+              `Change a number’s title, webhook URL, time-window flag and pipeline; its credentials stay.${ADMIN_ONLY}`,
+              'LinkItem',
+              '200',
+              'LinkUpdateRequest',
+            ),
+          ),
+        ),
+        delete: byId(
+          widget(
+            `Unlink a number and remove its amoCRM source; the scope is disconnected at amojo with the last number. ` +
+              `Repeatable.${ADMIN_ONLY}`,
+            'LinkRemoved',
+          ),
+        ),
+      },
+      '/api/widget/links/{id}/rotate': {
+        post: byId(limited(widget(`Issue the number a new API key and signing secret.${ADMIN_ONLY}`, 'LinkIssued'))),
+      },
+      '/api/widget/links/{id}/test': {
+        post: byId(
+          limited(widget(`Send one signed test event to the number’s webhook URL.${ADMIN_ONLY}`, 'LinkTestResponse')),
+        ),
+      },
+      '/api/widget/pipelines': {
+        get: widget(
+          'The account’s active pipelines, the main one first, as amoCRM lists them (cached for a minute). Open to ' +
+            'every user of the account.',
+          'PipelineList',
+        ),
       },
       '/amojo/webhook/{scopeId}': {
         post: {
@@ -211,6 +301,13 @@ export function openApiDocument(version: string): JsonObject {
         LinkRotateResponse: schemaOf(linkRotateResponseSchema, 'output'),
         LinkDeleteResponse: schemaOf(linkDeleteResponseSchema, 'output'),
         LinkTestResponse: schemaOf(linkTestResponseSchema, 'output'),
+        LinkList: schemaOf(linkListResponseSchema, 'output'),
+        LinkCreateRequest: schemaOf(linkCreateRequestSchema),
+        LinkUpdateRequest: schemaOf(linkUpdateRequestSchema),
+        LinkIssued: schemaOf(linkIssuedResponseSchema, 'output'),
+        LinkItem: schemaOf(linkItemResponseSchema, 'output'),
+        LinkRemoved: schemaOf(linkRemovedResponseSchema, 'output'),
+        PipelineList: schemaOf(pipelineListResponseSchema, 'output'),
         LinkError: schemaOf(linkErrorBodySchema, 'output'),
         ...bridgeComponents.schemas,
       },

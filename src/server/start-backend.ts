@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../observability/create-logger';
 import { createMetrics } from '../observability/create-metrics';
 import { createPruner } from '../relay/create-pruner';
 import { createRelayWorker } from '../relay/create-relay-worker';
+import { queueSourceSyncs } from '../relay/queue-source-syncs';
 import { createMemoryRateLimits } from '../store/create-memory-rate-limits';
 import { isDatabaseReachable } from '../store/is-database-reachable';
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
@@ -79,6 +80,9 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   const opened = openDatabase(config.databaseUrl);
   await migrateToLatest(opened.db, { schema: opened.schema });
   const db = opened.db;
+  // Links from before sources (and any whose sync was lost) get theirs; the worker runs the syncs once it starts.
+  const sourceSyncs = await queueSourceSyncs(db, Date.now());
+  if (sourceSyncs > 0) logger.info({ links: sourceSyncs }, 'amoCRM source syncs queued');
 
   const amojoFor = createAmojoClientPool({
     channelId,
@@ -132,6 +136,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
       freeSpace: createFreeSpaceGuard({ dir: config.media.dir, minFreeBytes: config.media.minFreeBytes }),
     }),
     install: installation.install,
+    amocrm: installation.client,
     linkCap: config.relayLinkCap,
     metrics,
     logger,
@@ -182,6 +187,8 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         grantUrl: installation.grantUrl,
         secretBox,
         egress: egress.webhooks,
+        // A queued source sync runs now rather than at the worker's next turn.
+        onQueued: () => worker.notify(),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),
       amojoWebhookRoutes(webhook),

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { type BindResult, bindLinkKey } from './bind-link-key';
 import { findByLinkAnd } from './find-by-link-and';
 import { insertOrFind } from './insert-or-find';
-import type { ConversationRow, Database } from './schema';
+import type { ContactState, ConversationRow, Database } from './schema';
 
 export type Conversation = ConversationRow;
 
@@ -24,6 +24,9 @@ const blank = (input: ConversationInput, now: number, id: string) => ({
   sourceExternalId: input.sourceExternalId ?? null,
   refPending: 0,
   lastInboundAt: null,
+  contactHint: null,
+  contactId: null,
+  contactState: null,
   createdAt: now,
   updatedAt: now,
 });
@@ -126,4 +129,100 @@ export async function touchInbound(db: Kysely<Database>, id: string, at: number)
     .where('id', '=', id)
     .where((eb) => eb.or([eb('lastInboundAt', 'is', null), eb('lastInboundAt', '<', at)]))
     .execute();
+}
+
+/**
+ * Which of an account's links holds the conversation amojo knows as `amojoChatId` (a hook that named no source of
+ * ours); undefined when none does. Chat ids are amojo's and unique across its scopes, so at most one link has it;
+ * the oldest row wins should two ever do.
+ */
+export async function findConversationLinkByChat(
+  db: Kysely<Database>,
+  linkIds: readonly string[],
+  amojoChatId: string,
+): Promise<string | undefined> {
+  if (linkIds.length === 0) return undefined;
+  const row = await db
+    .selectFrom('conversations')
+    .select('linkId')
+    .where('linkId', 'in', linkIds)
+    .where('amojoChatId', '=', amojoChatId)
+    .orderBy('createdAt')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.linkId;
+}
+
+/**
+ * Which other link of the account already holds the messenger's conversation id `conversationId`, live or not;
+ * undefined when none does. All of an account's links share one amojo scope, where amojo tells chats apart by
+ * `conversation_id` alone, so two numbers using one id would write into one amoCRM chat: the bridge refuses the
+ * second before it creates the conversation. Links of other accounts (other scopes) may reuse the id freely.
+ */
+export async function findConversationIdHolder(
+  db: Kysely<Database>,
+  accountId: number,
+  conversationId: string,
+  exceptLinkId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('conversations')
+    .innerJoin('links', 'links.id', 'conversations.linkId')
+    .select('conversations.linkId')
+    .where('links.accountId', '=', accountId)
+    .where('conversations.conversationId', '=', conversationId)
+    .where('conversations.linkId', '!=', exceptLinkId)
+    .orderBy('conversations.createdAt')
+    .orderBy('conversations.id')
+    .executeTakeFirst();
+  return row?.linkId;
+}
+
+/**
+ * Keeps the bridge's contact hint (JSON) on a conversation, the first one only: true when stored, false when the
+ * conversation already has a hint or a contact state (its binding is decided or under way).
+ */
+export async function setConversationContactHint(
+  db: Kysely<Database>,
+  id: string,
+  hintJson: string,
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('conversations')
+    .set({ contactHint: hintJson, updatedAt: now })
+    .where('id', '=', id)
+    .where('contactState', 'is', null)
+    .where('contactHint', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Records how the conversation's contact binding stands; false when there is no such conversation. */
+export async function setConversationContact(
+  db: Kysely<Database>,
+  id: string,
+  contact: { contactId: number | null; state: ContactState },
+  now: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('conversations')
+    .set({ contactId: contact.contactId, contactState: contact.state, updatedAt: now })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Ends a binding still `pending` as `failed` (a binding job that died without saying how it ended); false when the
+ * conversation is gone or its binding already ended otherwise, which then stands.
+ */
+export async function failPendingContact(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('conversations')
+    .set({ contactState: 'failed', updatedAt: now })
+    .where('id', '=', id)
+    .where('contactState', '=', 'pending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -3,6 +3,7 @@ import { dialectOf } from './dialect-of';
 import { isUniqueViolation } from './is-unique-violation';
 import { type BreakerPolicy, nextBreakerState } from './next-breaker-state';
 import type { Lease } from './outbox-repo';
+import { primaryLinkOrder } from './primary-link-order';
 import type { Database, DeliveryBreakerRow } from './schema';
 
 // The circuit breaker of each link's messenger webhook (table `delivery_breakers`, migration 0009), stored so every
@@ -17,16 +18,27 @@ export async function findDeliveryBreaker(db: Kysely<Database>, linkId: string):
   return db.selectFrom('deliveryBreakers').selectAll().where('linkId', '=', linkId).executeTakeFirst();
 }
 
-/** The breaker of an account's link, for the link status (one indexed join, no second round trip). */
+/**
+ * The breaker of an account's PRIMARY link (links-repo.ts: its oldest live link, else its oldest link), for the
+ * single-link status.
+ */
 export async function findDeliveryBreakerOfAccount(
   db: Kysely<Database>,
   accountId: number,
 ): Promise<DeliveryBreaker | undefined> {
   return db
     .selectFrom('deliveryBreakers as b')
-    .innerJoin('links as l', 'l.id', 'b.linkId')
     .selectAll('b')
-    .where('l.accountId', '=', accountId)
+    .where('b.linkId', '=', (eb) =>
+      eb
+        .selectFrom('links')
+        .select('links.id')
+        .where('links.accountId', '=', accountId)
+        .orderBy(primaryLinkOrder)
+        .orderBy('links.createdAt')
+        .orderBy('links.id')
+        .limit(1),
+    )
     .executeTakeFirst();
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { InstallationState } from './installations-repo';
 import { isReleasedAmojoId } from './links-repo';
+import { primaryLinkOrder } from './primary-link-order';
 import type { Database } from './schema';
 
 /** How an account's link stands: `parked` is a live link held while the installation is removed. */
@@ -17,15 +18,18 @@ export interface AccountRow {
   released: boolean;
   /** The amojo id the installation proves, null without an installation. */
   installedAmojoId: string | null;
+  /** The state of the account's PRIMARY link (its oldest live link, else its oldest link). */
   link: AccountLinkState;
   linkId: string | null;
+  /** How many live links (numbers) the account runs. */
+  liveLinks: number;
   title: string | null;
   linkedAt: number | null;
 }
 
 /**
- * Every account the store knows, from its installation, its link, or both, by account id. Two reads merged here,
- * since a full outer join is not portable to every SQLite the store runs on.
+ * Every account the store knows, from its installation, its links, or both, by account id; one row per account. Two
+ * reads merged here, since a full outer join is not portable to every SQLite the store runs on.
  */
 export async function listAccountRows(db: Kysely<Database>): Promise<AccountRow[]> {
   const [bound, installed] = await Promise.all([
@@ -43,6 +47,10 @@ export async function listAccountRows(db: Kysely<Database>): Promise<AccountRow[
         'links.pending',
         'links.parkedAt',
       ])
+      // Primary first within each account (links-repo's order), so the first row seen of an account is its primary.
+      .orderBy(primaryLinkOrder)
+      .orderBy('links.createdAt')
+      .orderBy('links.id')
       .execute(),
     db.selectFrom('installations').select(['accountId', 'subdomain', 'state', 'amojoId']).execute(),
   ]);
@@ -58,12 +66,21 @@ export async function listAccountRows(db: Kysely<Database>): Promise<AccountRow[
       installedAmojoId: row.amojoId,
       link: 'none',
       linkId: null,
+      liveLinks: 0,
       title: null,
       linkedAt: null,
     });
   }
+  const primaries = new Set<number>();
   for (const row of bound) {
     const accountId = Number(row.accountId);
+    const live = row.scopeId !== null ? 1 : 0;
+    if (primaries.has(accountId)) {
+      const primary = rows.get(accountId);
+      if (primary) primary.liveLinks += live;
+      continue;
+    }
+    primaries.add(accountId);
     const released = isReleasedAmojoId(row.amojoId);
     const base = rows.get(accountId);
     rows.set(accountId, {
@@ -76,6 +93,7 @@ export async function listAccountRows(db: Kysely<Database>): Promise<AccountRow[
       installedAmojoId: base?.installedAmojoId ?? null,
       link: linkStateOf(row),
       linkId: row.linkId,
+      liveLinks: live,
       title: row.title,
       linkedAt: row.linkedAt === null ? null : Number(row.linkedAt),
     });

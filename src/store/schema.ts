@@ -16,11 +16,14 @@ export interface AccountsTable {
   updatedAt: number;
 }
 
-/** The account's connection to the channel; one per account, kept (credentials purged) after unlinking. */
+/**
+ * One messenger number or bot of an account (up to 100 live ones), kept (credentials purged) after unlinking. All live
+ * links of an account share its one amojo scope; the PRIMARY link is the oldest live one (links-repo.ts).
+ */
 export interface LinksTable {
   id: string;
   accountId: number;
-  /** amojo scope id; null while unlinked. */
+  /** amojo scope id, the account's (shared by all its live links); null while unlinked. */
   scopeId: string | null;
   title: string;
   timeWindowDisabled: number;
@@ -39,9 +42,22 @@ export interface LinksTable {
   pending: Generated<number>;
   /** Set while the account's installation is removed: the link's jobs wait as `parked` (kept, not lost). */
   parkedAt: number | null;
+  /** amoCRM pipeline the link's source routes new chats to; null for amoCRM's main pipeline. */
+  pipelineId: number | null;
+  /** amoCRM's id of the link's source (`external_id` = the link id), once created. */
+  sourceId: number | null;
+  /** `pending` until amoCRM holds the source as the link says (`synced`), or refused it (`failed`). */
+  sourceState: Generated<LinkSourceState>;
+  /** Why amoCRM refused the source (an AmocrmError code), while `failed`. */
+  sourceError: string | null;
   createdAt: number;
   updatedAt: number;
 }
+
+export type LinkSourceState = 'pending' | 'synced' | 'failed';
+
+/** How far the binding of a conversation's amojo chat to an amoCRM contact got; null when no hint ever came. */
+export type ContactState = 'pending' | 'bound' | 'not_found' | 'ambiguous' | 'failed' | 'crm';
 
 export interface ConversationsTable {
   id: string;
@@ -58,6 +74,11 @@ export interface ConversationsTable {
   refPending: number;
   /** Last client message time; the time window is tracked here because amojo offers no query for it. */
   lastInboundAt: number | null;
+  /** The bridge's contact hint (JSON), kept from the first request that carried one until the binding ran. */
+  contactHint: string | null;
+  /** The amoCRM contact the chat is bound to. */
+  contactId: number | null;
+  contactState: ContactState | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -174,4 +174,38 @@ describe('POST /bridge/v1/history-imports', () => {
     await h.post('/bridge/v1/history-imports', batch([item('h1', 0)], true, 'abc'));
     expect((await h.get('/bridge/v1/history-imports/a_c')).status).toBe(404);
   });
+
+  it('keeps a contact hint only with a batch that adds messages, never with a resent one', async () => {
+    expect((await h.post('/bridge/v1/history-imports', batch([item('h1', 0)], false))).status).toBe(202);
+    const hinted = (messages: unknown[]) => ({ ...batch(messages, false), contact: { id: 7 } });
+    // Every message already stored: nothing reaches amojo, so nothing would ever bind the hint.
+    const resent = await h.post('/bridge/v1/history-imports', hinted([item('h1', 0)]));
+    expect(await resent.json()).toMatchObject({ duplicate: true, queued: 0 });
+    expect(await findConversation(h.db, h.a.id, 'conv-1')).toMatchObject({ contactHint: null, contactState: null });
+    expect(await h.jobs('amocrm.bind_contact')).toEqual([]);
+    // A batch that adds one keeps it; the relay binds it once that message reaches amojo.
+    const more = await h.post('/bridge/v1/history-imports', hinted([item('h1', 0), item('h2', 1)]));
+    expect(await more.json()).toMatchObject({ duplicate: false, queued: 1 });
+    expect(await findConversation(h.db, h.a.id, 'conv-1')).toMatchObject({
+      contactHint: '{"id":7}',
+      contactState: null,
+    });
+  });
+
+  it('queues the binding of a conversation the import starts before its first message', async () => {
+    const res = await h.post('/bridge/v1/history-imports', {
+      ...batch([item('h1', 0), item('h2', 1)], true),
+      contact: { id: 7 },
+    });
+    expect(res.status).toBe(202);
+    expect(await findConversation(h.db, h.a.id, 'conv-1')).toMatchObject({
+      contactHint: '{"id":7}',
+      contactState: 'pending',
+    });
+    expect((await h.jobs()).map((j) => j.kind)).toEqual([
+      'amocrm.bind_contact',
+      'amojo.new_message',
+      'amojo.new_message',
+    ]);
+  });
 });

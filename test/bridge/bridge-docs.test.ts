@@ -41,6 +41,8 @@ describe('docs/bridge.md examples', () => {
       '/bridge/v1/receipts',
       '/bridge/v1/history-imports',
       '/bridge/v1/history-imports/tg-chat-77.2026-01-31',
+      '/bridge/v1/messages',
+      '/bridge/v1/conversations/tg-chat-78',
     ]);
   });
 
@@ -72,7 +74,7 @@ describe('docs/bridge.md examples', () => {
         }
         const res = await h.post(path, body);
         expect([path, res.status, await res.text()]).toMatchObject([path, 202, expect.any(String)]);
-        if (path === '/bridge/v1/messages') {
+        if (path === '/bridge/v1/messages' && body.includes('"tg-msg-1001"')) {
           // The manager message the later examples react to and acknowledge, as the relay would have stored it.
           const conversation = await findConversation(h.db, h.a.id, 'tg-chat-77');
           await recordMessage(
@@ -97,7 +99,16 @@ describe('docs/bridge.md examples', () => {
         'amojo.new_message',
         'amojo.new_message',
         'amojo.new_message',
+        'amocrm.bind_contact',
+        'amojo.new_message',
       ]);
+      // The contact example starts its conversation: the binding is queued ahead of its message, for the relay
+      // (which this harness does not run).
+      const hinted = await findConversation(h.db, h.a.id, 'tg-chat-78');
+      expect(hinted).toMatchObject({
+        contactHint: '{"phone":"+79261112233","match":"existing"}',
+        contactState: 'pending',
+      });
     });
   });
 

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAccountsArgs } from '../../src/cli/parse-accounts-args';
 import type { Installation } from '../../src/store/installations-repo';
-import { type Link, setLinkParked, unlinkAccount, upsertLink } from '../../src/store/links-repo';
+import {
+  createLink,
+  type Link,
+  setLinkParked,
+  unlinkAccount,
+  unlinkLinkById,
+  upsertLink,
+} from '../../src/store/links-repo';
 import { listAccountRows } from '../../src/store/list-account-rows';
 import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../src/store/open-database';
@@ -79,6 +86,7 @@ describeEachDatabase('listAccountRows', (t) => {
         installedAmojoId: X,
         link: 'none',
         linkId: null,
+        liveLinks: 0,
         title: null,
         linkedAt: null,
       },
@@ -91,6 +99,7 @@ describeEachDatabase('listAccountRows', (t) => {
         installedAmojoId: linked.amojoId,
         link: 'linked',
         linkId: linked.id,
+        liveLinks: 1,
         title: linked.title,
         linkedAt: linked.linkedAt,
       },
@@ -98,6 +107,31 @@ describeEachDatabase('listAccountRows', (t) => {
       expect.objectContaining({ accountId: parked.accountId, link: 'parked' }),
       expect.objectContaining({ accountId: pending.link.accountId, link: 'pending' }),
       expect.objectContaining({ accountId: released.accountId, boundAmojoId: null, released: true, link: 'unlinked' }),
+    ]);
+  });
+
+  it('shows one row per account running several links: its primary link and how many are live', async () => {
+    const primary = await seedLink(t.db);
+    const sibling = () => ({
+      ...linkInput({
+        accountId: primary.accountId,
+        subdomain: primary.subdomain,
+        amojoId: primary.amojoId,
+        scopeId: primary.scopeId,
+      }),
+      pipelineId: null,
+    });
+    const second = await createLink(t.db, sibling(), T0 + 1);
+    const third = await createLink(t.db, sibling(), T0 + 2);
+    if (!second.ok || !third.ok) throw new Error('seed refused');
+    await unlinkLinkById(t.db, third.link.id, T0 + 3);
+    expect(await listAccountRows(t.db)).toEqual([
+      expect.objectContaining({ accountId: primary.accountId, link: 'linked', linkId: primary.id, liveLinks: 2 }),
+    ]);
+    // With the primary unlinked, the next live link stands for the account.
+    await unlinkAccount(t.db, primary.accountId, T0 + 4);
+    expect(await listAccountRows(t.db)).toEqual([
+      expect.objectContaining({ link: 'pending', linkId: second.link.id, liveLinks: 1 }),
     ]);
   });
 });
@@ -148,10 +182,12 @@ describe('npm run accounts', () => {
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ACCOUNT\s+SUBDOMAIN\s+INSTALLATION\s+AMOJO ID \(BOUND\)/);
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toMatch(/^2\s+rightful\s+active\s+-\s+0a1b2c3d-0000-4000-8000-00000000abcd\s+none\s+-\s+-\s+-$/);
+    expect(lines[1]).toMatch(
+      /^2\s+rightful\s+active\s+-\s+0a1b2c3d-0000-4000-8000-00000000abcd\s+none\s+0\s+-\s+-\s+-$/,
+    );
     const staleLine = lines.find((line) => line.startsWith(String(stale.accountId)));
     expect(staleLine).toMatch(
-      new RegExp(`^${stale.accountId}\\s+${stale.subdomain}\\s+none\\s+${X}\\s+-\\s+linked\\s+${stale.id}\\s+`),
+      new RegExp(`^${stale.accountId}\\s+${stale.subdomain}\\s+none\\s+${X}\\s+-\\s+linked\\s+1\\s+${stale.id}\\s+`),
     );
     // The escape and the tab of the title are blanked out: they must not reach the operator's terminal.
     expect(staleLine).toMatch(/\s+Shop \[31m red tab\s+2023-11-14T22:13:20.000Z$/);
@@ -174,6 +210,7 @@ describe('npm run accounts', () => {
       installedAmojoId: null,
       link: 'linked',
       linkId: stale.id,
+      liveLinks: 1,
       title: stale.title,
       linkedAt: '2023-11-14T22:13:20.000Z',
     });

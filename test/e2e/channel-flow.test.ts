@@ -319,6 +319,46 @@ describe('the channel in a real browser', () => {
     await page.context().close();
   });
 
+  it('adds the widget as a lead source of a pipeline and opens that number from its source tile', async () => {
+    const added = await fetch(`${e2e.sandbox.urls.amocrmApi}/_control/pipelines`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ accountId: 31_000_001, name: 'Wholesale' }),
+    });
+    expect(added.status).toBeLessThan(300);
+    const pipelineId = ((await added.json()) as { id: number }).id;
+    const page = await e2e.page(e2e.sandbox.urls.amocrm);
+    await t(page, 'lead-sources-refresh').click();
+    const row = page.locator(`[data-testid=pipeline-row][data-pipeline-id="${pipelineId}"]`);
+    // pipeline settings -> add the widget as a source: onAddAsSource, then the settings with the add form
+    await row.getByTestId('add-as-source').click();
+    const pipeline = page.getByLabel('Pipeline for new leads');
+    await eventually(() => pipeline.inputValue()).toBe(String(pipelineId));
+    await page.getByLabel('Channel name').fill('Wholesale line');
+    // the sandbox seeds the demo messenger's webhook URL, which a new number starts with
+    expect(await page.getByLabel('Messenger webhook URL').inputValue()).not.toBe('');
+    await page.getByRole('button', { name: 'Link channel' }).click();
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.keyboard.press('Escape');
+
+    // the backend creates the number's source at amoCRM in a job; the tile appears in that pipeline's row
+    const tile = row.getByTestId('source-tile');
+    await eventually(async () => {
+      await t(page, 'lead-sources-refresh').click();
+      return tile.count();
+    }).toBe(1);
+    await tile.click();
+    await page.getByRole('heading', { name: 'Settings of Wholesale line' }).waitFor();
+    await e2e.shot(page, '11-lead-source-settings');
+
+    // unlink this number again, so the story goes on with the first one alone
+    const item = page.locator('.channel-link-widget__number', { hasText: 'Wholesale line' });
+    await item.getByRole('button', { name: 'Unlink' }).click();
+    await page.getByRole('button', { name: 'Yes, unlink' }).click();
+    await eventually(() => page.locator('.channel-link-widget__number').count()).toBe(1);
+    await page.context().close();
+  });
+
   it('unlinks from the panel, after which client messages are refused', async () => {
     const page = await e2e.page(`${e2e.sandbox.urls.amocrm}/?settings=open`);
     await page.getByRole('button', { name: 'Unlink' }).click();

@@ -80,6 +80,10 @@ describe('the link status’s `delivery`', () => {
     unlinkedAt: null,
     pending: false,
     parkedAt: null,
+    pipelineId: null,
+    sourceId: null,
+    sourceState: 'pending',
+    sourceError: null,
     createdAt: T0,
     updatedAt: T0,
   };

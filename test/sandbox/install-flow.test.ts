@@ -89,6 +89,8 @@ describe('the sandbox install protocol, end to end without a browser', { timeout
       logger: createLogger({ level: process.env.FLOW_LOG ?? 'warn' }),
       dataDir,
       announce: false,
+      // this story links by hand through the single-link path; the seeded numbers have their own story below
+      seedNumbers: false,
     });
     const boot = await (await page('/')).text();
     amojoId = /"amojo_id":"([0-9a-f-]{36})"/.exec(boot)![1]!;
@@ -197,6 +199,8 @@ describe('the sandbox install protocol, end to end without a browser', { timeout
       logger: createLogger({ level: process.env.FLOW_LOG ?? 'warn' }),
       dataDir,
       announce: false,
+      // this story links by hand through the single-link path; the seeded numbers have their own story below
+      seedNumbers: false,
     });
     expect(await (await page('/')).text()).toContain('"saved":{"status":"installed"');
     expect(await connected()).toBe(true);
@@ -212,5 +216,115 @@ describe('the sandbox install protocol, end to end without a browser', { timeout
     expect(status.body).toMatchObject({ state: 'linked', connected: true, installation: { state: 'active' } });
     expect((await sendClientMessage('m-4', 'Hello after the restart')).status).toBe(202);
     await until(inboxTexts, (texts) => texts.includes('Hello after the restart'), 'the message after the restart');
+  });
+});
+
+// `npm start`'s two demo numbers: once the widget is installed, the sandbox links "Sales" and "Support" through the
+// backend's link API, each in its pipeline, and hands each its credentials in the demo messenger.
+describe('the sandbox seeds two demo numbers after the install', { timeout: 60_000 }, () => {
+  let sandbox: Sandbox;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sandbox-seed-'));
+    sandbox = await startSandbox({
+      env: { PORT: '0' },
+      logger: createLogger({ level: process.env.FLOW_LOG ?? 'warn' }),
+      dataDir,
+      announce: false,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const getJson = async (url: string): Promise<Json> => (await fetch(url)).json();
+
+  it('links Sales and Support in their pipelines, and a client of each number lands in its own source', async () => {
+    const installed = await fetch(`${sandbox.urls.amocrmApi}/_control/install`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ accountId: SANDBOX_ACCOUNT.id }),
+    });
+    expect(installed.status).toBe(200);
+    const outcome = await sandbox.seeded;
+    expect(outcome).toMatchObject({ state: 'seeded', linkIds: [expect.any(String), expect.any(String)] });
+    const linkIds = outcome.state === 'seeded' ? outcome.linkIds : [];
+    const messenger: Json = await getJson(`${sandbox.urls.messenger}/api/state`);
+    expect(messenger.numbers.map((n: Json) => [n.id, n.settings.configured])).toEqual([
+      ['sales', true],
+      ['support', true],
+    ]);
+
+    // each number's client writes; the emulated inbox shows each chat under its own source and pipeline
+    for (const [numberId, text] of [
+      ['sales', 'Hello, sales'],
+      ['support', 'Hello, support'],
+    ]) {
+      const opened = await fetch(`${sandbox.urls.messenger}/api/conversations`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `Client of ${numberId}`, phone: '+7 916 000-00-01', numberId }),
+      });
+      const { conversation } = (await opened.json()) as Json;
+      const sent = await fetch(`${sandbox.urls.messenger}/api/conversations/${conversation.id}/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'text', text }),
+      });
+      expect(sent.status).toBe(200);
+    }
+    const chats = await until(
+      async () => ((await getJson(`${sandbox.urls.amocrm}/_sandbox/inbox/state`)) as Json).chats as Json[],
+      (list) => list.length === 2 && list.every((chat) => chat.source?.name !== null && chat.source !== null),
+      'both chats with their sources',
+    );
+    const bySource = Object.fromEntries(
+      chats.map((chat) => [chat.lastMessage.text, [chat.source.externalId, chat.source.name, chat.pipeline?.name]]),
+    );
+    expect(bySource).toEqual({
+      'Hello, sales': [linkIds[0], 'Sales', 'Sales'],
+      'Hello, support': [linkIds[1], 'Support', 'Support'],
+    });
+
+    const inboxPost = (path: string, body: unknown) =>
+      fetch(`${sandbox.urls.amocrm}/_sandbox/inbox/${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const managerTexts = async (numberId: string) => {
+      const state: Json = await getJson(`${sandbox.urls.messenger}/api/state`);
+      return (state.conversations as Json[])
+        .filter((c) => c.numberId === numberId)
+        .flatMap((c) => (c.messages as Json[]).filter((m) => m.direction === 'manager').map((m) => m.content.text));
+    };
+    // a manager's reply in the Support chat goes back out through the Support number only
+    const supportChat = chats.find((chat) => chat.lastMessage.text === 'Hello, support');
+    const replied = await inboxPost('messages', {
+      chatId: supportChat.id,
+      message: { type: 'text', text: 'Support here' },
+    });
+    expect(replied.status).toBe(200);
+    await until(
+      () => managerTexts('support'),
+      (texts) => texts.includes('Support here'),
+      'the reply on Support',
+    );
+    expect(await managerTexts('sales')).toEqual([]);
+    // a manager writing first through the Sales source reaches the Sales number
+    const started = await inboxPost('write-first', {
+      phone: '+79160000002',
+      sourceExternalId: linkIds[0],
+      message: { type: 'text', text: 'Sales writes first' },
+    });
+    expect(started.status).toBe(200);
+    await until(
+      () => managerTexts('sales'),
+      (texts) => texts.includes('Sales writes first'),
+      'the write-first',
+    );
+    expect(await managerTexts('support')).toEqual(['Support here']);
   });
 });

@@ -1,6 +1,13 @@
 import { beforeEach, expect, it } from 'vitest';
+import { sourceOrderingKey } from '../../src/jobs/ordering-keys';
 import { ensureConversation, findConversationById } from '../../src/store/conversations-repo';
-import { findLinkByAccountId, findLinkByAmojoId, upsertLink } from '../../src/store/links-repo';
+import {
+  createLink,
+  findLinkByAccountId,
+  findLinkByAmojoId,
+  listAccountLinks,
+  upsertLink,
+} from '../../src/store/links-repo';
 import { releaseAmojoBinding } from '../../src/store/release-amojo-binding';
 import { seedInstallation } from '../helpers/seed-installation';
 import { linkInput, seedLink } from './helpers/seed-link';
@@ -53,6 +60,7 @@ describeEachDatabase('releaseAmojoBinding', (t) => {
       releasedAs: `released:${stale.accountId}:${X}`,
       installation: { state: 'active', amojoId: Y },
       link: { id: stale.id, purged: true },
+      purgedLinks: 1,
       claimants: [rightful.accountId],
     });
 
@@ -141,5 +149,49 @@ describeEachDatabase('releaseAmojoBinding', (t) => {
     const release = await releaseAmojoBinding(t.db, X, T1);
     expect(release).toMatchObject({ ok: true, link: { id: stale.id, purged: false } });
     expect(await findLinkByAccountId(t.db, stale.accountId)).toMatchObject({ unlinkedAt: T0 });
+  });
+
+  it('purges every link of an account that runs several, and reports the primary', async () => {
+    const stale = await seedLink(t.db, { amojoId: X });
+    const second = await createLink(
+      t.db,
+      { ...linkInput({ accountId: stale.accountId, amojoId: X, scopeId: stale.scopeId }), pipelineId: 7 },
+      T0 + 1,
+    );
+    if (!second.ok) throw new Error('second link refused');
+    const release = await releaseAmojoBinding(t.db, X, T1);
+    expect(release).toMatchObject({ ok: true, link: { id: stale.id, purged: true }, purgedLinks: 2 });
+    const links = await listAccountLinks(t.db, stale.accountId);
+    expect(links.map((link) => link.id).sort()).toEqual([stale.id, second.link.id].sort());
+    for (const link of links) {
+      expect(link).toMatchObject({ scopeId: null, bridgeKeyHash: null, signingSecretEnc: null, webhookUrl: null });
+    }
+  });
+
+  it('queues the deletion of each purged link’s amoCRM source in the release, none on a dry run', async () => {
+    const stale = await seedLink(t.db, { amojoId: X });
+    const second = await createLink(
+      t.db,
+      { ...linkInput({ accountId: stale.accountId, amojoId: X, scopeId: stale.scopeId }), pipelineId: null },
+      T0 + 1,
+    );
+    if (!second.ok) throw new Error('second link refused');
+    const syncs = () =>
+      t.db
+        .selectFrom('outbox')
+        .select(['kind', 'linkId', 'orderingKey'])
+        .where('kind', '=', 'amocrm.sync_source')
+        .orderBy('linkId')
+        .execute();
+    await releaseAmojoBinding(t.db, X, T1, { dryRun: true });
+    expect(await syncs()).toEqual([]);
+    await releaseAmojoBinding(t.db, X, T1);
+    expect(await syncs()).toEqual(
+      [stale.id, second.link.id].sort().map((linkId) => ({
+        kind: 'amocrm.sync_source',
+        linkId,
+        orderingKey: sourceOrderingKey(linkId),
+      })),
+    );
   });
 });

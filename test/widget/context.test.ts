@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { LinkedStatus } from '../../src/contracts/link';
+import type { LinkListResponse } from '../../src/contracts/link';
 import type { ApiResult, BackendApi } from '../../widget/api/backend-api';
-import { createPanelContext } from '../../widget/context';
+import { createPanelContext, type PanelOpening } from '../../widget/context';
 import type { CrmHost, InstallStatus } from '../../widget/host/crm-host';
 import type { SettingsField } from '../../widget/host/settings-field';
 import { mountPanel } from '../../widget/mount-panel';
-import { linkedStatus, testCredentials, unlinkedStatus } from './harness/link-fixtures';
+import { linkItem, linkList, testCredentials } from './harness/link-fixtures';
 
-const unlinked = unlinkedStatus({ id: 1, subdomain: 'acme' });
-const linked = linkedStatus({ id: 1, subdomain: 'acme' });
+const item = linkItem();
 const credentials = testCredentials;
 
-function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<BackendApi> = {}, fieldValue = '') {
+function fakes(
+  installStatus: InstallStatus = 'installed',
+  overrides: Partial<BackendApi> = {},
+  fieldValue = '',
+  opening?: PanelOpening,
+) {
   const writes: string[] = [];
   let value = fieldValue;
   const field: SettingsField = {
@@ -27,11 +31,13 @@ function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<Ba
     return result;
   };
   const api: BackendApi = {
-    getStatus: () => answer('getStatus', { ok: true, value: unlinked }),
-    link: () => answer('link', { ok: false, failure: { kind: 'network' } }),
+    list: () => answer('list', { ok: true, value: linkList() }),
+    pipelines: () => answer('pipelines', { ok: true, value: { pipelines: [{ id: 5, name: 'Sales', is_main: true }] } }),
+    create: () => answer('create', { ok: false, failure: { kind: 'network' } }),
+    update: () => answer('update', { ok: false, failure: { kind: 'network' } }),
     rotate: () => answer('rotate', { ok: false, failure: { kind: 'network' } }),
     test: () => answer('test', { ok: false, failure: { kind: 'network' } }),
-    unlink: () => answer('unlink', { ok: true, value: { status: unlinked } }),
+    unlink: (id) => answer('unlink', { ok: true, value: { id, removed: true } }),
     ...overrides,
   };
   const host: CrmHost = {
@@ -55,6 +61,7 @@ function fakes(installStatus: InstallStatus = 'installed', overrides: Partial<Ba
     clipboard: undefined,
     idPrefix: 'p',
     startGrant: () => null,
+    opening,
   });
   return { ctx, writes, calls, answer, gate: () => gate?.() };
 }
@@ -71,15 +78,18 @@ function held<T>(result: ApiResult<T>) {
 }
 
 describe('createPanelContext', () => {
-  it('gates the API on consent and loads the status once consent is given', async () => {
+  it('gates the API on consent and loads the numbers and pipelines once consent is given', async () => {
     const { ctx, writes, calls, gate } = fakes();
     expect(gate()).toBe(false);
     expect(calls).toEqual([]);
     ctx.consent.set(true);
     expect(gate()).toBe(true);
     await tick();
-    expect(calls).toEqual(['getStatus']);
+    expect(calls).toEqual(['list', 'pipelines']);
+    expect(ctx.links.pipelines.value).toEqual([{ id: 5, name: 'Sales', is_main: true }]);
     expect(writes.map((w) => (w === '' ? '' : JSON.parse(w).link))).toEqual(['unknown', 'unlinked']);
+    // an account without numbers gets the add form at once
+    expect(ctx.form.target.value).toBe('new');
     ctx.consent.set(false);
     expect(writes.at(-1)).toBe('');
   });
@@ -92,47 +102,81 @@ describe('createPanelContext', () => {
     expect(await ctx.save()).toBe(true);
   });
 
-  it('starts the webhook URL from the field, carries it through consent and Install, and never stores one itself', async () => {
+  it('starts a new number’s webhook URL from the field and never stores one itself', async () => {
     const seeded = JSON.stringify({ webhook_url: 'http://127.0.0.1:8083/webhook' });
-    const before = fakes('install', {}, seeded);
-    expect(before.ctx.form.webhookUrl.value).toBe('http://127.0.0.1:8083/webhook');
-    expect(before.ctx.consent.given.value).toBe(false);
-    // without consent the required field stays empty, so Install waits for the box
-    expect(before.writes).toEqual(['']);
-    before.ctx.consent.set(true);
-    expect(JSON.parse(before.writes.at(-1)!)).toEqual({
-      consent_at: '2026-11-29T12:00:00.000Z',
-      link: 'unknown',
-      webhook_url: 'http://127.0.0.1:8083/webhook',
-    });
-
-    // after Install the modal opens on what Install saved; the URL linked is the backend's to keep: settings reach
-    // every user's browser, so the field only carries what it was given
-    const after = fakes(
+    const sent: unknown[] = [];
+    const f = fakes(
       'installed',
-      { link: () => after.answer('link', { ok: true, value: { created: true, status: linked, credentials } }) },
-      before.writes.at(-1)!,
+      {
+        create: (request) => {
+          sent.push(request);
+          return f.answer('create', { ok: true, value: { link: item, credentials } });
+        },
+      },
+      seeded,
     );
-    expect(after.ctx.form.webhookUrl.value).toBe('http://127.0.0.1:8083/webhook');
+    f.ctx.consent.set(true);
     await tick();
-    expect(after.ctx.form.dirty.value).toBe(true);
-    expect((await after.ctx.submit()).ok).toBe(true);
-    expect(JSON.parse(after.writes.at(-1)!)).toMatchObject({
+    expect(f.ctx.form.webhookUrl.value).toBe('http://127.0.0.1:8083/webhook');
+    expect(f.ctx.form.dirty.value).toBe(true);
+    expect((await f.ctx.submit()).ok).toBe(true);
+    expect(sent).toEqual([
+      {
+        amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
+        title: 'form.title_default',
+        webhook_url: 'http://127.0.0.1:8083/webhook',
+        time_window_disabled: false,
+        pipeline_id: null,
+      },
+    ]);
+    expect(JSON.parse(f.writes.at(-1)!)).toMatchObject({
       link: 'linked',
       webhook_url: 'http://127.0.0.1:8083/webhook',
     });
-    await after.ctx.unlink();
-    expect(JSON.parse(after.writes.at(-1)!)).toMatchObject({ link: 'unlinked' });
+    expect(f.ctx.links.credentials.value).toEqual({ id: item.id, title: item.title, credentials });
+    expect(f.ctx.form.target.value).toBeNull();
+    await f.ctx.unlink(item.id);
+    expect(JSON.parse(f.writes.at(-1)!)).toMatchObject({ link: 'unlinked' });
+    // the credentials of a number that is gone go with it
+    expect(f.ctx.links.credentials.value).toBeNull();
+  });
 
-    // with nothing given ahead of the install (production), no URL ever reaches the settings
-    const plain = fakes('installed', {
-      link: () => plain.answer('link', { ok: true, value: { created: true, status: linked, credentials } }),
-    });
-    plain.ctx.consent.set(true);
+  it('opens the add form for a pipeline (onAddAsSource), now or once the numbers are known', async () => {
+    const later = fakes('installed', { list: async () => ({ ok: true, value: linkList([item]) }) });
+    later.ctx.addNumber(5);
+    expect(later.ctx.form.target.value).toBeNull();
+    later.ctx.consent.set(true);
     await tick();
-    plain.ctx.form.webhookUrl.value = linked.webhook_url;
-    expect((await plain.ctx.submit()).ok).toBe(true);
-    expect(plain.writes.every((written) => !written.includes('webhook_url'))).toBe(true);
+    expect(later.ctx.form.target.value).toBe('new');
+    expect(later.ctx.form.pipelineId.value).toBe(5);
+
+    const atLimit = fakes('installed', { list: async () => ({ ok: true, value: linkList([item], 1) }) });
+    atLimit.ctx.consent.set(true);
+    await tick();
+    atLimit.ctx.addNumber(5);
+    expect(atLimit.ctx.form.target.value).toBeNull();
+  });
+
+  it('opens the number a source tile names; a viewer who is not an admin gets it marked, not a form', async () => {
+    const other = linkItem({ id: 'other', title: 'Other', source: { state: 'synced', id: 77 } });
+    const admin = fakes('installed', { list: async () => ({ ok: true, value: linkList([item, other]) }) }, '', {
+      kind: 'source',
+      sourceId: 77,
+    });
+    admin.ctx.consent.set(true);
+    await tick();
+    expect(admin.ctx.focused.value).toBe('other');
+    expect(admin.ctx.form.target.value).toEqual(other);
+
+    const readOnly: LinkListResponse = { ...linkList([item]), viewer: { user_id: 8, is_admin: false } };
+    const viewer = fakes('installed', { list: async () => ({ ok: true, value: readOnly }) }, '', {
+      kind: 'source',
+      externalId: item.id,
+    });
+    viewer.ctx.consent.set(true);
+    await tick();
+    expect(viewer.ctx.focused.value).toBe(item.id);
+    expect(viewer.ctx.form.target.value).toBeNull();
   });
 
   it('disposes every effect: after dispose nothing reacts to signals any more', async () => {
@@ -168,67 +212,49 @@ describe('createPanelContext', () => {
   });
 
   describe('save (onSave)', () => {
-    /** A linked account whose PUT succeeds; `created` says whether the backend issued new credentials. */
-    function linkedFakes(created = false) {
+    /** An account with one number whose PUT succeeds. */
+    function linkedFakes() {
       const sent: unknown[] = [];
       const f = fakes('installed', {
-        getStatus: () => f.answer('getStatus', { ok: true, value: linked }),
-        link: (request) => {
-          sent.push(request);
-          return f.answer('link', {
-            ok: true,
-            value: created ? { created: true, status: linked, credentials } : { created: false, status: linked },
-          });
+        list: () => f.answer('list', { ok: true, value: linkList([item]) }),
+        update: (id, request) => {
+          sent.push([id, request]);
+          return f.answer('update', { ok: true, value: { link: { ...item, ...request } } });
         },
       });
       return { ...f, sent };
     }
 
-    it('re-sends the PUT for a linked account even when nothing changed, so a reinstall reconnects at amojo', async () => {
-      const { ctx, calls, sent } = linkedFakes();
-      ctx.consent.set(true);
-      await tick();
-      expect(ctx.link.status.value?.state).toBe('linked');
-      expect(ctx.form.dirty.value).toBe(false);
-      await ctx.save({ active: 'Y', fields: {} });
-      expect(calls).toEqual(['getStatus', 'link']);
-      expect(sent).toEqual([
-        {
-          amojo_id: linked.amojo_id,
-          title: linked.title,
-          webhook_url: linked.webhook_url,
-          time_window_disabled: linked.time_window_disabled,
-        },
-      ]);
-    });
-
-    it('resolves true, not the PUT answer: the one-time credentials stay in the panel', async () => {
-      const { ctx } = linkedFakes(true);
-      ctx.consent.set(true);
-      await tick();
-      expect(await ctx.save({ active: 'Y' })).toBe(true);
-      expect(ctx.link.credentials.value).toEqual(credentials);
-    });
-
-    it('sends nothing while disabling, even for a linked account', async () => {
+    it('sends nothing when nothing changed: the backend reconnects the numbers on install itself', async () => {
       const { ctx, calls } = linkedFakes();
       ctx.consent.set(true);
       await tick();
-      expect(await ctx.save({ active: 'N' })).toBe(true);
-      expect(calls).toEqual(['getStatus']);
+      expect(ctx.links.view.value).toBe('linked');
+      expect(await ctx.save({ active: 'Y', fields: {} })).toBe(true);
+      expect(calls).toEqual(['list', 'pipelines']);
     });
 
-    it('sends nothing for an unlinked account with an unchanged form, and links one with changes', async () => {
-      const f = fakes('installed', {
-        link: () => f.answer('link', { ok: true, value: { created: false, status: linked } }),
-      });
-      f.ctx.consent.set(true);
+    it('sends the open edit with a PUT on its number', async () => {
+      const { ctx, sent } = linkedFakes();
+      ctx.consent.set(true);
       await tick();
-      expect(await f.ctx.save({ active: 'Y' })).toBe(true);
-      expect(f.calls).toEqual(['getStatus']);
-      f.ctx.form.setWebhookUrl(linked.webhook_url);
-      expect(await f.ctx.save({ active: 'Y' })).toBe(true);
-      expect(f.calls).toEqual(['getStatus', 'link']);
+      ctx.form.open(item);
+      ctx.form.setPipelineId(5);
+      expect(await ctx.save({ active: 'Y' })).toBe(true);
+      expect(sent).toEqual([
+        [item.id, { title: item.title, webhook_url: item.webhook_url, time_window_disabled: false, pipeline_id: 5 }],
+      ]);
+      expect(ctx.links.list.value?.links[0]?.pipeline_id).toBe(5);
+    });
+
+    it('sends nothing while disabling, even with changes', async () => {
+      const { ctx, calls } = linkedFakes();
+      ctx.consent.set(true);
+      await tick();
+      ctx.form.open(item);
+      ctx.form.setTitle('Other');
+      expect(await ctx.save({ active: 'N' })).toBe(true);
+      expect(calls).toEqual(['list', 'pipelines']);
     });
 
     it('without consent warns and sends nothing', async () => {
@@ -238,56 +264,40 @@ describe('createPanelContext', () => {
       expect(calls).toEqual([]);
     });
 
-    it('rejects with the admin-facing message when the PUT fails', async () => {
-      const { ctx } = fakes('installed', {
-        getStatus: async () => ({ ok: true, value: linked }),
-      });
+    it('rejects with the admin-facing message when the backend refuses', async () => {
+      const { ctx } = fakes();
       ctx.consent.set(true);
       await tick();
+      ctx.form.setWebhookUrl('https://m.example/h');
       await expect(ctx.save({ active: 'Y' })).rejects.toThrow('errors.network');
     });
 
-    it('waits for the status request in flight, then re-sends the PUT for the linked account', async () => {
-      const status = held<LinkedStatus>({ ok: true, value: linked });
-      const f = fakes('installed', {
-        getStatus: () => {
-          f.calls.push('getStatus');
-          return status.promise;
+    it('waits for the list request in flight, then sends the new number', async () => {
+      const list = held<LinkListResponse>({ ok: true, value: linkList() });
+      const order: string[] = [];
+      const f = fakes(
+        'installed',
+        {
+          // the saved consent starts the list inside createPanelContext, before `f` exists
+          list: () => {
+            order.push('list');
+            return list.promise;
+          },
+          create: async () => {
+            order.push('create');
+            return { ok: true, value: { link: item, credentials } };
+          },
         },
-        link: () => f.answer('link', { ok: true, value: { created: false, status: linked } }),
-      });
-      f.ctx.consent.set(true);
-      expect(f.ctx.link.busy.value).toBe('load');
+        // a webhook URL given ahead (the sandbox's) makes the add form that opens on the empty list a change
+        JSON.stringify({ consent_at: '2026-11-29T11:00:00.000Z', webhook_url: 'https://m.example/h' }),
+      );
+      expect(f.ctx.links.busy.value?.action).toBe('load');
       const saving = f.ctx.save({ active: 'Y' });
       await tick();
-      expect(f.calls).toEqual(['getStatus']);
-      status.release();
+      list.release();
       expect(await saving).toBe(true);
-      expect(f.calls).toEqual(['getStatus', 'link']);
-      expect(f.ctx.link.busy.value).toBeNull();
-    });
-
-    it('waits for a panel action in flight instead of refusing with "Saving…"', async () => {
-      const test = held({
-        ok: true,
-        value: { outcome: 'delivered', http_status: 200, duration_ms: 1, event_id: 'e' },
-      } as const);
-      const f = fakes('installed', {
-        getStatus: async () => ({ ok: true, value: linked }),
-        test: () => test.promise,
-        link: () => f.answer('link', { ok: true, value: { created: false, status: linked } }),
-      });
-      const { ctx, calls } = f;
-      ctx.consent.set(true);
-      await tick();
-      void ctx.test();
-      expect(ctx.link.busy.value).toBe('test');
-      const saving = ctx.save({ active: 'Y' });
-      await tick();
-      expect(calls).toEqual([]);
-      test.release();
-      expect(await saving).toBe(true);
-      expect(calls).toEqual(['link']);
+      expect(order).toEqual(['list', 'create']);
+      expect(f.ctx.links.busy.value).toBeNull();
     });
   });
 });

@@ -1,22 +1,21 @@
+import type { LinkCreateRequest, LinkErrorCode, LinkUpdateRequest } from '../../src/contracts/link';
 import type {
-  LinkDeleteResponse,
-  LinkErrorCode,
   LinkErrorIssue,
-  LinkPutRequest,
-  LinkPutResponse,
-  LinkRotateResponse,
-  LinkStatus,
+  LinkIssuedResponse,
+  LinkItemResponse,
+  LinkListResponse,
+  LinkRemovedResponse,
   LinkTestResponse,
-} from '../../src/contracts/link';
+  PipelineListResponse,
+} from './link-views';
 
 /** Why a backend call produced no usable answer. Failures are data: nothing here throws. */
 export type ApiFailure =
-  /** The backend answered with a contract error body. `message` is the backend's English text, for diagnostics only. */
+  /** The backend answered with a contract error body; its English `message`s are left undecoded (link-views.ts). */
   | {
       readonly kind: 'backend';
       readonly status: number;
       readonly code: LinkErrorCode;
-      readonly message: string;
       readonly issues: readonly LinkErrorIssue[];
       /** With `account_not_installed`: amoCRM's access popup for this account. */
       readonly grantUrl?: string | undefined;
@@ -33,11 +32,13 @@ export type ApiResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly failure: ApiFailure };
 
-/** The link API as the panel sees it; `createBackendApi` implements it over `$authorizedAjax`. */
+/** The numbers API (`/api/widget/links`) as the panel sees it; `createBackendApi` implements it over `$authorizedAjax`. */
 export interface BackendApi {
-  getStatus(): Promise<ApiResult<LinkStatus>>;
-  link(request: LinkPutRequest): Promise<ApiResult<LinkPutResponse>>;
-  rotate(): Promise<ApiResult<LinkRotateResponse>>;
-  test(): Promise<ApiResult<LinkTestResponse>>;
-  unlink(): Promise<ApiResult<LinkDeleteResponse>>;
+  list(): Promise<ApiResult<LinkListResponse>>;
+  pipelines(): Promise<ApiResult<PipelineListResponse>>;
+  create(request: LinkCreateRequest): Promise<ApiResult<LinkIssuedResponse>>;
+  update(id: string, request: LinkUpdateRequest): Promise<ApiResult<LinkItemResponse>>;
+  rotate(id: string): Promise<ApiResult<LinkIssuedResponse>>;
+  test(id: string): Promise<ApiResult<LinkTestResponse>>;
+  unlink(id: string): Promise<ApiResult<LinkRemovedResponse>>;
 }

@@ -1,15 +1,16 @@
 import type { z } from 'zod/mini';
-import {
-  linkDeleteResponseSchema,
-  linkPaths,
-  linkPutResponseSchema,
-  linkRotateResponseSchema,
-  linkStatusSchema,
-  linkTestResponseSchema,
-} from '../../src/contracts/link';
+import { linkPathOf, linksPath, pipelinesPath } from '../../src/contracts/link';
 import type { CrmHost, HttpMethod } from '../host/crm-host';
 import type { ApiResult, BackendApi } from './backend-api';
 import { decodeResponse } from './decode-response';
+import {
+  linkIssuedView,
+  linkItemResponseView,
+  linkListView,
+  linkRemovedView,
+  linkTestView,
+  pipelineListView,
+} from './link-views';
 
 export interface BackendApiOptions {
   readonly host: Pick<CrmHost, 'request'>;
@@ -19,7 +20,8 @@ export interface BackendApiOptions {
   readonly hasConsent: () => boolean;
 }
 
-/** The link API over `$authorizedAjax`; every answer is validated against src/contracts/link. */
+/** The numbers API over `$authorizedAjax`; every answer is decoded with link-views.ts (what the panel reads
+ * of src/contracts/link) or, for errors, the contract's error body. */
 export function createBackendApi({ host, baseUrl, hasConsent }: BackendApiOptions): BackendApi {
   const origin = baseUrl.replace(/\/+$/, '');
 
@@ -34,10 +36,12 @@ export function createBackendApi({ host, baseUrl, hasConsent }: BackendApiOption
   }
 
   return {
-    getStatus: () => call('GET', linkPaths.link, undefined, linkStatusSchema),
-    link: (request) => call('PUT', linkPaths.link, request, linkPutResponseSchema),
-    rotate: () => call('POST', linkPaths.rotate, {}, linkRotateResponseSchema),
-    test: () => call('POST', linkPaths.test, {}, linkTestResponseSchema),
-    unlink: () => call('DELETE', linkPaths.link, undefined, linkDeleteResponseSchema),
+    list: () => call('GET', linksPath, undefined, linkListView),
+    pipelines: () => call('GET', pipelinesPath, undefined, pipelineListView),
+    create: (request) => call('POST', linksPath, request, linkIssuedView),
+    update: (id, request) => call('PUT', linkPathOf(id), request, linkItemResponseView),
+    rotate: (id) => call('POST', linkPathOf(id, 'rotate'), {}, linkIssuedView),
+    test: (id) => call('POST', linkPathOf(id, 'test'), {}, linkTestView),
+    unlink: (id) => call('DELETE', linkPathOf(id), undefined, linkRemovedView),
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
-import { linkErrorBodySchema } from '../../src/contracts/link';
 import type { HostResponse } from '../host/crm-host';
 import type { ApiResult } from './backend-api';
+import { linkErrorView } from './link-views';
 
 function parseJson(text: string): unknown {
   try {
@@ -20,8 +20,8 @@ export function decodeResponse<T>(response: HostResponse, schema: z.ZodMiniType<
     const parsed = z.safeParse(schema, json);
     return parsed.success ? { ok: true, value: parsed.data } : { ok: false, failure: { kind: 'bad_response', status } };
   }
-  const error = z.safeParse(linkErrorBodySchema, json);
+  const error = z.safeParse(linkErrorView, json);
   if (!error.success) return { ok: false, failure: { kind: 'bad_response', status } };
-  const { code, message, issues, grant_url: grantUrl } = error.data.error;
-  return { ok: false, failure: { kind: 'backend', status, code, message, issues: issues ?? [], grantUrl } };
+  const { code, issues, grant_url: grantUrl } = error.data.error;
+  return { ok: false, failure: { kind: 'backend', status, code, issues: issues ?? [], grantUrl } };
 }

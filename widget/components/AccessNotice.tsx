@@ -1,5 +1,5 @@
 import type { Translate } from '../i18n/create-translator';
-import type { AccessNeeded } from '../models/create-link-model';
+import type { AccessNeeded } from '../models/create-links-model';
 
 export interface AccessNoticeProps {
   readonly t: Translate;

@@ -1,4 +1,4 @@
-import type { LinkTestResponse } from '../../src/contracts/link';
+import type { LinkTestResponse } from '../api/link-views';
 import type { PanelContext } from '../context';
 import type { Translate } from '../i18n/create-translator';
 import { failureMessageKey } from '../models/panel-failure';
@@ -17,10 +17,10 @@ function testMessage(t: Translate, result: LinkTestResponse): string {
 
 /** What the last action did: its failure and the next step, or a short confirmation. */
 export function ActionFeedback({ ctx }: ActionFeedbackProps) {
-  const { t, link } = ctx;
-  const failure = link.failure.value;
-  const success = link.lastSuccess.value;
-  const testResult = link.testResult.value;
+  const { t, links } = ctx;
+  const failure = links.failure.value;
+  const success = links.lastSuccess.value?.action;
+  const testResult = links.testResult.value?.result ?? null;
 
   if (failure !== null && failure.action !== 'load') {
     const { kind } = failure.failure;
@@ -41,7 +41,7 @@ export function ActionFeedback({ ctx }: ActionFeedbackProps) {
   let message: string | null = null;
   if (testResult !== null) message = testMessage(t, testResult);
   // also while the one-time credentials are on screen: the save that issued them, or a later one, is confirmed too
-  else if (success === 'link') message = t('form.saved');
+  else if (success === 'create' || success === 'update') message = t('form.saved');
   else if (success === 'unlink') message = t('actions.unlinked');
   const warn = testResult !== null && testResult.outcome !== 'delivered';
   return (

@@ -1,10 +1,12 @@
-import type { LinkCredentials } from '../../src/contracts/link';
+import type { LinkCredentials } from '../api/link-views';
 import type { Translate } from '../i18n/create-translator';
 import type { CopyModel } from '../models/create-copy-model';
 
 export interface CredentialsCardProps {
   readonly t: Translate;
   readonly credentials: LinkCredentials;
+  /** The number they belong to. */
+  readonly title: string;
   readonly idPrefix: string;
   readonly copy: CopyModel;
   readonly onDismiss: () => void;
@@ -14,7 +16,7 @@ export interface CredentialsCardProps {
  * The API key and signing secret, shown once after a link or rotation and never stored by the widget. One button
  * copies both, a line each, so the messenger takes them in one paste; the inputs stay selectable for copying by hand.
  */
-export function CredentialsCard({ t, credentials, idPrefix, copy, onDismiss }: CredentialsCardProps) {
+export function CredentialsCard({ t, credentials, title, idPrefix, copy, onDismiss }: CredentialsCardProps) {
   const headingId = `${idPrefix}-credentials`;
   const copied = copy.copied.value;
   const rows = [
@@ -26,6 +28,7 @@ export function CredentialsCard({ t, credentials, idPrefix, copy, onDismiss }: C
       <h3 class="channel-link-widget__heading" id={headingId}>
         {t('credentials.heading')}
       </h3>
+      <p class="channel-link-widget__muted">{t('status.channel_title', { title })}</p>
       <p class="channel-link-widget__notice channel-link-widget__notice--warning" role="alert">
         {t('credentials.once')}
       </p>

@@ -4,8 +4,8 @@ import { AccountInfo } from './AccountInfo';
 import { ActionFeedback } from './ActionFeedback';
 import { ConsentBox } from './ConsentBox';
 import { CredentialsCard } from './CredentialsCard';
-import { LinkActions } from './LinkActions';
 import { LinkForm } from './LinkForm';
+import { NumbersList } from './NumbersList';
 import { StatusBanner } from './StatusBanner';
 
 export interface SettingsPanelProps {
@@ -13,17 +13,17 @@ export interface SettingsPanelProps {
 }
 
 /**
- * The whole settings panel: which parts show depends only on consent, install state, the link's view, access to the
- * account and whether the viewer is an admin. Without access, or for a viewer who is not an admin, the panel shows
- * the state and no form or action, since the backend would refuse them.
+ * The whole settings panel: which parts show depends only on consent, install state, the numbers' view, access to
+ * the account and whether the viewer is an admin. Without access, or for a viewer who is not an admin, the panel
+ * shows the numbers read-only and no form or action, since the backend would refuse them.
  */
 export function SettingsPanel({ ctx }: SettingsPanelProps) {
-  const { t, idPrefix, link, consent } = ctx;
-  const view = link.view.value;
+  const { t, idPrefix, links, consent } = ctx;
+  const view = links.view.value;
   const known = view === 'unlinked' || view === 'linking' || view === 'linked' || view === 'paused';
-  const credentials = link.credentials.value;
-  const access = link.access.value;
-  const readOnly = link.readOnly.value;
+  const issued = links.credentials.value;
+  const access = links.access.value;
+  const readOnly = links.readOnly.value;
   const editable = !readOnly && access === null;
   const ready = consent.given.value && ctx.canLink;
   const titleId = `${idPrefix}-title-heading`;
@@ -43,17 +43,18 @@ export function SettingsPanel({ ctx }: SettingsPanelProps) {
       {ready && known && (
         <>
           {readOnly && <p class="channel-link-widget__notice">{t('access.admin_only')}</p>}
-          {credentials !== null && (
+          {issued !== null && (
             <CredentialsCard
               t={t}
-              credentials={credentials}
+              credentials={issued.credentials}
+              title={issued.title}
               idPrefix={idPrefix}
               copy={ctx.copy}
               onDismiss={ctx.dismissCredentials}
             />
           )}
+          <NumbersList ctx={ctx} editable={editable} />
           {editable && <LinkForm ctx={ctx} />}
-          {editable && view === 'linked' && <LinkActions ctx={ctx} />}
           <ActionFeedback ctx={ctx} />
         </>
       )}

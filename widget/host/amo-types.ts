@@ -44,6 +44,8 @@ export interface AmoCallbacks {
   settings($modal_body: unknown, context?: unknown): boolean;
   onSave(info?: unknown): Promise<unknown>;
   destroy(): void;
+  /** lead_sources: the admin added the widget as a source of this pipeline (web_sdk/settings.md). */
+  onAddAsSource(pipelineId: unknown): boolean;
 }
 
 /** The system `Widget` object amoCRM extends with our constructor. */

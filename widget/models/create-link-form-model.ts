@@ -1,22 +1,27 @@
-import { batch, computed, type ReadonlySignal, signal } from '@preact/signals-core';
-import type { LinkedStatus, LinkPutRequest, LinkStatus } from '../../src/contracts/link';
+import { batch, computed, signal } from '@preact/signals-core';
+import type { LinkUpdateRequest } from '../../src/contracts/link';
+import type { LinkItem } from '../api/link-views';
 import type { PanelFailure } from './panel-failure';
 import { type LinkFormErrors, type LinkFormField, validateLinkForm } from './validate-link-form';
 
 export interface LinkFormModelOptions {
   readonly defaultTitle: string;
-  /** Where the webhook URL starts when the account is not linked: the one last linked, from the saved field. */
+  /** Where the webhook URL of a new number starts: one the platform was given (the sandbox's), from the saved field. */
   readonly defaultWebhookUrl?: string;
-  readonly status: ReadonlySignal<LinkStatus | null>;
 }
 
-const formFields: readonly LinkFormField[] = ['title', 'webhook_url'];
+const formFields: readonly LinkFormField[] = ['title', 'webhook_url', 'pipeline_id'];
 
-/** The link form: its values, which errors to show, and whether it differs from what the backend holds. */
-export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '', status }: LinkFormModelOptions) {
+/**
+ * The number form: closed, adding a new number (`'new'`) or editing one (the number as the backend last listed it);
+ * its values, which errors to show, and whether it differs from what the backend holds.
+ */
+export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '' }: LinkFormModelOptions) {
+  const target = signal<LinkItem | 'new' | null>(null);
   const title = signal(defaultTitle);
   const webhookUrl = signal(defaultWebhookUrl);
   const timeWindowDisabled = signal(false);
+  const pipelineId = signal<number | null>(null);
   /** Client-side errors appear only after the first submit attempt, not while the admin is still typing. */
   const showErrors = signal(false);
   /** Fields the backend refused; cleared as soon as the admin edits them. */
@@ -29,12 +34,14 @@ export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '', stat
     return shown;
   });
   const dirty = computed(() => {
-    const current = status.value;
-    if (current?.state !== 'linked') return webhookUrl.value.trim() !== '';
+    const current = target.value;
+    if (current === null) return false;
+    if (current === 'new') return webhookUrl.value.trim() !== '';
     return (
       title.value.trim() !== current.title ||
       webhookUrl.value.trim() !== (current.webhook_url ?? '') ||
-      timeWindowDisabled.value !== current.time_window_disabled
+      timeWindowDisabled.value !== current.time_window_disabled ||
+      pipelineId.value !== current.pipeline_id
     );
   });
 
@@ -43,9 +50,11 @@ export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '', stat
   }
 
   return {
+    target,
     title,
     webhookUrl,
     timeWindowDisabled,
+    pipelineId,
     errors,
     dirty,
     setTitle(value: string) {
@@ -59,26 +68,36 @@ export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '', stat
     setTimeWindowDisabled(value: boolean) {
       timeWindowDisabled.value = value;
     },
-    /** Takes the backend's values, e.g. after the status loads or a link succeeds. */
-    fill(linked: LinkedStatus) {
+    setPipelineId(value: number | null) {
+      pipelineId.value = value;
+      edited('pipeline_id');
+    },
+    /** Opens the form for a new number (routed to `pipeline`) or for one the backend listed. */
+    open(link: LinkItem | 'new', pipeline: number | null = null) {
+      const isNew = link === 'new';
       batch(() => {
-        title.value = linked.title;
+        target.value = link;
+        title.value = isNew ? defaultTitle : link.title;
         // only admins are sent the URL, and only admins see the form
-        webhookUrl.value = linked.webhook_url ?? '';
-        timeWindowDisabled.value = linked.time_window_disabled;
+        webhookUrl.value = isNew ? defaultWebhookUrl : (link.webhook_url ?? '');
+        timeWindowDisabled.value = isNew ? false : link.time_window_disabled;
+        pipelineId.value = isNew ? pipeline : link.pipeline_id;
         showErrors.value = false;
         rejected.value = [];
       });
     },
-    /** The PUT body, or null (with errors now shown) when the form is not valid. */
-    toRequest(amojoId: string): LinkPutRequest | null {
+    close() {
+      target.value = null;
+    },
+    /** The body's settings, or null (with errors now shown) when the form is not valid. */
+    toRequest(): LinkUpdateRequest | null {
       showErrors.value = true;
       if (Object.keys(clientErrors.peek()).length > 0) return null;
       return {
-        amojo_id: amojoId,
         title: title.peek().trim(),
         webhook_url: webhookUrl.peek().trim(),
         time_window_disabled: timeWindowDisabled.peek(),
+        pipeline_id: pipelineId.peek(),
       };
     },
     /** Marks the fields a backend error points at. */
@@ -90,6 +109,7 @@ export function createLinkFormModel({ defaultTitle, defaultWebhookUrl = '', stat
         if (field !== undefined) fields.add(field);
       }
       if (failure.code === 'webhook_url_not_allowed') fields.add('webhook_url');
+      if (failure.code === 'pipeline_not_found') fields.add('pipeline_id');
       rejected.value = [...fields];
     },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { bridgeContactHint } from './bridge-contact-hint';
 import {
   bridgeConversation,
   bridgeId,
@@ -50,6 +51,8 @@ export const bridgeHistoryImportRequest = z.strictObject({
   conversation: bridgeConversation,
   client: bridgeSender,
   source: optional(bridgeSource),
+  /** The amoCRM contact the client is known as; the import starts the conversation, so it may name it. */
+  contact: optional(bridgeContactHint),
   final: z.boolean(),
   messages: z.array(bridgeHistoryMessage).check(
     z.minLength(1),

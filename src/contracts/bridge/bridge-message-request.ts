@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { storableText } from '../storable-text';
+import { bridgeContactHint } from './bridge-contact-hint';
 import {
   bridgeConversation,
   bridgeId,
@@ -48,6 +49,7 @@ export const bridgePost = z.strictObject({
  * POST /bridge/v1/messages: a client wrote. `id` is the messenger's message id and the idempotency key: posting the
  * same id again is a no-op (202, `duplicate: true`), with a different body a 409. `silent: true` imports the
  * message without an incoming lead or a notification. `post` marks the message as a comment under that post.
+ * `contact` names the amoCRM contact the client is known as (bridge-contact-hint.ts).
  */
 export const bridgeMessageRequest = z.strictObject({
   id: bridgeId,
@@ -60,6 +62,7 @@ export const bridgeMessageRequest = z.strictObject({
   silent: optional(z.boolean()),
   sent_at: optional(bridgeTimestamp),
   source: optional(bridgeSource),
+  contact: optional(bridgeContactHint),
 });
 
 /**

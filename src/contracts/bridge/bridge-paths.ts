@@ -9,4 +9,5 @@ export const bridgePaths = {
   receipts: '/bridge/v1/receipts',
   historyImports: '/bridge/v1/history-imports',
   historyImport: '/bridge/v1/history-imports/:id',
+  conversation: '/bridge/v1/conversations/:id',
 } as const;

@@ -28,6 +28,7 @@ export const bridgeErrorCodes = [
   'not_linked',
   'not_found',
   'idempotency_conflict',
+  'conversation_id_taken',
   'account_not_installed',
   'rate_limited',
   'internal_error',

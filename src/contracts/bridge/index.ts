@@ -1,4 +1,6 @@
 import type { z } from 'zod/mini';
+import type { bridgeContactHint } from './bridge-contact-hint';
+import type { bridgeConversationStatus } from './bridge-conversation-status';
 import type { bridgeConversation, bridgeMessageRef, bridgeSender, bridgeTimestamp } from './bridge-fields';
 import type { bridgeHistoryImportRequest, bridgeHistoryMessage } from './bridge-history-import-request';
 import type { bridgeMessageContent } from './bridge-message-content';
@@ -23,6 +25,8 @@ import type {
 import type { bridgeReceiptRequest } from './bridge-receipt-request';
 import type { bridgeAccepted, bridgeErrorBody, bridgeHistoryImportStatus } from './bridge-responses';
 
+export { bridgeContactHint, bridgeContactStates } from './bridge-contact-hint';
+export { bridgeConversationStatus } from './bridge-conversation-status';
 export {
   type BridgeDeliveryResponse,
   bridgeDeliveryResponse,
@@ -80,6 +84,9 @@ export {
 } from './bridge-responses';
 
 export type BridgeConversation = z.infer<typeof bridgeConversation>;
+export type BridgeContactHint = z.infer<typeof bridgeContactHint>;
+export type BridgeContactState = BridgeConversationStatus['contact']['state'];
+export type BridgeConversationStatus = z.infer<typeof bridgeConversationStatus>;
 export type BridgeMessageRef = z.infer<typeof bridgeMessageRef>;
 export type BridgeSender = z.infer<typeof bridgeSender>;
 export type BridgeTimestamp = z.infer<typeof bridgeTimestamp>;

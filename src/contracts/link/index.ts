@@ -12,6 +12,8 @@ export {
   amojoIdSchema,
   intSchema,
   isHttpUrl,
+  isLinkTitle,
+  isWebhookUrl,
   linkTitleMaxLength,
   linkTitleSchema,
   minLengthString,
@@ -19,7 +21,31 @@ export {
   webhookUrlMaxLength,
   webhookUrlSchema,
 } from './link-fields';
-export { linkPaths } from './link-paths';
+export {
+  type LinkCreateRequest,
+  type LinkIssuedResponse,
+  type LinkItem,
+  type LinkItemResponse,
+  type LinkListResponse,
+  type LinkRemovedResponse,
+  type LinkSource,
+  type LinkUpdateRequest,
+  linkCreateRequestSchema,
+  linkIssuedResponseSchema,
+  linkItemResponseSchema,
+  linkItemSchema,
+  linkListResponseSchema,
+  linkRemovedResponseSchema,
+  linkSourceSchema,
+  linkUpdateRequestSchema,
+  maxLinksPerAccount,
+  type PipelineListResponse,
+  type PipelineOption,
+  pipelineIdSchema,
+  pipelineListResponseSchema,
+  pipelineOptionSchema,
+} from './link-numbers';
+export { linkPathOf, linkPaths, linksPath, pipelinesPath } from './link-paths';
 export {
   type LinkActionRequest,
   type LinkPutRequest,

@@ -33,6 +33,9 @@ export const linkErrorCodes = [
   'webhook_url_not_allowed',
   // 404: rotate or test was called while the token's account has no link.
   'not_linked',
+  'link_not_found',
+  'link_limit_reached',
+  'pipeline_not_found',
   // 502: amojo answered connect or disconnect with a 4xx (e.g. a private channel that does not list this account).
   'channel_rejected',
   // 503: amojo could not be reached, timed out or answered 5xx; the request may be retried (see Retry-After).
@@ -60,6 +63,9 @@ export const linkErrorStatus: Readonly<Record<LinkErrorCode, number>> = {
   amojo_id_taken: 409,
   webhook_url_not_allowed: 422,
   not_linked: 404,
+  link_not_found: 404,
+  link_limit_reached: 409,
+  pipeline_not_found: 422,
   channel_rejected: 502,
   channel_unavailable: 503,
   rate_limited: 429,

@@ -33,6 +33,13 @@ export const linkViewerSchema = z.object({
   is_admin: z.boolean(),
 });
 
+/** How deliveries to a link's messenger webhook fare (see `delivery` of the linked status). */
+export const linkDeliverySchema = z.object({
+  state: z.enum(['ok', 'failing']),
+  since: z.optional(timestampSchema),
+  failures: intSchema(0),
+});
+
 /*
  * Responses use z.object (unknown keys are dropped, not rejected), so a backend that adds a field does not break
  * widgets already installed in accounts.
@@ -67,13 +74,7 @@ export const linkedStatusSchema = z.object({
    * policy), `since` the first failure of that streak; `failures` counts the streak, also below the threshold.
    * Left out while there is no streak (the last delivery went through), and by the answers of PUT and rotate.
    */
-  delivery: z.optional(
-    z.object({
-      state: z.enum(['ok', 'failing']),
-      since: z.optional(timestampSchema),
-      failures: intSchema(0),
-    }),
-  ),
+  delivery: z.optional(linkDeliverySchema),
   /** When the current link was made: a relink after an unlink starts it again ("Linked on" in the panel). */
   created_at: timestampSchema,
   updated_at: timestampSchema,

@@ -77,3 +77,80 @@ export interface EmulatorStats {
   /** The same requests by the status they were answered with. */
   apiStatuses: Record<string, number>;
 }
+
+/** A pipeline to seed; without any for an account, it gets "Sales" (main), "Support" and an archived "Archive". */
+export interface PipelineSeed {
+  readonly id?: number;
+  readonly accountId: number;
+  readonly name: string;
+  readonly isMain?: boolean;
+  readonly isArchive?: boolean;
+  readonly isUnsortedOn?: boolean;
+  readonly sort?: number;
+}
+
+export interface StatusRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly sort: number;
+  readonly isEditable: boolean;
+  readonly color: string;
+  /** 1 = the pipeline's Unsorted, 0 = a regular status (142 won and 143 lost included). */
+  readonly type: 0 | 1;
+}
+
+export interface PipelineRecord {
+  readonly id: number;
+  readonly accountId: number;
+  name: string;
+  sort: number;
+  isMain: boolean;
+  isArchive: boolean;
+  isUnsortedOn: boolean;
+  readonly statuses: readonly StatusRecord[];
+}
+
+/** A contact to seed: phones and e-mails become PHONE / EMAIL multitext values (enum WORK). */
+export interface ContactSeed {
+  readonly id?: number;
+  readonly accountId: number;
+  readonly name: string;
+  readonly phones?: readonly string[];
+  readonly emails?: readonly string[];
+  /** The account's first admin by default; a manager's token sees only the contacts they are responsible for. */
+  readonly responsibleUserId?: number;
+}
+
+export interface ContactRecord {
+  readonly id: number;
+  readonly accountId: number;
+  readonly name: string;
+  readonly phones: readonly string[];
+  readonly emails: readonly string[];
+  readonly responsibleUserId: number;
+  readonly createdAt: number;
+}
+
+/** A source of the integration in one account (crm-rest §4). Deleted ones are kept, marked, for the control API. */
+export interface SourceRecord {
+  readonly id: number;
+  readonly accountId: number;
+  name: string;
+  readonly externalId: string;
+  pipelineId: number;
+  isDefault: boolean;
+  originCode: string | null;
+  services: unknown[];
+  readonly createdAt: number;
+  deletedAt?: number;
+}
+
+/** One chat-to-contact binding (crm-rest §5.1); a re-binding replaces it under a new id. */
+export interface ChatBindingRecord {
+  readonly id: number;
+  readonly accountId: number;
+  readonly chatId: string;
+  readonly contactId: number;
+  readonly boundAt: number;
+  replacedAt?: number;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { FAULT_ENDPOINTS } from './endpoint-faults';
 
 const optional = z.exactOptional;
 const entityId = z.int().check(z.positive());
@@ -12,7 +13,31 @@ export const expireTokensInput = z.strictObject({ accountId: optional(entityId) 
 /** `null` switches the rate limit off. */
 export const rateLimitInput = z.strictObject({ perSecond: z.nullable(z.int().check(z.gte(1), z.lte(10_000))) });
 
-const endpoint = z.enum(['token', 'account', 'users']);
+const endpoint = z.enum(FAULT_ENDPOINTS);
+
+export const pipelineInput = z.strictObject({
+  accountId: entityId,
+  id: optional(entityId),
+  name: z.string().check(z.minLength(1), z.maxLength(255)),
+  isMain: optional(z.boolean()),
+  isArchive: optional(z.boolean()),
+  isUnsortedOn: optional(z.boolean()),
+  sort: optional(z.int()),
+});
+export const pipelineIdInput = z.strictObject({ pipelineId: entityId });
+export const pipelineArchiveInput = z.strictObject({ pipelineId: entityId, archived: z.boolean() });
+export const contactInput = z.strictObject({
+  accountId: entityId,
+  id: optional(entityId),
+  name: z.string().check(z.minLength(1), z.maxLength(255)),
+  phones: optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(20))),
+  emails: optional(z.array(z.string().check(z.minLength(1))).check(z.maxLength(20))),
+  responsibleUserId: optional(entityId),
+});
+/** `?accountId=` on the control lists: one account, or all without it. */
+export const accountFilterInput = z.strictObject({
+  accountId: optional(z.pipe(z.string().check(z.regex(/^[1-9]\d{0,14}$/)), z.transform(Number))),
+});
 
 export const faultInput = z.union([
   z.strictObject({
@@ -52,6 +77,10 @@ export const emulatorSeed = z.strictObject({
     }),
   ),
   accessTokenTtlSeconds: optional(tokenTtlInput.shape.seconds),
+  pipelines: optional(z.array(pipelineInput)),
+  contacts: optional(z.array(contactInput)),
 });
 
 export type FaultInput = z.input<typeof faultInput>;
+export type PipelineInput = z.input<typeof pipelineInput>;
+export type ContactInput = z.input<typeof contactInput>;

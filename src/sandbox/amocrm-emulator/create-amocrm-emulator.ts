@@ -4,10 +4,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { FetchLike } from '../../egress/fetch-like';
 import type { InfoPageLink } from '../../http/render-info-page';
-import type { AccountSeed, UserSeed } from './amocrm-emulator-types';
+import type { AccountSeed, ContactSeed, PipelineSeed, UserSeed } from './amocrm-emulator-types';
 import { emulatorSeed } from './control-schemas';
 import { type ControlApi, createControlApi } from './create-control-api';
 import { createControlHandler } from './create-control-handler';
+import { createCrmBook } from './create-crm-book';
 import { createGrantBook } from './create-grant-book';
 import { createRateLimiter, DEFAULT_REQUESTS_PER_SECOND } from './create-rate-limiter';
 import type { EmulatorContext } from './emulator-context';
@@ -43,6 +44,13 @@ export interface AmocrmEmulatorOptions {
   readonly backendTimeoutMs?: number;
   /** The sandbox's other pages, listed on `/`. */
   readonly links?: readonly InfoPageLink[];
+  /**
+   * Pipelines to start with. An account given none gets three: "Sales" (main), "Support" and "Archive" (archived),
+   * so a picker and a source on an archived pipeline can be tried without any setup.
+   */
+  readonly pipelines?: readonly PipelineSeed[];
+  /** Contacts to start with (for `GET /api/v4/contacts?query=` and `POST /api/v4/contacts/chats`). */
+  readonly contacts?: readonly ContactSeed[];
 }
 
 /** The emulator without a server: `startAmocrmEmulator` puts it on node:http. */
@@ -68,6 +76,8 @@ export function createAmocrmEmulator(options: AmocrmEmulatorOptions): AmocrmEmul
     accounts: options.accounts,
     users: options.users,
     ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+    ...(options.pipelines === undefined ? {} : { pipelines: options.pipelines }),
+    ...(options.contacts === undefined ? {} : { contacts: options.contacts }),
   });
   const accounts = new Map(seed.accounts.map((account) => [account.id, account as AccountSeed]));
   const users = new Map(seed.users.map((user) => [user.id, user as UserSeed]));
@@ -86,6 +96,25 @@ export function createAmocrmEmulator(options: AmocrmEmulatorOptions): AmocrmEmul
   }
 
   const now = options.now ?? (() => new Date());
+  const crm = createCrmBook(now);
+  for (const pipeline of seed.pipelines ?? []) {
+    if (!accounts.has(pipeline.accountId))
+      throw new Error(`amoCRM emulator: pipeline ${pipeline.name} has an unknown account`);
+    crm.addPipeline(pipeline);
+  }
+  for (const account of accounts.values()) {
+    if (crm.pipelines(account.id).length > 0) continue;
+    crm.addPipeline({ accountId: account.id, name: 'Sales', isMain: true });
+    crm.addPipeline({ accountId: account.id, name: 'Support' });
+    crm.addPipeline({ accountId: account.id, name: 'Archive', isArchive: true });
+  }
+  for (const contact of seed.contacts ?? []) {
+    const responsible = contact.responsibleUserId ?? currentUsers.get(contact.accountId);
+    if (responsible === undefined || users.get(responsible)?.accountId !== contact.accountId) {
+      throw new Error(`amoCRM emulator: contact ${contact.name} needs a known account and responsible user`);
+    }
+    crm.addContact({ ...contact, responsibleUserId: responsible });
+  }
   const settings = { accessTokenTtlSeconds: seed.accessTokenTtlSeconds ?? 86_400 };
   const ctx: EmulatorContext = {
     clientId: seed.clientId,
@@ -104,6 +133,7 @@ export function createAmocrmEmulator(options: AmocrmEmulatorOptions): AmocrmEmul
       accountOf: (accountId) => accounts.get(accountId)!,
       accessTtlSeconds: () => settings.accessTokenTtlSeconds,
     }),
+    crm,
     limiter: createRateLimiter(
       now,
       options.rateLimitPerSecond === undefined ? DEFAULT_REQUESTS_PER_SECOND : options.rateLimitPerSecond,

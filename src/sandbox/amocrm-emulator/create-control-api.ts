@@ -4,13 +4,24 @@ import { accountRedirectParams } from './account-redirect-params';
 import type {
   AccountSeed,
   BackendCall,
+  ChatBindingRecord,
   CodeRecord,
+  ContactRecord,
   EmulatorStats,
+  PipelineRecord,
+  SourceRecord,
   TokenPairRecord,
   UserSeed,
 } from './amocrm-emulator-types';
 import { callBackend } from './call-backend';
-import { type FaultInput, faultInput } from './control-schemas';
+import {
+  type ContactInput,
+  contactInput,
+  type FaultInput,
+  faultInput,
+  type PipelineInput,
+  pipelineInput,
+} from './control-schemas';
 import { disconnectSignature } from './disconnect-signature';
 import type { EmulatorContext } from './emulator-context';
 import type { FaultsView } from './endpoint-faults';
@@ -57,6 +68,21 @@ export interface ControlApi {
   settings(): { accessTokenTtlSeconds: number; rateLimitPerSecond: number | null };
   /** The popup's Allow: installs (without the install call; the browser carries the code) and issues a code. */
   grantFromPopup(accountId: number): CodeRecord;
+
+  /** A new pipeline in the account (`isMain` takes "main" from the old one); its four statuses come with it. */
+  addPipeline(input: PipelineInput): PipelineRecord;
+  /** Archives or restores a pipeline; sources keep pointing at it, as amoCRM allows. */
+  setPipelineArchived(pipelineId: number, archived: boolean): PipelineRecord;
+  /** Deletes a pipeline (not the main one: 409). Sources that point at it keep its id. */
+  removePipeline(pipelineId: number): void;
+  listPipelines(accountId?: number): PipelineRecord[];
+  /** A new contact; the responsible user is the account's current user unless named (a user of that account). */
+  addContact(input: ContactInput): ContactRecord;
+  listContacts(accountId?: number): ContactRecord[];
+  /** The integration's sources, deleted ones too (`deletedAt`), in creation order. */
+  listSources(accountId?: number): SourceRecord[];
+  /** Chat bindings, replaced ones too (`replacedAt`), oldest first. */
+  listChatBindings(accountId?: number): ChatBindingRecord[];
 }
 
 export function createControlApi(ctx: EmulatorContext): ControlApi {
@@ -70,6 +96,13 @@ export function createControlApi(ctx: EmulatorContext): ControlApi {
     if (!user || user.accountId !== accountId) throw new ControlError(404, `no user ${userId} in account ${accountId}`);
     return user;
   };
+  const pipelineOf = (pipelineId: number): PipelineRecord => {
+    const pipeline = ctx.crm.findPipeline(pipelineId);
+    if (!pipeline) throw new ControlError(404, `no pipeline ${pipelineId}`);
+    return pipeline;
+  };
+  const eachAccount = (accountId: number | undefined): number[] =>
+    accountId === undefined ? [...ctx.accounts.keys()] : [accountOf(accountId).id];
   const currentUser = (accountId: number): UserSeed => {
     accountOf(accountId);
     return userOf(accountId, ctx.currentUsers.get(accountId)!);
@@ -175,6 +208,46 @@ export function createControlApi(ctx: EmulatorContext): ControlApi {
       }
       ctx.installed.add(accountId);
       return structuredClone(ctx.grants.issueCode(accountId, user.id, 'popup'));
+    },
+
+    addPipeline(raw) {
+      const input = parseControlInput(pipelineInput, raw);
+      accountOf(input.accountId);
+      if (input.id !== undefined && ctx.crm.findPipeline(input.id)) {
+        throw new ControlError(409, `pipeline ${input.id} exists`);
+      }
+      return structuredClone(ctx.crm.addPipeline(input));
+    },
+    setPipelineArchived(pipelineId, archived) {
+      const pipeline = pipelineOf(pipelineId);
+      pipeline.isArchive = archived;
+      return structuredClone(pipeline);
+    },
+    removePipeline(pipelineId) {
+      const pipeline = pipelineOf(pipelineId);
+      // amoCRM keeps one main pipeline per account; remove it only after another has taken its place.
+      if (pipeline.isMain) throw new ControlError(409, `pipeline ${pipelineId} is the main pipeline`);
+      ctx.crm.removePipeline(pipelineId);
+    },
+    listPipelines: (accountId) => structuredClone(eachAccount(accountId).flatMap((id) => ctx.crm.pipelines(id))),
+    addContact(raw) {
+      const input = parseControlInput(contactInput, raw);
+      accountOf(input.accountId);
+      const responsible = input.responsibleUserId ?? currentUser(input.accountId).id;
+      userOf(input.accountId, responsible);
+      if (input.id !== undefined && ctx.crm.contact(input.accountId, input.id)) {
+        throw new ControlError(409, `contact ${input.id} exists`);
+      }
+      return structuredClone(ctx.crm.addContact({ ...input, responsibleUserId: responsible }));
+    },
+    listContacts: (accountId) => structuredClone(eachAccount(accountId).flatMap((id) => ctx.crm.contacts(id))),
+    listSources: (accountId) => {
+      if (accountId !== undefined) accountOf(accountId);
+      return structuredClone(ctx.crm.sources(accountId));
+    },
+    listChatBindings: (accountId) => {
+      if (accountId !== undefined) accountOf(accountId);
+      return structuredClone(ctx.crm.bindings(accountId));
     },
   };
   return api;

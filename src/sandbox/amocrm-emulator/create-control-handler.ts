@@ -1,16 +1,24 @@
 import { ControlError } from '../control-api/control-error';
 import { parseControlInput } from '../control-api/parse-control-input';
 import {
+  accountFilterInput,
   accountInput,
   accountUserInput,
   expireTokensInput,
   installInput,
+  pipelineArchiveInput,
+  pipelineIdInput,
   rateLimitInput,
   tokenTtlInput,
 } from './control-schemas';
 import type { ControlApi } from './create-control-api';
 
-type Handler = (body: () => unknown) => unknown;
+/** `body` parses the JSON body (a 400 when it is not JSON); `url` carries the query of the GET lists. */
+type Handler = (body: () => unknown, url: URL) => unknown;
+
+/** `?accountId=` of a control list; absent = every account. */
+const accountFilter = (url: URL) =>
+  parseControlInput(accountFilterInput, Object.fromEntries(url.searchParams)).accountId;
 
 /**
  * The control API under /_control: JSON in, JSON out, never authenticated (it stands for amoCRM's UI and for the
@@ -71,6 +79,28 @@ export function createControlHandler(control: ControlApi): (request: Request) =>
       '/_control/expire-tokens',
       (body) => ({ expired: control.expireAccessTokens(parseControlInput(expireTokensInput, body()).accountId) }),
     ],
+    ['GET', '/_control/pipelines', (_body, url) => control.listPipelines(accountFilter(url))],
+    ['POST', '/_control/pipelines', (body) => control.addPipeline(body() as never)],
+    [
+      'POST',
+      '/_control/pipelines/archive',
+      (body) => {
+        const input = parseControlInput(pipelineArchiveInput, body());
+        return control.setPipelineArchived(input.pipelineId, input.archived);
+      },
+    ],
+    [
+      'DELETE',
+      '/_control/pipelines',
+      (body) => {
+        control.removePipeline(parseControlInput(pipelineIdInput, body()).pipelineId);
+        return { removed: true };
+      },
+    ],
+    ['GET', '/_control/contacts', (_body, url) => control.listContacts(accountFilter(url))],
+    ['POST', '/_control/contacts', (body) => control.addContact(body() as never)],
+    ['GET', '/_control/sources', (_body, url) => control.listSources(accountFilter(url))],
+    ['GET', '/_control/chat-bindings', (_body, url) => control.listChatBindings(accountFilter(url))],
     [
       'POST',
       '/_control/rate-limit',
@@ -82,7 +112,8 @@ export function createControlHandler(control: ControlApi): (request: Request) =>
   ];
 
   return async function handleControlRequest(request) {
-    const path = new URL(request.url).pathname;
+    const url = new URL(request.url);
+    const path = url.pathname;
     const text = await request.text();
     const body = () => {
       try {
@@ -98,7 +129,7 @@ export function createControlHandler(control: ControlApi): (request: Request) =>
       return json(status, { error: status === 405 ? 'method not allowed' : 'no such control route' });
     }
     try {
-      return json(200, await route[2](body));
+      return json(200, await route[2](body, url));
     } catch (error) {
       if (!(error instanceof ControlError)) throw error;
       return json(error.status, { error: error.message, ...(error.errors.length ? { errors: error.errors } : {}) });
@@ -115,6 +146,10 @@ function stateOf(control: ControlApi) {
     hooks: control.listHookDeliveries(),
     faults: control.faults(),
     stats: control.stats(),
+    pipelines: control.listPipelines(),
+    contacts: control.listContacts(),
+    sources: control.listSources(),
+    chatBindings: control.listChatBindings(),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FetchLike } from '../../egress/fetch-like';
 import type { AccountSeed, BackendCall, EmulatorStats, UserSeed } from './amocrm-emulator-types';
+import type { CrmBook } from './create-crm-book';
 import type { GrantBook } from './create-grant-book';
 import type { RateLimiter } from './create-rate-limiter';
 import type { EndpointFaults } from './endpoint-faults';
@@ -18,6 +19,8 @@ export interface EmulatorContext {
   /** The user "logged in" to each account's CRM page. */
   readonly currentUsers: Map<number, number>;
   readonly grants: GrantBook;
+  /** Pipelines, contacts, the integration's sources and chat bindings of every account. */
+  readonly crm: CrmBook;
   readonly limiter: RateLimiter;
   readonly faults: EndpointFaults;
   /** Every call the emulator made to the backend, in order. */

@@ -1,5 +1,19 @@
-/** The emulated endpoints a fault can target: the token endpoint, /api/v4/account and /api/v4/users/{id}. */
-export type FaultEndpoint = 'token' | 'account' | 'users';
+/**
+ * The emulated endpoints a fault can target: the token endpoint, /api/v4/account, /api/v4/users/{id},
+ * /api/v4/sources[/{id}], /api/v4/leads/pipelines, /api/v4/contacts and /api/v4/contacts/chats.
+ */
+export const FAULT_ENDPOINTS = [
+  'token',
+  'account',
+  'users',
+  'sources',
+  'pipelines',
+  'contacts',
+  'contacts_chats',
+] as const;
+export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
+const noLatency = () =>
+  Object.fromEntries(FAULT_ENDPOINTS.map((endpoint) => [endpoint, 0])) as Record<FaultEndpoint, number>;
 
 export type FaultStatus = 429 | 500 | 502 | 503 | 504;
 
@@ -22,7 +36,7 @@ export interface FaultsView {
  */
 export class EndpointFaults {
   private readonly queue: { endpoint: FaultEndpoint; fault: StatusFault; remaining: number }[] = [];
-  private readonly latency: Record<FaultEndpoint, number> = { token: 0, account: 0, users: 0 };
+  private readonly latency: Record<FaultEndpoint, number> = noLatency();
   private refusing = false;
 
   addStatus(endpoint: FaultEndpoint, fault: StatusFault, count: number): void {
@@ -58,7 +72,7 @@ export class EndpointFaults {
 
   clear(): void {
     this.queue.length = 0;
-    this.latency.token = this.latency.account = this.latency.users = 0;
+    Object.assign(this.latency, noLatency());
     this.refusing = false;
   }
 

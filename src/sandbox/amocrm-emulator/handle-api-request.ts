@@ -1,11 +1,19 @@
+import { accountOrigin } from './account-origin';
+import type { ApiCall } from './api-call';
 import { buildAccountBody } from './build-account-body';
 import { buildUserBody } from './build-user-body';
 import type { EmulatorContext } from './emulator-context';
 import type { FaultEndpoint } from './endpoint-faults';
 import { faultResponse } from './fault-response';
+import { halResponse } from './hal-response';
+import { handleContactChatsRequest } from './handle-contact-chats-request';
+import { handleContactsRequest } from './handle-contacts-request';
+import { handlePipelinesRequest } from './handle-pipelines-request';
+import { handleSourcesRequest } from './handle-sources-request';
 import { problemResponse } from './problem-response';
 
 const USER_PATH = /^\/api\/v4\/users\/([^/]+)$/;
+const SOURCES_PATH = /^\/api\/v4\/sources(?:\/([^/]+))?$/;
 const BEARER = /^Bearer ([^\s]+)$/i;
 
 /**
@@ -23,6 +31,10 @@ export async function handleApiRequest(ctx: EmulatorContext, request: Request): 
 function endpointOf(path: string): FaultEndpoint | undefined {
   if (path === '/api/v4/account') return 'account';
   if (path === '/api/v4/users' || path.startsWith('/api/v4/users/')) return 'users';
+  if (path === '/api/v4/sources' || path.startsWith('/api/v4/sources/')) return 'sources';
+  if (path === '/api/v4/leads/pipelines' || path.startsWith('/api/v4/leads/pipelines/')) return 'pipelines';
+  if (path === '/api/v4/contacts/chats') return 'contacts_chats';
+  if (path === '/api/v4/contacts') return 'contacts';
   return undefined;
 }
 
@@ -70,7 +82,14 @@ async function answer(ctx: EmulatorContext, request: Request, path: string): Pro
     }
     return hal(buildUserBody(account, user));
   }
-  return problemResponse(404, 'Not found (the emulator answers /api/v4/account and /api/v4/users/{id} only)', {
+  const caller = ctx.users.get(pair.userId)!;
+  const call: ApiCall = { ctx, request, url: new URL(request.url), account, caller, origin: accountOrigin(account) };
+  const sourcesMatch = SOURCES_PATH.exec(path);
+  if (sourcesMatch) return handleSourcesRequest(call, sourcesMatch[1]);
+  if (path === '/api/v4/leads/pipelines') return handlePipelinesRequest(call);
+  if (path === '/api/v4/contacts') return handleContactsRequest(call);
+  if (path === '/api/v4/contacts/chats') return handleContactChatsRequest(call);
+  return problemResponse(404, 'Not found (this path is not emulated; see the emulator README)', {
     reason: 'not_emulated',
   });
 }
@@ -79,9 +98,4 @@ function unauthorized(reason: string): Response {
   return problemResponse(401, 'Unauthorized', { reason });
 }
 
-function hal(body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status: 200,
-    headers: { 'Content-Type': 'application/hal+json', 'Cache-Control': 'no-store' },
-  });
-}
+const hal = (body: unknown) => halResponse(body);

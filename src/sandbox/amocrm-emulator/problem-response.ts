@@ -17,6 +17,8 @@ export interface ProblemOptions {
    */
   readonly reason?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** amoCRM's error lists, put before the standard fields: `validation-errors` (crm-rest §7) or `errors` (§4.2). */
+  readonly fields?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -25,6 +27,7 @@ export interface ProblemOptions {
  */
 export function problemResponse(status: number, detail: string, options: ProblemOptions = {}): Response {
   const body = {
+    ...options.fields,
     title: TITLES[status] ?? 'Error',
     type: `https://httpstatus.es/${status}`,
     status,

@@ -1,6 +1,6 @@
 import type { AmocrmEmulator } from '../amocrm-emulator/create-amocrm-emulator';
 import type { AmojoEmulator } from '../amojo-emulator/create-amojo-emulator';
-import type { CrmLang, PageLink } from './page-types';
+import type { CrmLang, InboxDirectoryResolver, PageLink } from './page-types';
 
 export type AccountDomain = 'amocrm.ru' | 'amocrm.com' | 'kommo.com';
 
@@ -26,9 +26,12 @@ export interface SandboxUser {
 
 /**
  * The amoCRM emulator's side of the install protocol: Install sends its widget-install redirect to the backend,
- * Disable its signed disconnect hook, and the user switch keeps its current user in step with the page's.
+ * Disable its signed disconnect hook, and the user switch keeps its current user in step with the page's. Its
+ * pipelines and sources fill the page's pipeline settings, where the widget is added as a lead source.
  */
-export type PageAmocrm = Pick<AmocrmEmulator, 'install' | 'uninstall' | 'setCurrentUser'>;
+export type PageAmocrm = Pick<AmocrmEmulator, 'install' | 'uninstall' | 'setCurrentUser'> &
+  /** The pipelines and the integration's sources, for the page's pipeline settings (lead_sources). */
+  Partial<Pick<AmocrmEmulator, 'listPipelines' | 'listSources'>>;
 
 export interface SandboxIntegration {
   /** AMOCRM_CLIENT_ID, the token's `client_uuid`. */
@@ -82,6 +85,11 @@ export interface AmocrmPageOptions {
    * the code in a job: without the wait the reopened panel could ask before the job is done.
    */
   readonly installWaitMs?: number;
+  /**
+   * Also awaited (within the same bound) once the installation is active, before onSave runs: the sandbox links its
+   * demo numbers then, and the panel reopened after Install should list them rather than a moment before them.
+   */
+  readonly afterInstall?: () => Promise<unknown>;
   readonly integration: SandboxIntegration;
   /** The uploaded archive (preferred: it is exactly what amoCRM gets). Re-read when the file changes. */
   readonly widgetZip?: string;
@@ -107,4 +115,6 @@ export interface AmocrmPageOptions {
   readonly newId?: () => string;
   /** How often the inbox asks for the emulator's state; 500 ms by default. */
   readonly inboxPollMs?: number;
+  /** amoCRM's side of the inbox's chats (sources, pipelines, bound contacts); see build-inbox-state.ts. */
+  readonly inboxDirectory?: InboxDirectoryResolver;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod/mini';
 import { ControlError } from '../control-api/control-error';
@@ -8,6 +9,7 @@ import { buildCrmBootstrap } from './build-crm-bootstrap';
 import { contentTypeOf } from './content-type-of';
 import type { PageUsers } from './create-page-users';
 import { type SettingsStore, widgetSettingsInput } from './create-settings-store';
+import { leadSourcesOf } from './lead-sources-of';
 import { mintOneTimeToken, ONE_TIME_TOKEN_TTL_SECONDS } from './mint-one-time-token';
 import type { WidgetSource } from './open-widget-source';
 import { type CrmLang, crmLangs } from './page-types';
@@ -157,6 +159,9 @@ export function amocrmPageRoutes(deps: AmocrmPageRouteDeps): Hono {
       timeoutMs === 0
         ? 'unconfirmed'
         : await waitForInstallation({ backendUrl: options.backendUrl, mintToken: mint, timeoutMs });
+    if (installation === 'active' && options.afterInstall) {
+      await Promise.race([options.afterInstall(), sleep(timeoutMs)]);
+    }
     return c.json({ delivery, installation }, 200, noStore);
   });
 
@@ -174,6 +179,10 @@ export function amocrmPageRoutes(deps: AmocrmPageRouteDeps): Hono {
   });
 
   app.get('/_sandbox/widget-settings', (c) => c.json(settings.get(), 200, noStore));
+
+  // The pipeline settings' lead-source tiles: the account's active pipelines and the integration's live sources at
+  // the amoCRM emulator (what amoCRM shows there). Without an emulator there is nothing to show.
+  app.get('/_sandbox/lead-sources', (c) => c.json(leadSourcesOf(options.amocrm, options.account.id), 200, noStore));
 
   app.put('/_sandbox/widget-settings', async (c) => {
     if (!isSameOrigin(c)) return c.json({ error: 'cross-site request refused' }, 403);

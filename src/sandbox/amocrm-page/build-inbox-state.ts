@@ -1,6 +1,40 @@
 import type { ChatRecord, HookDelivery, MessageRecord, ParticipantRecord } from '../amojo-emulator/emulator-types';
 import type { InboxEmulator } from './amocrm-page-options';
-import type { InboxButton, InboxChat, InboxDeliveryStatus, InboxMessage, InboxState } from './page-types';
+import type {
+  InboxButton,
+  InboxChat,
+  InboxDeliveryStatus,
+  InboxDirectory,
+  InboxMessage,
+  InboxState,
+} from './page-types';
+
+export type { InboxDirectory, InboxDirectoryResolver } from './page-types';
+
+/** Where a chat's new leads go and whom it is bound to; nulls when amoCRM does not say (or was not asked). */
+export interface InboxChatCrm {
+  /** The chat's source: `name` null when amoCRM has no source with that external id (deleted, or not synced yet). */
+  readonly source: { readonly externalId: string; readonly name: string | null } | null;
+  /** The source's pipeline, or the main one for an untagged chat or a source without one (amoCRM's default). */
+  readonly pipeline: { readonly id: number; readonly name: string } | null;
+  readonly contact: { readonly id: number; readonly name: string } | null;
+}
+
+/** A write-first "through number" choice: a source and the pipeline its leads land in. */
+export interface InboxSourceOption {
+  readonly externalId: string;
+  readonly name: string;
+  readonly pipelineName: string | null;
+}
+
+export type InboxChatView = InboxChat & InboxChatCrm;
+
+/** The inbox state as served: every chat with its source, pipeline and contact, and the numbers to write through. */
+export type InboxStateView = Omit<InboxState, 'chats' | 'thread'> & {
+  readonly chats: readonly InboxChatView[];
+  readonly thread: { readonly chat: InboxChatView; readonly messages: readonly InboxMessage[] } | null;
+  readonly sources: readonly InboxSourceOption[];
+};
 
 /** A long thread is cut to its newest messages; the inbox is for looking, the emulator keeps everything. */
 export const THREAD_LIMIT = 300;
@@ -13,6 +47,8 @@ export interface InboxStateInput {
   readonly chatId: string | null;
   /** Which amojo message each message hook announced, by hook id (hook bodies never change, so it is cached). */
   readonly hookMessageIds: Map<number, string | null>;
+  /** amoCRM's side of the chats; without it every chat shows only its source's external id. */
+  readonly directory?: InboxDirectory | undefined;
 }
 
 const statusNames: Readonly<Record<number, InboxDeliveryStatus>> = { 1: 'delivered', 2: 'read', [-1]: 'error' };
@@ -66,7 +102,7 @@ export function pickDefaultScope(
 }
 
 /** The inbox's view of the emulator: chats newest first, and the open chat's thread with statuses and reactions. */
-export function buildInboxState(input: InboxStateInput): InboxState {
+export function buildInboxState(input: InboxStateInput): InboxStateView {
   const { emulator, now } = input;
   const nowMs = now.getTime();
   const participants = new Map<string, ParticipantRecord>(emulator.listParticipants().map((p) => [p.id, p]));
@@ -85,7 +121,8 @@ export function buildInboxState(input: InboxStateInput): InboxState {
   }));
   const defaultScopeId = pickDefaultScope(scopes, input.accountAmojoId);
 
-  const toChat = (chat: ChatRecord, messages: readonly MessageRecord[]): InboxChat => {
+  const crmOf = crmResolver(input.directory);
+  const toChat = (chat: ChatRecord, messages: readonly MessageRecord[]): InboxChatView => {
     const client = participants.get(chat.clientParticipantId);
     const last = messages.at(-1);
     return {
@@ -98,6 +135,7 @@ export function buildInboxState(input: InboxStateInput): InboxState {
       lastMessage: last === undefined ? null : { text: preview(last), direction: last.direction },
       lastAt: last?.msecTimestamp ?? chat.createdAt,
       clientTyping: typing.some((t) => t.chatId === chat.id),
+      ...crmOf(chat),
     };
   };
 
@@ -139,7 +177,7 @@ export function buildInboxState(input: InboxStateInput): InboxState {
     };
   };
 
-  let thread: InboxState['thread'] = null;
+  let thread: InboxStateView['thread'] = null;
   const chats = emulator
     .listChats()
     .map((chat) => {
@@ -149,5 +187,35 @@ export function buildInboxState(input: InboxStateInput): InboxState {
       return view;
     })
     .sort((a, b) => b.lastAt - a.lastAt);
-  return { now: nowMs, scopes, defaultScopeId, chats, thread };
+  return { now: nowMs, scopes, defaultScopeId, chats, thread, sources: sourceOptions(input.directory) };
+}
+
+/** The source, pipeline and contact of a chat, looked up in the directory (names only where amoCRM has them). */
+function crmResolver(directory: InboxDirectory | undefined): (chat: ChatRecord) => InboxChatCrm {
+  const sources = new Map((directory?.sources ?? []).map((s) => [s.externalId, s]));
+  const pipelines = new Map((directory?.pipelines ?? []).map((p) => [p.id, p]));
+  const main = directory?.pipelines.find((p) => p.isMain);
+  return (chat) => {
+    const external = chat.sourceExternalId;
+    const source = external === undefined ? undefined : sources.get(external);
+    // amoCRM sends a chat of an unknown (or no) source down its default path: the main pipeline's Unsorted
+    const pipelineId = source?.pipelineId ?? main?.id;
+    const pipeline = pipelineId === undefined ? undefined : pipelines.get(pipelineId);
+    const contact = directory?.contactsByChat[chat.id];
+    return {
+      source: external === undefined ? null : { externalId: external, name: source?.name ?? null },
+      pipeline: pipeline === undefined ? null : { id: pipeline.id, name: pipeline.name },
+      contact: contact === undefined ? null : { id: contact.id, name: contact.name },
+    };
+  };
+}
+
+function sourceOptions(directory: InboxDirectory | undefined): InboxSourceOption[] {
+  const pipelines = new Map((directory?.pipelines ?? []).map((p) => [p.id, p]));
+  const main = directory?.pipelines.find((p) => p.isMain);
+  return (directory?.sources ?? []).map((source) => ({
+    externalId: source.externalId,
+    name: source.name,
+    pipelineName: pipelines.get(source.pipelineId ?? main?.id ?? -1)?.name ?? null,
+  }));
 }

@@ -20,6 +20,12 @@ export const inboxCss = `
 .write-first input, .write-first textarea, .write-first select, .composer textarea, .composer input, .composer select {
   padding: 6px 8px; border: 1px solid var(--palette-border-default); border-radius: 4px;
   background: var(--palette-background-primary); }
+/* the "through number" choice: a label above its select, as the phone menu of amoCRM names each source */
+.write-first-source { display: flex; flex-direction: column; gap: 4px; font-size: 12px;
+  color: var(--palette-text-secondary-dark); }
+.write-first-source[hidden] { display: none; }
+/* a chat's source, pipeline and contact (inbox.js renders them into .chat-item__crm when it knows them) */
+.chat-item__crm { display: block; font-size: 11px; color: var(--palette-text-secondary-dark); }
 .thread-header { padding: 12px 16px; border-bottom: 1px solid var(--palette-border-default); }
 .thread-header h2 { margin: 0; font-size: 16px; }
 .thread-meta { font-size: 12px; color: var(--palette-text-secondary-dark); }

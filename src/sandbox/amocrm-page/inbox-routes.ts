@@ -1,7 +1,12 @@
 import { type Context, Hono } from 'hono';
 import { ControlError } from '../control-api/control-error';
 import type { AmocrmPageOptions } from './amocrm-page-options';
-import { buildInboxState, pickDefaultScope } from './build-inbox-state';
+import {
+  buildInboxState,
+  type InboxDirectory,
+  type InboxDirectoryResolver,
+  pickDefaultScope,
+} from './build-inbox-state';
 import type { PageUsers } from './create-page-users';
 import type { WidgetSource } from './open-widget-source';
 import { renderInboxPage } from './render-inbox-page';
@@ -12,6 +17,14 @@ export interface InboxRouteDeps {
   /** The inbox answers as the page's current user. */
   readonly users: PageUsers;
   readonly now: () => Date;
+}
+
+/**
+ * How the composition hands the inbox amoCRM's side of the chats (sources, pipelines, bound contacts). It rides on
+ * the page options, which `startAmocrmPage` passes through unchanged; without it the inbox shows external ids only.
+ */
+export interface InboxDirectoryOption {
+  readonly inboxDirectory?: InboxDirectoryResolver;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -52,17 +65,37 @@ export function inboxRoutes(deps: InboxRouteDeps): Hono {
   };
   const hookMessageIds = new Map<number, string | null>();
   const pollMs = deps.options.inboxPollMs ?? 500;
+  const resolveDirectory = (deps.options as AmocrmPageOptions & InboxDirectoryOption).inboxDirectory;
+  // A directory that cannot be read (the amoCRM emulator busy or restarting) costs the names, never the inbox.
+  const directory = async (): Promise<InboxDirectory | undefined> => {
+    try {
+      return await resolveDirectory?.();
+    } catch {
+      return undefined;
+    }
+  };
 
-  app.get('/inbox', (c) => {
+  app.get('/inbox', async (c) => {
+    const sources = buildInboxState({
+      emulator,
+      now: deps.now(),
+      accountAmojoId: account.amojo_id,
+      chatId: null,
+      hookMessageIds,
+      directory: await directory(),
+    }).sources;
     const managerId = managerIdNow();
     const managerName = emulator.managers.find((m) => m.id === managerId)?.name ?? emulator.managers[0]?.name ?? '';
     return c.html(
-      renderInboxPage({
-        pollMs,
-        samplePictureUrl: new URL('/_sandbox/samples/picture.png', c.req.url).href,
-        managerName,
-        crmPageUrl: '/',
-      }),
+      renderInboxPage(
+        {
+          pollMs,
+          samplePictureUrl: new URL('/_sandbox/samples/picture.png', c.req.url).href,
+          managerName,
+          crmPageUrl: '/',
+        },
+        sources,
+      ),
       200,
       { 'Cache-Control': 'no-store' },
     );
@@ -73,18 +106,20 @@ export function inboxRoutes(deps: InboxRouteDeps): Hono {
     return file === null ? c.notFound() : c.body(new Uint8Array(file), 200, { 'Content-Type': 'image/png' });
   });
 
-  app.get('/_sandbox/inbox/state', (c) => {
+  app.get('/_sandbox/inbox/state', async (c) => {
     const state = buildInboxState({
       emulator,
       now: deps.now(),
       accountAmojoId: account.amojo_id,
       chatId: c.req.query('chat') ?? null,
       hookMessageIds,
+      directory: await directory(),
     });
     return c.json(state, 200, { 'Cache-Control': 'no-store' });
   });
 
-  // the emulator validates every field of these bodies (400 naming the field), so they pass through as they are
+  // the emulator validates every field of these bodies (400 naming the field), so they pass through as they are;
+  // write-first's `sourceExternalId` is the "through number" the manager picked, as amoCRM's phone menu offers it
   app.post('/_sandbox/inbox/messages', (c) =>
     act(c, (body) => emulator.sendMessage({ ...manager(), ...body } as never)),
   );

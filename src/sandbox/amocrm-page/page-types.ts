@@ -124,6 +124,10 @@ export interface InboxChat {
   readonly lastMessage: { readonly text: string; readonly direction: 'incoming' | 'outgoing' } | null;
   readonly lastAt: number;
   readonly clientTyping: boolean;
+  /** The chat's source (name null when amoCRM has no source with that external id), its pipeline, its contact. */
+  readonly source: { readonly externalId: string; readonly name: string | null } | null;
+  readonly pipeline: { readonly id: number; readonly name: string } | null;
+  readonly contact: { readonly id: number; readonly name: string } | null;
 }
 
 export interface InboxScope {
@@ -140,6 +144,12 @@ export interface InboxState {
   readonly defaultScopeId: string | null;
   readonly chats: readonly InboxChat[];
   readonly thread: { readonly chat: InboxChat; readonly messages: readonly InboxMessage[] } | null;
+  /** The account's sources: the write-first form's "through number" choices. */
+  readonly sources: readonly {
+    readonly externalId: string;
+    readonly name: string;
+    readonly pipelineName: string | null;
+  }[];
 }
 
 export interface InboxBootstrap {
@@ -148,3 +158,35 @@ export interface InboxBootstrap {
   readonly managerName: string;
   readonly crmPageUrl: string;
 }
+
+/** What `GET /_sandbox/lead-sources` answers: the pipeline settings' view of the account. */
+export interface LeadSourcesView {
+  readonly pipelines: readonly { readonly id: number; readonly name: string; readonly isMain: boolean }[];
+  /** The integration's live sources; `externalId` is the widget's own id for a source (the link id). */
+  readonly sources: readonly {
+    readonly id: number;
+    readonly name: string;
+    readonly externalId: string;
+    readonly pipelineId: number;
+  }[];
+}
+
+/**
+ * What amoCRM (the amoCRM emulator in the sandbox) holds about the page account's chats: its sources (one per
+ * messenger number, `externalId` = the backend's link id), its pipelines, and the contact each amojo chat is bound to.
+ * The amojo emulator knows only a chat's `source.external_id`; the names come from here.
+ */
+export interface InboxDirectory {
+  readonly sources: readonly {
+    readonly externalId: string;
+    readonly name: string;
+    /** null: amoCRM's choice, the main pipeline. */
+    readonly pipelineId: number | null;
+  }[];
+  readonly pipelines: readonly { readonly id: number; readonly name: string; readonly isMain: boolean }[];
+  /** By amojo chat id. */
+  readonly contactsByChat: Readonly<Record<string, { readonly id: number; readonly name: string }>>;
+}
+
+/** Reads the directory anew (the inbox polls, so a renamed source or a new binding shows within one poll). */
+export type InboxDirectoryResolver = () => Promise<InboxDirectory>;

@@ -67,6 +67,13 @@ export function renderCrmPage(boot: CrmPageBootstrap): string {
       <dt>Backend</dt><dd>${e(boot.backendUrl)}</dd>
     </dl>
   </section>
+  <section class="sandbox-card" aria-labelledby="lead-sources-heading">
+    <h2 id="lead-sources-heading">Pipeline settings: lead sources</h2>
+    <p>Each pipeline's sources, as amoCRM shows them. Adding the widget as a source calls its onAddAsSource; a
+      source opens the widget's settings with that source's context.</p>
+    <div id="lead-sources" data-testid="lead-sources"></div>
+    <button type="button" id="lead-sources-refresh" data-testid="lead-sources-refresh">Refresh</button>
+  </section>
   <aside class="sandbox-card">
     <h2>Callbacks</h2>
     <ol id="callback-log" data-testid="callback-log"></ol>

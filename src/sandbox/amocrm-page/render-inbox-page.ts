@@ -1,10 +1,21 @@
-import { jsonForScript } from '../../http/html-text';
+import { escapeHtml, jsonForScript } from '../../http/html-text';
+import type { InboxSourceOption } from './build-inbox-state';
 import { inboxCss } from './inbox-css';
 import { pageCss } from './page-css';
 import type { InboxBootstrap } from './page-types';
 
-/** The manager's inbox; inbox.js fills the chat list and thread from /_sandbox/inbox/state. */
-export function renderInboxPage(boot: InboxBootstrap): string {
+/**
+ * The manager's inbox; inbox.js fills the chat list and thread from /_sandbox/inbox/state. The account's sources (one
+ * per messenger number) are the write-first form's "through number" choices, as amoCRM's phone menu lists them; the
+ * first option leaves the choice to amoCRM (no source: its default logic).
+ */
+export function renderInboxPage(boot: InboxBootstrap, sources: readonly InboxSourceOption[] = []): string {
+  const sourceOptions = sources
+    .map((s) => {
+      const label = s.pipelineName === null ? s.name : `${s.name} → ${s.pipelineName}`;
+      return `<option value="${escapeHtml(s.externalId)}">${escapeHtml(label)}</option>`;
+    })
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -34,6 +45,9 @@ export function renderInboxPage(boot: InboxBootstrap): string {
       <summary>Start a conversation by phone</summary>
       <form id="write-first-form" data-testid="write-first-form" novalidate>
         <select id="write-first-scope" data-testid="write-first-scope" aria-label="Account" hidden></select>
+        <label class="write-first-source"${sources.length === 0 ? ' hidden' : ''}>Through number
+          <select id="write-first-source" name="sourceExternalId" data-testid="write-first-source"><option value="">amoCRM's default</option>${sourceOptions}</select>
+        </label>
         <input id="write-first-phone" data-testid="write-first-phone" type="tel" autocomplete="tel" placeholder="Phone with country code, e.g. +79161234567" aria-label="Phone" required>
         <input id="write-first-name" data-testid="write-first-name" autocomplete="name" placeholder="Client's name (optional)" aria-label="Client's name">
         <textarea id="write-first-text" data-testid="write-first-text" placeholder="First message" aria-label="First message" required></textarea>

@@ -13,8 +13,10 @@ export interface ApiDeps {
   state: MessengerState;
   actions: ClientActions;
   snapshot: () => DemoSnapshot;
-  /** Checks the settings with the bridge and saves them, or answers why not (see save-settings.ts). */
-  applySettings: (patch: SettingsPatch) => Promise<ActionResult>;
+  /** Checks a number's settings with the bridge and saves them, or answers why not (see save-settings.ts). */
+  applySettings: (patch: SettingsPatch, numberId?: string) => Promise<ActionResult>;
+  /** The messenger's numbers, the first one first (it is the default of every route that names none). */
+  numberIds: readonly string[];
 }
 
 const openConversationInput = z.strictObject({
@@ -26,6 +28,8 @@ const openConversationInput = z.strictObject({
     z.maxLength(64),
     z.refine((v) => phoneDigits(v).length >= 5, { message: 'needs at least 5 digits' }),
   ),
+  /** Which of the messenger's numbers the client writes to; the first one when omitted. */
+  numberId: z.optional(z.string().check(z.maxLength(64))),
 });
 
 const reactionInput = z.strictObject({ emoji: z.nullable(z.string().check(z.minLength(1), z.maxLength(32))) });
@@ -67,20 +71,34 @@ export function apiRoutes(deps: ApiDeps): Hono {
 
   app.get('/api/state', (c) => c.json(deps.snapshot()));
 
+  const [firstNumber = ''] = deps.numberIds;
+  const noNumber = () => actionError(404, 'number_not_found', 'This messenger has no number with this id.');
+
   app.put('/api/settings', async (c) => {
     const patch = await readInput(c, settingsPatch);
     if (isFailure(patch)) return send(c, patch);
     return send(c, await deps.applySettings(patch));
   });
 
+  app.put('/api/numbers/:id/settings', async (c) => {
+    const numberId = c.req.param('id');
+    if (!deps.numberIds.includes(numberId)) return send(c, noNumber());
+    const patch = await readInput(c, settingsPatch);
+    if (isFailure(patch)) return send(c, patch);
+    return send(c, await deps.applySettings(patch, numberId));
+  });
+
   app.post('/api/conversations', async (c) => {
     const input = await readInput(c, openConversationInput);
     if (isFailure(input)) return send(c, input);
-    const existing = state.conversationByPhone(input.phone);
+    const numberId = input.numberId ?? firstNumber;
+    if (!deps.numberIds.includes(numberId)) return send(c, noNumber());
+    const existing = state.conversationByPhone(input.phone, numberId);
     if (existing !== undefined) return c.json({ conversation: structuredClone(existing) });
-    const { conversationId, clientId } = clientIdentity(input.phone);
+    const { conversationId, clientId } = clientIdentity(input.phone, numberId === firstNumber ? undefined : numberId);
     const conversation = state.addConversation({
       id: conversationId,
+      numberId,
       phone: input.phone.trim(),
       client: { id: clientId, name: input.name.trim() },
       startedBy: 'client',

@@ -14,6 +14,10 @@ export interface ApplyContext {
   state: MessengerState;
   now: number;
   newId: () => string;
+  /** The number whose webhook took the event: a conversation the event opens belongs to it. */
+  numberId: string;
+  /** What `clientIdentity` is given for this number: undefined for the first number (its ids carry no number id). */
+  identityNumberId?: string | undefined;
 }
 
 /** The longest a manager's typing indicator stays up without another typing event, whatever `expires_at` says. */
@@ -27,6 +31,7 @@ function onMessage(ctx: ApplyContext, event: BridgeMessageEvent): DeliveryAnswer
     state.conversation(event.conversation.id) ??
     state.addConversation({
       id: event.conversation.id,
+      numberId: ctx.numberId,
       ...(recipient.phone === undefined ? {} : { phone: recipient.phone }),
       client: { id: recipient.id, name: recipient.name ?? recipient.phone ?? recipient.id },
       startedBy: 'manager',
@@ -39,12 +44,14 @@ function onConversationStarted(ctx: ApplyContext, event: BridgeConversationStart
   const { state } = ctx;
   const { recipient } = event;
   const chatId = event.conversation.amojo_chat_id;
-  let conversation = state.conversationByAmojoChat(chatId) ?? state.conversationByPhone(recipient.phone);
+  // The manager wrote through this number (amoCRM picked it by the chat's source), so the phone is looked up here.
+  let conversation = state.conversationByAmojoChat(chatId) ?? state.conversationByPhone(recipient.phone, ctx.numberId);
   if (conversation === undefined) {
     const known = phoneDigits(recipient.phone) !== '';
-    const identity = clientIdentity(known ? recipient.phone : chatId);
+    const identity = clientIdentity(known ? recipient.phone : chatId, ctx.identityNumberId);
     conversation = state.addConversation({
       id: known ? identity.conversationId : `conv-${chatId}`,
+      numberId: ctx.numberId,
       ...(known ? { phone: recipient.phone } : {}),
       client: {
         id: known ? identity.clientId : `client-${chatId}`,

@@ -4,10 +4,14 @@ export function phoneDigits(phone: string): string {
 }
 
 /**
- * The messenger's ids for the client with this number: one user and one conversation per number, so a client who
- * writes again, or a manager who writes first to that number, lands in the same conversation.
+ * The messenger's ids for the client with this phone on one of its numbers: one user and one conversation per phone
+ * and number, so a client who writes again, or a manager who writes first to that phone through that number, lands
+ * in the same conversation. All the numbers of an account share one amojo scope, so the ids of every number but the
+ * first carry the number's id: the same client writing to two numbers is two chats there, as on a real messenger.
+ * The first number keeps the ids it always had (`conv-<digits>`), so its conversations survive the upgrade.
  */
-export function clientIdentity(phone: string): { conversationId: string; clientId: string } {
+export function clientIdentity(phone: string, numberId?: string): { conversationId: string; clientId: string } {
   const digits = phoneDigits(phone);
-  return { conversationId: `conv-${digits}`, clientId: `client-${digits}` };
+  const prefix = numberId === undefined ? '' : `${numberId}-`;
+  return { conversationId: `conv-${prefix}${digits}`, clientId: `client-${prefix}${digits}` };
 }

@@ -17,7 +17,8 @@ import { retryNotFound } from './retry-not-found';
 
 export interface ClientActionDeps {
   state: MessengerState;
-  bridge: BridgeClient;
+  /** The bridge with the key of the conversation's number; one client serves a messenger with a single number. */
+  bridge: BridgeClient | ((numberId: string) => BridgeClient);
   now: () => number;
   newId: () => string;
   sample: (name: string) => SampleMedia | undefined;
@@ -41,7 +42,13 @@ function checked<S extends z.core.$ZodType>(schema: S, body: unknown): { ok: tru
 
 /** What the "client" does on the page, each as a call to our bridge API with the link's key. */
 export function createClientActions(deps: ClientActionDeps) {
-  const { state, bridge } = deps;
+  const { state } = deps;
+  // Each number has its own key: a client message must reach the backend as its conversation's number's.
+  const bridgeOf = (conversationId: string): BridgeClient => {
+    if (typeof deps.bridge !== 'function') return deps.bridge;
+    const numberId = state.conversation(conversationId)?.numberId;
+    return deps.bridge(numberId ?? '');
+  };
   // Kept so a retry posts exactly the same body: the bridge answers a changed body under the same id with a 409.
   const requests = new Map<string, BridgeMessageRequest>();
   const readsInFlight = new Set<string>();
@@ -49,6 +56,7 @@ export function createClientActions(deps: ClientActionDeps) {
   async function deliver(message: DemoMessage): Promise<ActionResult> {
     const request = requests.get(message.id);
     if (request === undefined) return noMessage();
+    const bridge = bridgeOf(message.conversationId);
     const result = await bridge.post(bridgePaths.messages, request);
     if (result.ok) {
       message.status = 'sent';
@@ -116,7 +124,7 @@ export function createClientActions(deps: ClientActionDeps) {
         sender: { id: conversation.client.id },
       });
       if (!('ok' in valid)) return valid;
-      const result = await bridge.post(bridgePaths.typing, valid.body);
+      const result = await bridgeOf(conversation.id).post(bridgePaths.typing, valid.body);
       return result.ok ? { status: 200, body: { bridge: result.body } } : bridgeFailure(result);
     },
 
@@ -135,7 +143,7 @@ export function createClientActions(deps: ClientActionDeps) {
       });
       if (!('ok' in valid)) return valid;
       const result = await retryNotFound(
-        () => bridge.post(bridgePaths.reactions, valid.body),
+        () => bridgeOf(conversation.id).post(bridgePaths.reactions, valid.body),
         deps.retryDelaysMs,
         deps.sleep,
       );
@@ -158,7 +166,7 @@ export function createClientActions(deps: ClientActionDeps) {
       readsInFlight.add(message.id);
       try {
         const result = await retryNotFound(
-          () => bridge.post(bridgePaths.receipts, valid.body),
+          () => bridgeOf(message.conversationId).post(bridgePaths.receipts, valid.body),
           deps.retryDelaysMs,
           deps.sleep,
         );

@@ -57,9 +57,22 @@ export interface DemoMessage {
   createdAt: number;
 }
 
-export interface DemoConversation {
-  /** The messenger's conversation id (derived from the phone, so one conversation per client number). */
+/**
+ * One of the messenger's own numbers (a WhatsApp number, a bot): each is linked to the backend on its own, with its
+ * own API key, signing secret and webhook path, and each conversation belongs to exactly one.
+ */
+export interface DemoNumber {
+  /** Short and URL-safe: it names the webhook path (`/webhook/<id>`) and the number's settings file. */
   id: string;
+  /** What the page calls it, e.g. "Sales line". */
+  label: string;
+}
+
+export interface DemoConversation {
+  /** The messenger's conversation id (derived from the number and the phone: one conversation per client and number). */
+  id: string;
+  /** The messenger number the conversation runs on: its key sends the client's messages, its webhook gets replies. */
+  numberId: string;
   phone?: string;
   client: { id: string; name: string };
   /** amoCRM's chat id, once an event named it. */
@@ -90,6 +103,8 @@ export interface RefusedDelivery {
   reason: string;
   /** `X-Channel-Event-Id` as sent; unverified, shown only to tell refusals apart. */
   eventId?: string;
+  /** The number whose webhook refused it. */
+  numberId?: string;
 }
 
 /** The link the saved API key belongs to, as `GET /bridge/v1/me` named it when the settings were saved. */
@@ -120,10 +135,20 @@ export interface PublicSettings {
   webhookUrl: string;
 }
 
+/** A number as the page and the tests see it. */
+export interface DemoNumberView extends DemoNumber {
+  /** Paste this into the widget panel for this number. */
+  webhookUrl: string;
+  settings: PublicSettings;
+}
+
 export interface DemoSnapshot {
   /** The server's clock (ms) when the snapshot was taken, so the page can time the typing indicator. */
   now: number;
+  /** The first number's settings (the messenger's settings before it ran several numbers). */
   settings: PublicSettings;
+  /** Every number, the first one first. */
+  numbers: DemoNumberView[];
   /** Newest activity first. */
   conversations: DemoConversation[];
   /** Every webhook event taken, newest last (at most the last 200). */

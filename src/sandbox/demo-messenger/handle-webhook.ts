@@ -11,6 +11,10 @@ export interface WebhookDeps {
   signingSecret: string | undefined;
   now: () => number;
   newId: () => string;
+  /** Which number's webhook this is (`/webhook/<id>`); conversations the events open belong to it. */
+  numberId: string;
+  /** undefined for the first number, whose conversation ids carry no number id (see client-identity.ts). */
+  identityNumberId?: string | undefined;
 }
 
 export interface WebhookRequest {
@@ -66,6 +70,7 @@ export function handleWebhook(deps: WebhookDeps, request: WebhookRequest): Webho
       code: error.code,
       reason: error.message,
       ...(request.eventIdHeader === undefined ? {} : { eventId: request.eventIdHeader.slice(0, 200) }),
+      numberId: deps.numberId,
     });
     deps.state.changed();
   }
@@ -99,7 +104,10 @@ function takeDelivery(deps: WebhookDeps, request: WebhookRequest): WebhookRespon
   const known = state.answerFor(event.id);
   if (known !== undefined) return { status: 200, body: { ...known, duplicate: true } };
   const now = deps.now();
-  const answer = applyOutboundEvent({ state, now, newId: deps.newId }, event);
+  const answer = applyOutboundEvent(
+    { state, now, newId: deps.newId, numberId: deps.numberId, identityNumberId: deps.identityNumberId },
+    event,
+  );
   const test = event.type === 'test' ? (event.text === undefined ? {} : { text: event.text }) : undefined;
   state.recordEvent({ id: event.id, type: event.type, receivedAt: now }, answer, test);
   state.changed();

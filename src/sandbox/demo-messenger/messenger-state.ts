@@ -49,10 +49,12 @@ export class MessengerState {
     return undefined;
   }
 
-  conversationByPhone(phone: string): DemoConversation | undefined {
+  /** The conversation with this phone on this number (one per phone and number). */
+  conversationByPhone(phone: string, numberId: string): DemoConversation | undefined {
     const digits = phoneDigits(phone);
     if (digits === '') return undefined;
     for (const conversation of this.#conversations.values()) {
+      if (conversation.numberId !== numberId) continue;
       if (conversation.phone !== undefined && phoneDigits(conversation.phone) === digits) return conversation;
     }
     return undefined;
@@ -104,12 +106,17 @@ export class MessengerState {
   }
 
   /** A deep copy, so neither the page nor a test can change the state by accident. */
-  snapshot(settings: PublicSettings, samples: DemoSnapshot['samples']): DemoSnapshot {
+  snapshot(
+    settings: PublicSettings,
+    samples: DemoSnapshot['samples'],
+    numbers: DemoSnapshot['numbers'] = [],
+  ): DemoSnapshot {
     const lastActivity = (c: DemoConversation) => c.messages.at(-1)?.createdAt ?? c.createdAt;
     const conversations = [...this.#conversations.values()].sort((a, b) => lastActivity(b) - lastActivity(a));
     const snapshot: DemoSnapshot = {
       now: this.now(),
       settings,
+      numbers,
       conversations,
       events: this.#events,
       samples,

@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdaptorServer } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { type ActionResult, actionError } from './action-result';
 import { apiRoutes } from './api-routes';
-import { type CredentialProblem, checkCredentials } from './check-credentials';
-import { createBridgeClient } from './create-bridge-client';
 import { createClientActions } from './create-client-actions';
+import { createNumberRuntime, type NumberRuntime } from './create-number-runtime';
 import { createSseHub } from './create-sse-hub';
-import type { DemoSnapshot, LinkSummary, PublicSettings } from './demo-messenger-types';
+import type { DemoNumber, DemoSnapshot, PublicSettings } from './demo-messenger-types';
 import { handleWebhook } from './handle-webhook';
 import { messengerPageRoutes } from './messenger-page-routes';
 import { MessengerState } from './messenger-state';
-import { openSettingsStore, type SettingsPatch, secretHint } from './open-settings-store';
+import { numberDataFile } from './number-data-file';
+import type { SettingsPatch } from './open-settings-store';
 import { renderSampleImages } from './render-sample-images';
-import { saveSettings } from './save-settings';
 
 export interface DemoMessengerOptions {
   /** 0 (default) picks a free port. */
@@ -37,116 +37,98 @@ export interface DemoMessengerOptions {
   /** Waits before each look at a sent client message's fate, for its second tick (see follow-message-status.ts). */
   statusPollDelaysMs?: readonly number[];
   bridgeTimeoutMs?: number;
+  /**
+   * The messenger's numbers, each linked to the backend on its own (its own key, secret and webhook path
+   * `/webhook/<id>`); `defaultNumbers` (one) when omitted. The first also answers at `/webhook` and keeps `dataFile`.
+   */
+  numbers?: readonly DemoNumber[];
 }
 
 export interface DemoMessenger {
   /** The page, e.g. `http://127.0.0.1:41234`. */
   url: string;
-  /** What the admin pastes into the widget panel: `<url>/webhook`. */
+  /** What the admin pastes into the widget panel for the first number: `<url>/webhook`. */
   webhookUrl: string;
+  /** Every number with its webhook URL (`<url>/webhook/<id>`; the first number's is `<url>/webhook`). */
+  numbers(): (DemoNumber & { webhookUrl: string })[];
   /** A deep copy of everything the page sees. */
   state(): DemoSnapshot;
-  /** The same as `PUT /api/settings`: checks with the bridge first, and rejects (saving nothing) when that fails. */
-  updateSettings(patch: SettingsPatch): Promise<PublicSettings>;
+  /**
+   * The same as `PUT /api/settings` (the first number) or `PUT /api/numbers/<id>/settings`: checks with the bridge
+   * first, and rejects (saving nothing) when that fails.
+   */
+  updateSettings(patch: SettingsPatch, numberId?: string): Promise<PublicSettings>;
   /** Resolves with the first snapshot (now or after a change) that passes `predicate`; rejects after `timeoutMs`. */
   waitFor(predicate: (snapshot: DemoSnapshot) => boolean, timeoutMs?: number): Promise<DemoSnapshot>;
   close(): Promise<void>;
 }
 
-/** What a check can say against credentials already saved; the rest says only that the bridge was not reached. */
-const credentialProblems = new Set<CredentialProblem>([
-  'api_key_invalid',
-  'not_linked',
-  'signing_secret_mismatch',
-  'signature_unverifiable',
-]);
+/** The number a messenger runs when it is given none: the one it always had, under the plain `/webhook`. */
+export const defaultNumbers: readonly DemoNumber[] = [{ id: 'main', label: 'Main number' }];
+
+const numberIdPattern = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** The sandbox's demo messenger: a small server and page that speak only the public bridge contract. */
 export async function startDemoMessenger(options: DemoMessengerOptions = {}): Promise<DemoMessenger> {
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomUUID;
   const host = options.host ?? '127.0.0.1';
-  const settings = openSettingsStore({ dataFile: options.dataFile, bridgeUrl: options.bridgeUrl });
+  const numbers = options.numbers ?? defaultNumbers;
+  if (numbers.length === 0) throw new Error('demo messenger: at least one number');
+  for (const number of numbers) {
+    if (!numberIdPattern.test(number.id)) throw new Error(`demo messenger: number id "${number.id}" is not URL-safe`);
+  }
+  if (new Set(numbers.map((n) => n.id)).size !== numbers.length) throw new Error('demo messenger: duplicate number id');
   const state = new MessengerState(now);
   const images = renderSampleImages();
   // Known once the server listens; every route reads them lazily, so the app is complete before the first request.
   let url = '';
-  let webhookUrl = '';
-  let link: LinkSummary | undefined;
-  let problem: { code: string; message: string } | undefined;
+  // The first number also answers at the plain `/webhook`, where a messenger with one number always had it.
+  const webhookUrlOf = (numberId: string) =>
+    numberId === numbers[0]!.id ? `${url}/webhook` : `${url}/webhook/${numberId}`;
   // Ends the waits of background work (second ticks, repeated receipts) when the messenger closes.
   const stopping = new AbortController();
   const fetchBridge = options.fetch ?? fetch;
   const bridgeTimeoutMs = options.bridgeTimeoutMs ?? 10_000;
   const samples = () => images.map((i) => ({ name: i.name, url: `${url}/media/${i.name}`, size: i.png.length }));
 
-  const publicSettings = (): PublicSettings => {
-    const current = settings.get();
-    return {
-      bridgeUrl: current.bridgeUrl ?? null,
-      apiKeyHint: secretHint(current.apiKey),
-      signingSecretHint: secretHint(current.signingSecret),
-      configured:
-        current.bridgeUrl !== undefined &&
-        current.apiKey !== undefined &&
-        current.signingSecret !== undefined &&
-        problem === undefined,
-      link: link === undefined ? null : { ...link },
-      problem: problem === undefined ? null : { ...problem },
-      webhookUrl,
-    };
-  };
-  const snapshot = () => state.snapshot(publicSettings(), samples());
+  const runtimes = new Map<string, NumberRuntime>(
+    numbers.map((number, index) => [
+      number.id,
+      createNumberRuntime({
+        number: { id: number.id, label: number.label },
+        dataFile: numberDataFile(options.dataFile, number.id, index === 0),
+        bridgeUrl: options.bridgeUrl,
+        fetch: fetchBridge,
+        timeoutMs: bridgeTimeoutMs,
+        now,
+        changed: () => state.changed(),
+        webhookUrl: () => webhookUrlOf(number.id),
+      }),
+    ]),
+  );
+  const first = runtimes.get(numbers[0]!.id)!;
+  const runtimeOf = (numberId: string | undefined) => (numberId === undefined ? first : runtimes.get(numberId));
+  const numberViews = () =>
+    [...runtimes.values()].map((r) => ({
+      ...r.number,
+      webhookUrl: webhookUrlOf(r.number.id),
+      settings: r.publicSettings(),
+    }));
+  const snapshot = () => state.snapshot(first.publicSettings(), samples(), numberViews());
   const sse = createSseHub(snapshot);
   state.onChange(() => sse.broadcast());
-  const check = (candidate: Parameters<typeof checkCredentials>[1]) =>
-    checkCredentials({ fetch: fetchBridge, timeoutMs: bridgeTimeoutMs, now }, candidate);
-  const saveDeps = {
-    store: settings,
-    check,
-    setLink: (checked: LinkSummary | undefined) => {
-      link = checked;
-      problem = undefined;
-    },
-  };
-  // Saved credentials can go stale while saved (a relink, a rotation, a data file from an earlier run): checked
-  // again at start and whenever the bridge refuses the key, so "connected" never outlives them.
-  let rechecking = false;
-  const recheck = async () => {
-    const current = settings.get();
-    if (rechecking || current.bridgeUrl === undefined || current.apiKey === undefined) return;
-    rechecking = true;
-    try {
-      const checked = await check({ ...current, bridgeUrl: current.bridgeUrl, apiKey: current.apiKey });
-      // The settings may have been saved anew meanwhile; that save's own check counts, not this one.
-      if (settings.get().apiKey !== current.apiKey || settings.get().signingSecret !== current.signingSecret) return;
-      if (checked.ok) {
-        link = { title: checked.me.title, subdomain: checked.me.account.subdomain, accountId: checked.me.account.id };
-        problem = undefined;
-      } else if (credentialProblems.has(checked.code)) {
-        problem = { code: checked.code, message: checked.message };
-      } else {
-        return; // the bridge could not be asked: nothing learnt about the credentials
-      }
-      state.changed();
-    } finally {
-      rechecking = false;
-    }
-  };
-  const applySettings = async (patch: SettingsPatch) => {
-    const saved = await saveSettings(saveDeps, patch);
-    if (saved.ok) state.changed();
-    return saved.ok ? { status: 200, body: { ...publicSettings() } } : saved.result;
+  const applySettings = async (patch: SettingsPatch, numberId?: string): Promise<ActionResult> => {
+    const runtime = runtimeOf(numberId);
+    if (runtime === undefined)
+      return actionError(404, 'number_not_found', 'This messenger has no number with this id.');
+    return runtime.applySettings(patch);
   };
 
   const actions = createClientActions({
     state,
-    bridge: createBridgeClient({
-      settings: settings.get,
-      fetch: fetchBridge,
-      timeoutMs: bridgeTimeoutMs,
-      onKeyRefused: () => void recheck(),
-    }),
+    // a conversation the state does not know (gone with a restart) cannot be sent through anyway: the first number
+    bridge: (numberId) => (runtimes.get(numberId) ?? first).bridge,
     now,
     newId,
     sample: (name) => samples().find((s) => s.name === name),
@@ -156,27 +138,42 @@ export async function startDemoMessenger(options: DemoMessengerOptions = {}): Pr
   });
 
   const app = new Hono();
-  app.post(
-    '/webhook',
-    bodyLimit({
-      maxSize: 1024 * 1024,
-      onError: (c) => c.json({ error: { code: 'payload_too_large', message: 'The body is over 1 MiB.' } }, 413),
-    }),
-    async (c) => {
-      const result = handleWebhook(
-        { state, signingSecret: settings.get().signingSecret, now, newId },
-        {
-          body: new Uint8Array(await c.req.arrayBuffer()),
-          timestamp: c.req.header('x-channel-timestamp'),
-          signature: c.req.header('x-channel-signature'),
-          eventIdHeader: c.req.header('x-channel-event-id'),
-        },
+  const takeWebhook = async (c: Context, runtime: NumberRuntime) => {
+    const result = handleWebhook(
+      {
+        state,
+        signingSecret: runtime.settings.get().signingSecret,
+        now,
+        newId,
+        numberId: runtime.number.id,
+        identityNumberId: runtime === first ? undefined : runtime.number.id,
+      },
+      {
+        body: new Uint8Array(await c.req.arrayBuffer()),
+        timestamp: c.req.header('x-channel-timestamp'),
+        signature: c.req.header('x-channel-signature'),
+        eventIdHeader: c.req.header('x-channel-event-id'),
+      },
+    );
+    return c.json(result.body, result.status as 200);
+  };
+  const webhookBodyLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: (c) => c.json({ error: { code: 'payload_too_large', message: 'The body is over 1 MiB.' } }, 413),
+  });
+  app.post('/webhook', webhookBodyLimit, (c) => takeWebhook(c, first));
+  app.post('/webhook/:numberId', webhookBodyLimit, async (c) => {
+    const runtime = runtimes.get(c.req.param('numberId'));
+    if (runtime === undefined) {
+      return c.json(
+        { error: { code: 'number_not_found', message: 'This messenger has no number with this id.' } },
+        404,
       );
-      return c.json(result.body, result.status as 200);
-    },
-  );
+    }
+    return takeWebhook(c, runtime);
+  });
   app.get('/events', () => sse.connect());
-  app.route('/', apiRoutes({ state, actions, snapshot, applySettings }));
+  app.route('/', apiRoutes({ state, actions, snapshot, applySettings, numberIds: numbers.map((n) => n.id) }));
   app.route('/', messengerPageRoutes({ samples: images }));
 
   const server = createAdaptorServer({ fetch: app.fetch });
@@ -191,17 +188,17 @@ export async function startDemoMessenger(options: DemoMessengerOptions = {}): Pr
   }
   const { port } = server.address() as AddressInfo;
   url = (options.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
-  webhookUrl = `${url}/webhook`;
-  void recheck();
+  for (const runtime of runtimes.values()) void runtime.recheck();
 
   return {
     url,
-    webhookUrl,
+    webhookUrl: webhookUrlOf(first.number.id),
+    numbers: () => numbers.map((n) => ({ id: n.id, label: n.label, webhookUrl: webhookUrlOf(n.id) })),
     state: snapshot,
-    async updateSettings(patch) {
-      const result = await applySettings(patch);
+    async updateSettings(patch, numberId) {
+      const result = await applySettings(patch, numberId);
       if (result.status !== 200) throw new Error(`demo messenger settings refused: ${JSON.stringify(result.body)}`);
-      return publicSettings();
+      return runtimeOf(numberId)!.publicSettings();
     },
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {

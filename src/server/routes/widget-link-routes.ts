@@ -1,19 +1,16 @@
-import { type Context, Hono } from 'hono';
-import { linkActionRequestSchema, linkPaths } from '../../contracts/link';
+import { Hono } from 'hono';
+import { linkPaths } from '../../contracts/link';
 import { storableLinkPutRequestSchema } from '../../contracts/link/storable-link-put-request';
 import { answerOtherMethods } from '../../http/answer-other-methods';
 import { readJsonBody } from '../../http/read-json-body';
 import { findDeliveryBreakerOfAccount } from '../../store/delivery-breaker-repo';
 import { findLinkByAccountId } from '../../store/links-repo';
-import type { OneTimeTokenIdentity } from '../auth/verify-one-time-token';
 import { createErrorHandler } from '../create-error-handler';
+import { authenticateAction } from './widget-link/authenticate-action';
 import { authenticateWidgetRequest } from './widget-link/authenticate-widget-request';
-import {
-  createWidgetLinkContext,
-  type WidgetLinkContext,
-  type WidgetLinkDeps,
-} from './widget-link/create-widget-link-context';
+import { createWidgetLinkContext, type WidgetLinkDeps } from './widget-link/create-widget-link-context';
 import { deleteLink } from './widget-link/delete-link';
+import { deprecatedLinkPath } from './widget-link/deprecated-link-path';
 import { linkStatusOf } from './widget-link/link-status-of';
 import { linkViewOf } from './widget-link/link-view-of';
 import { putLink } from './widget-link/put-link';
@@ -21,13 +18,16 @@ import { requireLinkAdmin } from './widget-link/require-link-admin';
 import { rotateLink } from './widget-link/rotate-link';
 import { testLink } from './widget-link/test-link';
 import { widgetLinkCors } from './widget-link/widget-link-cors';
+import { addWidgetLinksRoutes } from './widget-links-routes';
 
 export type { WidgetLinkDeps } from './widget-link/create-widget-link-context';
 
 /**
- * The widget link API (GET/PUT/DELETE /api/widget/link, POST .../rotate and .../test). Every request passes the
- * same edge in the same order: content type (415), size (413), JSON (400), schema (400), then the one-time token
- * (401), then the business rules. The account always comes from the token.
+ * The widget link API: the numbers of an account (`/api/widget/links`, widget-links-routes.ts), its pipelines, and the
+ * deprecated single-link paths (GET/PUT/DELETE /api/widget/link, POST .../rotate and .../test), which act on the
+ * account's primary (oldest live) link. Every request passes the same edge in the same order: content type (415),
+ * size (413), JSON (400), schema (400), then the one-time token (401), then the business rules. The account always
+ * comes from the token.
  * Every change then passes requireLinkAdmin: an active installation (409), an admin caller (403) and, for PUT, the
  * amojo id amoCRM reports (403), before anything reaches amojo or the store. GET is open to any user of the account.
  * PUT, rotate and test also count against the account's stored limit (429) once the gate has passed;
@@ -38,12 +38,14 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
   const app = new Hono();
 
   // Mounted at the root, so middleware is scoped to the API's own paths, never to the rest of the app.
-  // `/*` also matches the bare path, so one registration covers all five routes.
-  app.use(`${linkPaths.link}/*`, widgetLinkCors({ sandbox: ctx.sandbox }));
+  // `/*` also matches the bare path, so one registration covers a path and everything below it.
+  const cors = widgetLinkCors({ sandbox: ctx.sandbox });
+  for (const path of [`${linkPaths.link}/*`, `${linkPaths.links}/*`, linkPaths.pipelines]) app.use(path, cors);
+  app.use(`${linkPaths.link}/*`, deprecatedLinkPath());
   app.onError(createErrorHandler(ctx.logger));
 
   app.get(linkPaths.link, async (c) => {
-    const identity = await authenticate(ctx, c);
+    const identity = await authenticateWidgetRequest(ctx, c.req.header('x-auth-token'));
     const [link, view, breaker] = await Promise.all([
       findLinkByAccountId(ctx.db, identity.accountId),
       linkViewOf(ctx, identity),
@@ -57,7 +59,7 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
       maxBytes: ctx.limits.maxBodyBytes,
       optional: false,
     });
-    const identity = await authenticate(ctx, c);
+    const identity = await authenticateWidgetRequest(ctx, c.req.header('x-auth-token'));
     const view = await requireLinkAdmin(ctx, identity, { amojoId: body.amojo_id });
     await ctx.callThrottle.take(identity.accountId);
     const result = await putLink(ctx, identity, body, view);
@@ -81,7 +83,7 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
     const identity = await authenticateAction(ctx, c);
     await requireLinkAdmin(ctx, identity);
     await ctx.callThrottle.take(identity.accountId);
-    return c.json(await testLink(ctx, identity));
+    return c.json(await testLink(ctx, identity, await findLinkByAccountId(ctx.db, identity.accountId)));
   });
 
   answerOtherMethods(app, [
@@ -89,15 +91,6 @@ export function widgetLinkRoutes(deps: WidgetLinkDeps): Hono {
     [linkPaths.rotate, 'POST'],
     [linkPaths.test, 'POST'],
   ]);
+  addWidgetLinksRoutes(app, ctx);
   return app;
-}
-
-function authenticate(ctx: WidgetLinkContext, c: Context): Promise<OneTimeTokenIdentity> {
-  return authenticateWidgetRequest(ctx, c.req.header('x-auth-token'));
-}
-
-/** rotate, test and DELETE take no input; a body, when sent, must still be JSON `{}`. */
-async function authenticateAction(ctx: WidgetLinkContext, c: Context): Promise<OneTimeTokenIdentity> {
-  await readJsonBody(c.req.raw, linkActionRequestSchema, { maxBytes: ctx.limits.maxBodyBytes, optional: true });
-  return authenticate(ctx, c);
 }

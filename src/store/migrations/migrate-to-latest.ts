@@ -11,6 +11,7 @@ import { mediaUsage } from './media-usage';
 import { pendingLinks } from './pending-links';
 import { rateLimits } from './rate-limits';
 import { retentionIndexes } from './retention-indexes';
+import { sources } from './sources';
 
 // Listed in code rather than read from a folder so the same build works under tsx, bundled, or anywhere else.
 // Names sort in the order they must run.
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007_media_usage': mediaUsage,
   '0008_installations': installations,
   '0009_delivery_breaker': deliveryBreaker,
+  '0010_sources': sources,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -55,16 +57,37 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
 // Kysely runs SQLite migrations outside any transaction (its adapter reports no transactional DDL, though SQLite
 // has it), so a crash could leave half a migration behind and two processes could race. Holding the single
 // connection inside BEGIN IMMEDIATE fixes both: the run commits whole, and another process waits its turn.
+// Foreign keys are off for the run, since a table rebuild (0010's links) drops a table others reference; SQLite
+// ignores that pragma inside a transaction, hence before BEGIN. foreign_key_check then proves, before the commit,
+// that every reference still resolves after any migration ran; the connection's own setting comes back in any case.
 async function migrateSqlite(db: Kysely<Database>): Promise<string[]> {
   return db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
+    const { rows } = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(connection);
+    const enforced = rows[0]?.foreign_keys === 1;
+    await sql`pragma foreign_keys = off`.execute(connection);
     try {
-      const applied = await run(new Migrator({ db: connection, provider }));
-      await sql`commit`.execute(connection);
-      return applied;
-    } catch (error) {
-      await sql`rollback`.execute(connection);
-      throw error;
+      await sql`begin immediate`.execute(connection);
+      try {
+        const applied = await run(new Migrator({ db: connection, provider }));
+        // Skipped when nothing ran: it reads every referencing table, which is a needless cost on every start.
+        const { rows: broken } =
+          applied.length === 0
+            ? { rows: [] }
+            : await sql<{ table: string; parent: string }>`pragma foreign_key_check`.execute(connection);
+        if (broken.length > 0) {
+          const first = broken[0];
+          throw new Error(
+            `database migration broke ${broken.length} foreign key(s), first ${first?.table} -> ${first?.parent}`,
+          );
+        }
+        await sql`commit`.execute(connection);
+        return applied;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+    } finally {
+      if (enforced) await sql`pragma foreign_keys = on`.execute(connection);
     }
   });
 }

@@ -84,13 +84,13 @@ describe('amoCRM emulator: fault switches', () => {
     h.emulator.fault({ refuseRefresh: true });
     expect(h.emulator.faults()).toEqual({
       statuses: [{ endpoint: 'token', status: 503, remaining: 5 }],
-      latencyMs: { token: 0, account: 0, users: 10 },
+      latencyMs: { token: 0, account: 0, users: 10, sources: 0, pipelines: 0, contacts: 0, contacts_chats: 0 },
       refuseRefresh: true,
     });
     h.emulator.clearFaults();
     expect(h.emulator.faults()).toEqual({
       statuses: [],
-      latencyMs: { token: 0, account: 0, users: 0 },
+      latencyMs: { token: 0, account: 0, users: 0, sources: 0, pipelines: 0, contacts: 0, contacts_chats: 0 },
       refuseRefresh: false,
     });
     expect(() => h.emulator.fault({ endpoint: 'token', status: 418 as never, count: 1 })).toThrow(ControlError);

@@ -95,8 +95,15 @@ export function createHarness(options: Partial<AmocrmEmulatorOptions> = {}) {
   const api = (path: string, accessToken?: string, init: RequestInit = {}) =>
     request(path, {
       ...init,
-      headers: accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` },
+      headers: {
+        ...(init.headers as Record<string, string> | undefined),
+        ...(accessToken === undefined ? {} : { Authorization: `Bearer ${accessToken}` }),
+      },
     });
+
+  /** A JSON write to the API, as amoCRM's docs ask for it (`Content-Type: application/json`). */
+  const write = (method: string, path: string, accessToken: string, body: unknown) =>
+    api(path, accessToken, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 
   /** Installs without a backend (the install call fails and is ignored) and exchanges the code: a live pair. */
   async function grantedPair(accountId: number = RU.id, userId?: number) {
@@ -107,7 +114,7 @@ export function createHarness(options: Partial<AmocrmEmulatorOptions> = {}) {
     return (await response.json()) as TokenBody;
   }
 
-  return { emulator, clock, request, token, exchange, refresh, api, grantedPair };
+  return { emulator, clock, request, token, exchange, refresh, api, write, grantedPair };
 }
 
 export interface TokenBody {

@@ -16,8 +16,9 @@ export const fakeWidgetScript = `define(['jquery', './lib/helper.js'], function 
       render: function () { calls.push('render:' + (this === self.callbacks)); return true; },
       init: function () { calls.push('init'); return true; },
       bind_actions: function () { calls.push('bind_actions'); return true; },
-      settings: function ($body) {
+      settings: function ($body, context) {
         calls.push('settings:' + self.get_install_status());
+        window.__settingsContext = context;
         var input = $body.find('input[name="channel_link"]');
         $body.find('.widget_settings_block').append('<div class="test-panel">' + APP.constant('account').subdomain + '</div>');
         window.__consent = function () { input.val('{"consent":true}').trigger('change'); };
@@ -27,7 +28,8 @@ export const fakeWidgetScript = `define(['jquery', './lib/helper.js'], function 
         calls.push('onSave:' + info.active + ':' + info.fields.channel_link);
         return window.__onSave === 'reject' ? Promise.reject(new Error('backend said no')) : Promise.resolve(true);
       },
-      destroy: function () { calls.push('destroy'); }
+      destroy: function () { calls.push('destroy'); },
+      onAddAsSource: function (pipelineId) { calls.push('onAddAsSource:' + pipelineId); return true; }
     };
     window.__ajax = function (url) {
       return new Promise(function (resolve) {

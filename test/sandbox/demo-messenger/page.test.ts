@@ -4,6 +4,9 @@ import { type Messenger, startMessenger } from './harness';
 /** The controls and bubbles the end-to-end tests drive, by `data-testid`. */
 const STATIC_TEST_IDS = [
   'connection-status',
+  'number-switch',
+  'number-select',
+  'settings-number',
   'settings-panel',
   'settings-summary',
   'webhook-url',

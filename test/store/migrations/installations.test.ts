@@ -12,7 +12,7 @@ import { retentionIndexes } from '../../../src/store/migrations/retention-indexe
 import { openDatabase } from '../../../src/store/open-database';
 import { claimDue, enqueue, findJob, parkLinkJobs } from '../../../src/store/outbox-repo';
 import type { Database } from '../../../src/store/schema';
-import { seedLink } from '../helpers/seed-link';
+import { seedLegacyLink } from '../helpers/seed-legacy-link';
 import { describeEachDatabase } from '../helpers/test-databases';
 
 const T0 = 1_700_000_000_000;
@@ -55,7 +55,7 @@ describeEachDatabase('migration 0008: installations, leases, parked links and jo
       });
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
 
-      const link = await seedLink(db);
+      const link = await seedLegacyLink(db);
       const ids: number[] = [];
       for (const key of ['a', 'b', 'c', 'd', 'gone']) {
         ids.push((await enqueue(db, { idempotencyKey: key, kind: 'k', payload: '{}', linkId: link.id }, T0)).job.id);
@@ -76,7 +76,11 @@ describeEachDatabase('migration 0008: installations, leases, parked links and jo
       const before = await db.selectFrom('outbox').selectAll().orderBy('id').execute();
       const indexesBefore = await outboxIndexes(db);
 
-      expect(await migrateToLatest(db, { schema })).toEqual(['0008_installations', '0009_delivery_breaker']);
+      expect(await migrateToLatest(db, { schema })).toEqual([
+        '0008_installations',
+        '0009_delivery_breaker',
+        '0010_sources',
+      ]);
 
       expect(await db.selectFrom('outbox').selectAll().orderBy('id').execute()).toEqual(before);
       expect(await outboxIndexes(db)).toEqual([...indexesBefore, 'outbox_parked_index'].sort());

@@ -60,6 +60,7 @@ describeEachDatabase('migrateToLatest', (t) => {
         '0007_media_usage',
         '0008_installations',
         '0009_delivery_breaker',
+        '0010_sources',
       ]);
       const check = openDatabase(url);
       try {

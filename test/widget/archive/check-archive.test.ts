@@ -216,12 +216,15 @@ describe('the archive check', () => {
   it('rejects secret-looking strings anywhere', () => {
     const leak = (text: string) => (f: Map<string, Uint8Array>) =>
       editText(f, 'script.js', (t) => t.replace('// widget/index.ts', `// widget/index.ts\n${text}`));
-    expect(rules(leak('var client_secret = "Zx9vQ2mL7pR4tY8wK1nB";'))).toEqual(['script.js secrets/leak']);
-    expect(rules(leak('var k = "e2888047a01bc97aa250118c2fa518dba57a4034ccf16dca784dca292d89324f";'))).toEqual([
+    // a random token barely compresses: near the gzip budget it also trips the size rule, which is not under test
+    const secretRules = (mutate: (f: Map<string, Uint8Array>) => void) =>
+      rules(mutate).filter((r) => r !== 'script.js script/size-budget');
+    expect(secretRules(leak('var client_secret = "Zx9vQ2mL7pR4tY8wK1nB";'))).toEqual(['script.js secrets/leak']);
+    expect(secretRules(leak('var k = "e2888047a01bc97aa250118c2fa518dba57a4034ccf16dca784dca292d89324f";'))).toEqual([
       'script.js secrets/leak',
     ]);
-    expect(rules(leak('var t = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl";'))).toEqual([
-      'script.js secrets/leak',
-    ]);
+    expect(
+      secretRules(leak('var t = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl";')),
+    ).toEqual(['script.js secrets/leak']);
   });
 });

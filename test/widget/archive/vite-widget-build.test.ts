@@ -63,6 +63,33 @@ describe('the widget build plugin', () => {
     expect(() => minifyVendorSegments(bundle.replace('\t// widget/index.ts\n', ''))).toThrow(/first-party/);
   });
 
+  it('returns only the vendor names our code reads, not those it declares in a scope of its own', () => {
+    const bundle = [
+      'var X = (function() {',
+      '\t// node_modules/lib/index.js',
+      '\tvar t = 1;',
+      '\tvar used = 2;',
+      '\tfunction p() {',
+      '\t\treturn 3;',
+      '\t}',
+      '\t// widget/index.ts',
+      '\tfunction mine(t) {',
+      '\t\tconst p = { t, used };',
+      '\t\tfor (const q of [p]) if (q.t) return q.used;',
+      '\t\treturn used;',
+      '\t}',
+      '\treturn mine;',
+      '})();',
+    ].join('\n');
+    const out = minifyVendorSegments(bundle);
+    expect(out).toContain('var {used} = vendorExports;');
+    expect(new Function(`${out}; return X(5);`)()).toBe(2);
+    // a name read where no scope of ours declares it is handed over, even when another scope declares it
+    const shadowedElsewhere = bundle.replace('\treturn mine;', '\treturn (x) => mine(x) + p();');
+    expect(minifyVendorSegments(shadowedElsewhere)).toContain('var {p,used} = vendorExports;');
+    expect(new Function(`${minifyVendorSegments(shadowedElsewhere)}; return X(0);`)()).toBe(5);
+  });
+
   it('leaves a bundle without vendor modules as it is', () => {
     const bundle = 'var X = (function() {\n\t// widget/own.ts\n\treturn 1;\n})();';
     expect(minifyVendorSegments(bundle)).toBe(bundle);

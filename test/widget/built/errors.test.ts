@@ -140,8 +140,10 @@ describe('every error the backend can return', () => {
     session.button('actions.rotate').click();
     session.button('actions.rotate_yes').click();
     await session.settle();
-    expect(session.alerts().join()).toContain(session.text('errors.not_linked'));
+    expect(session.alerts().join()).toContain(session.text('errors.link_not_found'));
     expect(session.panelText()).toContain(session.text('status.unlinked'));
+    // the last number gone, the add form is back
+    expect(session.hasButton('form.submit_link')).toBe(true);
     expect(session.hasButton('actions.rotate')).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildWidget } from '../harness/built-widget';
 import { fakeGrantUrl } from '../harness/fake-link-backend';
-import { PanelSession } from '../harness/panel-session';
+import { PanelSession, testAccount } from '../harness/panel-session';
 
 /** The backend origin the test build is made for (buildWidget's default WIDGET_BACKEND_URL). */
 const backendOrigin = 'http://127.0.0.1:8080';
@@ -26,7 +26,8 @@ async function openWithoutAccess(blocked = false) {
   }) as typeof window.open;
   session.openSettings();
   await session.giveConsent();
-  const statusRequests = () => session.backend.requests.filter((r) => r.method === 'GET').length;
+  const statusRequests = () =>
+    session.backend.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/links')).length;
   const post = (origin: string) =>
     session.window.dispatchEvent(
       new session.window.MessageEvent('message', { origin, data: { type: 'amocrm-channel:grant', ok: true } }),
@@ -79,21 +80,14 @@ describe('granting access from the built widget', () => {
   it('a viewer who is not an admin gets the read-only view and onSave sends nothing', async () => {
     session = await PanelSession.open();
     session.backend.viewerIsAdmin = false;
-    session.backend.links.set(31_415_926, {
-      state: 'linked',
-      account: { id: 31_415_926, subdomain: 'acme' },
-      amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
+    session.backend.seed(testAccount, {
       title: 'Support chat',
       webhook_url: 'https://messenger.example.com/hooks/crm',
-      time_window_disabled: false,
-      api_key_hint: 'ak_test_',
-      created_at: '2026-11-29T12:00:00.000Z',
-      updated_at: '2026-11-29T12:00:00.000Z',
     });
     const modal = session.openSettings();
     await session.giveConsent();
     expect(session.panelText()).toContain(session.text('access.admin_only'));
-    expect(session.panelText()).toContain(session.text('status.channel_title', { title: 'Support chat' }));
+    expect(session.numberTitles()).toEqual(['Support chat']);
     expect(session.panelText()).not.toContain('messenger.example.com');
     expect(session.panel()?.querySelectorAll('input[type="text"]').length).toBe(0);
     expect(session.hasButton('actions.rotate')).toBe(false);

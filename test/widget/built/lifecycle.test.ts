@@ -72,7 +72,8 @@ describe('the built script.js under RequireJS', () => {
     session.openSettings();
     expect(session.panelText()).toContain('af9945ff-1490-4cad-807d-945c15d88bec');
     await session.link();
-    expect(session.backend.links.get(31_415_926)?.amojo_id).toBe('af9945ff-1490-4cad-807d-945c15d88bec');
+    expect(JSON.parse(session.page.ajaxCalls.at(-1)?.data ?? '').amojo_id).toBe('af9945ff-1490-4cad-807d-945c15d88bec');
+    expect(session.backend.links.size).toBe(1);
   });
 
   it('speaks the admin language from the host i18n', async () => {
@@ -108,7 +109,11 @@ describe('the built script.js under RequireJS', () => {
     const value = JSON.parse(modal.customInput.value) as { consent_at: string; link: string };
     expect(Number.isNaN(Date.parse(value.consent_at))).toBe(false);
     expect(value.link).toBe('unlinked');
-    expect(session.page.ajaxCalls.map((c) => c.method)).toEqual(['GET']);
+    // the numbers and the pipelines' names, nothing else
+    expect(session.page.ajaxCalls.map((c) => `${c.method} ${new URL(c.url).pathname}`).sort()).toEqual([
+      'GET /api/widget/links',
+      'GET /api/widget/pipelines',
+    ]);
     expect(session.panelText()).toContain(session.text('status.unlinked'));
     expect(session.panelText()).toContain(session.text('status.unlinked_hint'));
   });
@@ -120,7 +125,8 @@ describe('the built script.js under RequireJS', () => {
     await session.settle();
     expect(modal.customInput.value).toBe(saved);
     expect(modal.saveButton.disabled).toBe(true);
-    expect(session.page.ajaxCalls).toHaveLength(1);
+    expect(session.page.ajaxCalls.every((c) => c.method === 'GET')).toBe(true);
+    expect(session.page.ajaxCalls).toHaveLength(2);
     expect(session.panelText()).toContain(session.text('status.unlinked'));
   });
 
@@ -163,7 +169,7 @@ describe('the built script.js under RequireJS', () => {
     release();
     await session.settle();
     expect(session.panel()).toBeNull();
-    expect(session.backend.requests).toHaveLength(1);
+    expect(session.backend.requests).toHaveLength(2);
     session.page.closeSettings();
     session.openSettings();
     await session.giveConsent();

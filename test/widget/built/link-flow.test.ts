@@ -15,7 +15,7 @@ function credentialInputs(s: PanelSession) {
 }
 
 describe('linking through the panel', () => {
-  it('links with a PUT through $authorizedAjax and shows the credentials exactly once', async () => {
+  it('adds the first number with a POST through $authorizedAjax and shows the credentials exactly once', async () => {
     session = await PanelSession.open();
     const modal = session.openSettings();
     await session.giveConsent();
@@ -30,21 +30,22 @@ describe('linking through the panel', () => {
     release();
     await session.settle();
 
-    const put = session.page.ajaxCalls.at(-1)!;
-    expect(put).toMatchObject({ method: 'PUT', type: 'PUT', contentType: 'application/json', dataType: 'text' });
-    expect(put.url).toBe('http://127.0.0.1:8080/api/widget/link');
-    expect(JSON.parse(put.data ?? '')).toEqual({
+    const post = session.page.ajaxCalls.at(-1)!;
+    expect(post).toMatchObject({ method: 'POST', type: 'POST', contentType: 'application/json', dataType: 'text' });
+    expect(post.url).toBe('http://127.0.0.1:8080/api/widget/links');
+    expect(JSON.parse(post.data ?? '')).toEqual({
       amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
       title: 'Acme chat',
       webhook_url: 'https://messenger.example.com/hooks/crm',
       time_window_disabled: true,
+      pipeline_id: null,
     });
     expect(session.backend.requests.at(-1)?.headers['x-auth-token']).toMatch(/^fake\.31415926\./);
 
-    const stored = session.backend.links.get(31_415_926)!;
+    const [stored] = [...session.backend.links.values()];
     const { apiKey, secret } = credentialInputs(session);
     expect(apiKey.value).toMatch(/^ak_test_/);
-    expect(stored.api_key_hint).toBe(apiKey.value.slice(0, 8));
+    expect(stored?.api_key_hint).toBe(apiKey.value.slice(0, 8));
     expect(secret.value).toMatch(/^ss_test_/);
     expect(session.panelText()).toContain(session.text('status.linked'));
     expect(JSON.parse(modal.customInput.value).link).toBe('linked');
@@ -125,12 +126,12 @@ describe('linking through the panel', () => {
     session.button('actions.test').click();
     await session.settle();
     expect(session.page.ajaxCalls.at(-1)).toMatchObject({ method: 'POST', data: '{}' });
-    expect(session.panelText()).toContain(session.text('test.delivered', { id: 'evt_3', status: 200, ms: 42 }));
+    expect(session.panelText()).toContain(session.text('test.delivered', { id: 'evt_4', status: 200, ms: 42 }));
 
     session.backend.testOutcome = { outcome: 'timeout', http_status: null, duration_ms: 10_000 };
     session.button('actions.test').click();
     await session.settle();
-    expect(session.panelText()).toContain(session.text('test.timeout', { id: 'evt_4' }));
+    expect(session.panelText()).toContain(session.text('test.timeout', { id: 'evt_5' }));
   });
 
   it('unlinks after confirmation and can link again', async () => {
@@ -149,21 +150,34 @@ describe('linking through the panel', () => {
     expect(session.panelText()).toContain(session.text('status.unlinked'));
     expect(session.hasButton('credentials.dismiss')).toBe(false);
     expect(JSON.parse(modal.customInput.value).link).toBe('unlinked');
+    // the last number gone, the add form is back on its own
+    session.type('form.webhook_label', 'https://messenger.example.com/hooks/again');
     session.button('form.submit_link').click();
     await session.settle();
     expect(session.backend.links.size).toBe(1);
   });
 
-  it('updates a linked channel without new credentials', async () => {
+  it('edits a number with a PUT on its own path, without new credentials', async () => {
     session = await PanelSession.open();
     session.openSettings();
     await session.link();
     session.button('credentials.dismiss').click();
+    session.button('numbers.edit').click();
+    // the form takes focus, so the keyboard lands in what it opened
+    expect(session.window.document.activeElement).toBe(session.input('form.title_label'));
     expect(session.button('form.submit_update').disabled).toBe(true);
     session.type('form.title_label', 'Renamed');
     session.button('form.submit_update').click();
     await session.settle();
-    expect(session.backend.links.get(31_415_926)?.title).toBe('Renamed');
+    const [stored] = [...session.backend.links.values()];
+    expect(session.page.ajaxCalls.at(-1)).toMatchObject({
+      method: 'PUT',
+      url: `http://127.0.0.1:8080/api/widget/links/${stored?.id}`,
+    });
+    expect(stored?.title).toBe('Renamed');
+    // the form closed and focus went back to the number's own Edit button
+    expect(session.hasButton('form.submit_update')).toBe(false);
+    expect(session.window.document.activeElement).toBe(session.button('numbers.edit'));
     expect(session.panelText()).toContain(session.text('form.saved'));
     expect(session.hasButton('credentials.dismiss')).toBe(false);
   });
@@ -198,29 +212,28 @@ describe('onSave', () => {
     expect(session.input('credentials.api_key').value).toMatch(/^ak_test_/);
   });
 
-  it('re-sends the PUT on Save after a reinstall, also while the status is still loading', async () => {
+  it('sends nothing on an unchanged Save, also after a reinstall while the list is still loading', async () => {
     session = await PanelSession.open();
     session.openSettings();
     await session.link();
+    const writes = () => session.backend.requests.filter((r) => r.method !== 'GET').length;
+    const before = writes();
     expect((await session.page.clickSave(session.widget)).saved).toBe(true);
     // disabling: onSave, then destroy; nothing is sent
-    const puts = () => session.backend.requests.filter((r) => r.method === 'PUT').length;
-    const before = puts();
     expect(await session.widget.callbacks.onSave({ active: 'N' })).toBe(true);
     session.widget.callbacks.destroy();
     session.page.closeSettings();
-    expect(puts()).toBe(before);
 
-    // installed again: the saved consent starts the status request; Save is pressed before it answers
+    // installed again: the saved consent starts the list request; Save is pressed before it answers. The backend
+    // reconnects the numbers on install, so an unchanged Save has nothing to send
     const release = session.backend.hold();
     session.openSettings();
     const saving = session.page.clickSave(session.widget);
     await session.settle();
-    expect(puts()).toBe(before);
     release();
     const outcome = await saving;
     expect(outcome).toEqual({ saved: true, result: true });
-    expect(puts()).toBe(before + 1);
+    expect(writes()).toBe(before);
     expect(session.panelText()).toContain(session.text('status.linked'));
   });
 

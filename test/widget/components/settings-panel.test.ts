@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LinkedStatus, LinkPutResponse } from '../../../src/contracts/link';
+import type { LinkItem, LinkListResponse } from '../../../src/contracts/link';
 import type { ApiResult, BackendApi } from '../../../widget/api/backend-api';
 import { createPanelContext, type PanelContext } from '../../../widget/context';
 import type { CrmHost, InstallStatus } from '../../../widget/host/crm-host';
@@ -9,7 +9,7 @@ import type { MessageKey } from '../../../widget/i18n/message-keys';
 import type { StartGrant } from '../../../widget/models/create-grant-model';
 import { mountPanel } from '../../../widget/mount-panel';
 import { repoRoot } from '../harness/built-widget';
-import { linkedStatus, testCredentials, unlinkedStatus } from '../harness/link-fixtures';
+import { linkItem, linkList, testCredentials } from '../harness/link-fixtures';
 
 type Locale = 'en' | 'ru';
 const langs = Object.fromEntries(
@@ -24,9 +24,10 @@ function lookup(root: unknown, path: string): string | undefined {
   return typeof found === 'string' ? found : undefined;
 }
 
-const account = { id: 1, subdomain: 'acme' };
-const unlinked = unlinkedStatus(account);
-const linked = linkedStatus(account);
+const item = linkItem();
+const unlinked = linkList();
+const linked = linkList([item]);
+const amojoId = 'af9945ff-1490-4cad-807d-945c15d88bec';
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 interface PanelOptions {
@@ -54,7 +55,7 @@ function openPanel({
 }: PanelOptions = {}) {
   const host: CrmHost = {
     widgetCode: () => 'wc',
-    account: () => ({ subdomain: 'acme', amojoId: linked.amojo_id }),
+    account: () => ({ subdomain: 'acme', amojoId }),
     installStatus: () => installStatus,
     lang: () => lang,
     text: (path) => lookup(langs[locale], path),
@@ -62,11 +63,13 @@ function openPanel({
     request: () => Promise.reject(new Error('the panel must go through BackendApi')),
   };
   const backend: BackendApi = {
-    getStatus: async () => ({ ok: true, value: unlinked }),
-    link: async () => ({ ok: false, failure: { kind: 'network' } }),
+    list: async () => ({ ok: true, value: unlinked }),
+    pipelines: async () => ({ ok: true, value: { pipelines: [] } }),
+    create: async () => ({ ok: false, failure: { kind: 'network' } }),
+    update: async () => ({ ok: false, failure: { kind: 'network' } }),
     rotate: async () => ({ ok: false, failure: { kind: 'network' } }),
     test: async () => ({ ok: false, failure: { kind: 'network' } }),
-    unlink: async () => ({ ok: true, value: { status: unlinked } }),
+    unlink: async (id) => ({ ok: true, value: { id, removed: true } }),
     ...api,
   };
   let value = '';
@@ -103,9 +106,14 @@ function openPanel({
   };
 }
 
-/** A link answer: a new link carries the one-time credentials, an update does not. */
-function linkAnswer(status: LinkedStatus, created: boolean): ApiResult<LinkPutResponse> {
-  return { ok: true, value: created ? { created, status, credentials: testCredentials } : { created, status } };
+/** A create answer: a new number carries the one-time credentials. */
+function created(link: LinkItem) {
+  return { ok: true, value: { link, credentials: testCredentials } } as const;
+}
+
+/** The list with one number and these fields on it, and the list's own fields over that. */
+function listWith(fields: Partial<LinkItem>, list: Partial<LinkListResponse> = {}): ApiResult<LinkListResponse> {
+  return { ok: true, value: { ...linkList([linkItem(fields)]), ...list } };
 }
 
 describe('settings panel: the status badge follows the consent box at once', () => {
@@ -121,7 +129,7 @@ describe('settings panel: the status badge follows the consent box at once', () 
   });
 
   it('installed: ticking consent shows the status check at once, then the answer; a live link stays linked', async () => {
-    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: linked }) } });
+    const panel = openPanel({ api: { list: async () => ({ ok: true, value: linked }) } });
     expect(panel.badge()).toBe(panel.text('status.idle'));
     panel.consentBox().click();
     expect(panel.badge()).toBe(panel.text('status.loading'));
@@ -134,7 +142,7 @@ describe('settings panel: the status badge follows the consent box at once', () 
 
   it('installed and unlinked: unticking consent waits again', async () => {
     const panel = openPanel({
-      api: { getStatus: async () => ({ ok: true, value: unlinkedStatus(linked.account) }) },
+      api: { list: async () => ({ ok: true, value: linkList() }) },
     });
     panel.consentBox().click();
     await tick();
@@ -146,23 +154,25 @@ describe('settings panel: the status badge follows the consent box at once', () 
 
 describe('settings panel: "Changes saved"', () => {
   it('confirms the save that issued the one-time credentials, and a later save while they are still shown', async () => {
-    const renamed = { ...linked, title: 'Renamed' };
-    const answers = [linkAnswer(linked, true), linkAnswer(renamed, false)];
     const panel = openPanel({
-      api: { link: async () => answers.shift() ?? { ok: false, failure: { kind: 'network' } } },
+      api: {
+        create: async () => created(item),
+        update: async (id, request) => ({ ok: true, value: { link: { ...item, ...request, id } } }),
+      },
     });
     panel.consentBox().click();
     await tick();
-    panel.ctx.form.setWebhookUrl(linked.webhook_url);
+    panel.ctx.form.setWebhookUrl(item.webhook_url ?? '');
     panel.button('form.submit_link').click();
     await tick();
     expect(panel.panelText()).toContain(panel.text('credentials.once'));
     expect(panel.panelText()).toContain(panel.text('form.saved'));
 
+    panel.button('numbers.edit').click();
     panel.ctx.form.setTitle('Renamed');
     panel.button('form.submit_update').click();
     await tick();
-    expect(panel.ctx.link.status.value).toMatchObject({ title: 'Renamed' });
+    expect(panel.ctx.links.list.value?.links[0]).toMatchObject({ title: 'Renamed' });
     expect(panel.panelText()).toContain(panel.text('credentials.once'));
     expect(panel.panelText()).toContain(panel.text('form.saved'));
   });
@@ -171,7 +181,7 @@ describe('settings panel: "Changes saved"', () => {
 describe('settings panel: "Linked on"', () => {
   const at = '2026-03-02T10:00:00.000Z';
   const linkedAt = (lang?: string, locale: Locale = 'en') =>
-    openPanel({ lang, locale, api: { getStatus: async () => ({ ok: true, value: { ...linked, created_at: at } }) } });
+    openPanel({ lang, locale, api: { list: async () => listWith({ created_at: at }) } });
 
   it('writes the date and time in amoCRM language (APP.lang_id), not the browser locale', async () => {
     const panel = linkedAt('ru', 'ru');
@@ -200,19 +210,17 @@ describe('settings panel: "Linked on"', () => {
   });
 
   it('shows the time of the latest link after an unlink and a relink (the panel keeps no old time)', async () => {
-    const relinked = { ...linked, created_at: '2026-03-02T12:00:00.000Z' };
+    const relinked = linkItem({ id: 'relinked', created_at: '2026-03-02T12:00:00.000Z' });
     const panel = openPanel({
       lang: 'en',
-      api: {
-        getStatus: async () => ({ ok: true, value: { ...linked, created_at: at } }),
-        link: async () => linkAnswer(relinked, true),
-      },
+      api: { list: async () => listWith({ created_at: at }), create: async () => created(relinked) },
     });
     panel.consentBox().click();
     await tick();
     expect(panel.panelText()).toContain(panel.text('status.linked_hint', { date: new Date(at).toLocaleString('en') }));
-    await panel.ctx.unlink();
+    await panel.ctx.unlink(item.id);
     expect(panel.badge()).toBe(panel.text('status.unlinked'));
+    panel.ctx.form.setWebhookUrl('https://m.example/again');
     panel.button('form.submit_link').click();
     await tick();
     const latest = new Date(relinked.created_at).toLocaleString('en');
@@ -224,12 +232,12 @@ describe('settings panel: "Linked on"', () => {
 describe('settings panel: access to the account', () => {
   const grant_url = 'https://www.amocrm.ru/oauth?client_id=c&state=s&mode=post_message';
   const withInstallation = (state: 'missing' | 'needs_reauthorization' | 'removed') =>
-    ({ ...unlinked, installation: { state, grant_url } }) as const;
+    ({ ...unlinked, installation: { state, grant_url } }) satisfies LinkListResponse;
 
   it.each(['missing', 'needs_reauthorization', 'removed'] as const)(
     '%s: says so, offers Grant access, and no form',
     async (state) => {
-      const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: withInstallation(state) }) } });
+      const panel = openPanel({ api: { list: async () => ({ ok: true, value: withInstallation(state) }) } });
       panel.consentBox().click();
       await tick();
       expect(panel.panelText()).toContain(panel.text(`access.${state}`));
@@ -239,7 +247,7 @@ describe('settings panel: access to the account', () => {
   );
 
   it('active: no access notice and no Grant access', async () => {
-    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: unlinked }) } });
+    const panel = openPanel({ api: { list: async () => ({ ok: true, value: unlinked }) } });
     panel.consentBox().click();
     await tick();
     expect(panel.buttons()).not.toContain(panel.text('access.grant'));
@@ -251,7 +259,7 @@ describe('settings panel: access to the account', () => {
     let finish = () => {};
     let answers = [withInstallation('missing'), unlinked];
     const panel = openPanel({
-      api: { getStatus: async () => ({ ok: true, value: answers.shift() ?? unlinked }) },
+      api: { list: async () => ({ ok: true, value: answers.shift() ?? unlinked }) },
       startGrant: (url, onDone) => {
         opened.push(url);
         finish = onDone;
@@ -273,7 +281,7 @@ describe('settings panel: access to the account', () => {
 
   it('a blocked popup asks to allow pop-ups', async () => {
     const panel = openPanel({
-      api: { getStatus: async () => ({ ok: true, value: withInstallation('needs_reauthorization') }) },
+      api: { list: async () => ({ ok: true, value: withInstallation('needs_reauthorization') }) },
       startGrant: () => null,
     });
     panel.consentBox().click();
@@ -287,14 +295,13 @@ describe('settings panel: access to the account', () => {
     const opened: string[] = [];
     const panel = openPanel({
       api: {
-        getStatus: async () => ({ ok: true, value: linked }),
+        list: async () => ({ ok: true, value: linked }),
         rotate: async () => ({
           ok: false,
           failure: {
             kind: 'backend',
             status: 409,
             code: 'account_not_installed',
-            message: '',
             issues: [],
             grantUrl: grant_url,
           },
@@ -307,7 +314,7 @@ describe('settings panel: access to the account', () => {
     });
     panel.consentBox().click();
     await tick();
-    await panel.ctx.rotate();
+    await panel.ctx.rotate(item.id);
     expect(panel.panelText()).toContain(panel.text('access.missing'));
     expect(panel.panelText()).not.toContain(panel.text('errors.support', { email: '' }).trim());
     panel.button('access.grant').click();
@@ -315,8 +322,8 @@ describe('settings panel: access to the account', () => {
   });
 
   it('a link that is not connected is never "Linked": it is paused, and access can be granted', async () => {
-    const paused = { ...linked, connected: false, installation: { state: 'removed', grant_url } } as const;
-    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: paused }) } });
+    const paused = listWith({ connected: false }, { installation: { state: 'removed', grant_url } });
+    const panel = openPanel({ api: { list: async () => paused } });
     panel.consentBox().click();
     await tick();
     expect(panel.badge()).toBe(panel.text('status.paused'));
@@ -328,15 +335,15 @@ describe('settings panel: access to the account', () => {
 });
 
 describe('settings panel: a viewer who is not an admin', () => {
-  const { webhook_url: _hidden, ...forViewer } = linked;
-  const viewerStatus = { ...forViewer, viewer: { user_id: 9, is_admin: false } };
+  const { webhook_url: _hidden, ...forViewer } = item;
+  const viewerStatus = { ...linkList([forViewer]), viewer: { user_id: 9, is_admin: false } };
 
   it('sees the status, the title and the account, and no form or action', async () => {
-    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: viewerStatus }) } });
+    const panel = openPanel({ api: { list: async () => ({ ok: true, value: viewerStatus }) } });
     panel.consentBox().click();
     await tick();
     expect(panel.badge()).toBe(panel.text('status.linked'));
-    expect(panel.panelText()).toContain(panel.text('status.channel_title', { title: linked.title }));
+    expect(panel.panelText()).toContain(item.title);
     expect(panel.panelText()).toContain('acme');
     expect(panel.panelText()).toContain(panel.text('access.admin_only'));
     expect(panel.inputs()).toBe(0);
@@ -350,10 +357,10 @@ describe('settings panel: a viewer who is not an admin', () => {
   it('an action answered admin_required says only an administrator can change the channel', async () => {
     const panel = openPanel({
       api: {
-        getStatus: async () => ({ ok: true, value: linked }),
+        list: async () => ({ ok: true, value: linked }),
         test: async () => ({
           ok: false,
-          failure: { kind: 'backend', status: 403, code: 'admin_required', message: '', issues: [] },
+          failure: { kind: 'backend', status: 403, code: 'admin_required', issues: [] },
         }),
       },
     });
@@ -368,8 +375,8 @@ describe('settings panel: a viewer who is not an admin', () => {
 
 describe('settings panel: a messenger that refuses deliveries', () => {
   const since = '2026-11-28T09:30:00.000Z';
-  const withDelivery = (delivery: LinkedStatus['delivery'], locale: Locale = 'en', lang?: string) =>
-    openPanel({ locale, lang, api: { getStatus: async () => ({ ok: true, value: { ...linked, delivery } }) } });
+  const withDelivery = (delivery: LinkItem['delivery'], locale: Locale = 'en', lang?: string) =>
+    openPanel({ locale, lang, api: { list: async () => listWith(delivery === undefined ? {} : { delivery }) } });
   const warnings = () =>
     [...document.querySelectorAll('.channel-link-widget__notice--warning')].map((p) => p.textContent);
 
@@ -403,12 +410,11 @@ describe('settings panel: a messenger that refuses deliveries', () => {
   });
 
   it('tells a viewer who is not an admin too: the fact concerns everyone waiting for messages', async () => {
-    const viewer = {
-      ...linked,
-      viewer: { user_id: 9, is_admin: false },
-      delivery: { state: 'failing', since, failures: 9 },
-    };
-    const panel = openPanel({ api: { getStatus: async () => ({ ok: true, value: viewer as LinkedStatus }) } });
+    const viewer = listWith(
+      { delivery: { state: 'failing', since, failures: 9 } },
+      { viewer: { user_id: 9, is_admin: false } },
+    );
+    const panel = openPanel({ api: { list: async () => viewer } });
     panel.consentBox().click();
     await tick();
     expect(warnings()).toEqual([

@@ -113,8 +113,11 @@ export class FakeAmoPage {
     return widget as AmoWidget & { callbacks: AmoCallbacks };
   }
 
-  /** Builds the settings modal the way amoCRM lays it out and calls `settings($modal_body)`. */
-  openSettings(widget: { callbacks: AmoCallbacks }): OpenModal {
+  /**
+   * Builds the settings modal the way amoCRM lays it out and calls `settings($modal_body, context)`; `context` is
+   * `{source_id, external_id}` when opened from a pipeline's lead-source tile (web_sdk/settings.md).
+   */
+  openSettings(widget: { callbacks: AmoCallbacks }, context: object = {}): OpenModal {
     const doc = this.options.window.document;
     const root = doc.createElement('div');
     root.className = `modal modal-list widget-settings__modal ${this.widgetCode}`;
@@ -143,7 +146,7 @@ export class FakeAmoPage {
       saveButton.disabled = false;
     });
     this.modal = { root, body, customInput, saveButton };
-    widget.callbacks.settings(this.options.$(body), {});
+    widget.callbacks.settings(this.options.$(body), context);
     return this.modal;
   }
 

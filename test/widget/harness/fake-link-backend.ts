@@ -3,18 +3,21 @@ import {
   type InstallationState,
   type LinkCredentials,
   type LinkErrorCode,
-  type LinkedStatus,
-  type LinkStatus,
+  type LinkItem,
   type LinkTestResponse,
-  linkDeleteResponseSchema,
+  linkCreateRequestSchema,
   linkErrorBodySchema,
   linkErrorStatus,
+  linkIssuedResponseSchema,
+  linkItemResponseSchema,
+  linkListResponseSchema,
   linkPaths,
-  linkPutRequestSchema,
-  linkPutResponseSchema,
-  linkRotateResponseSchema,
-  linkStatusSchema,
+  linkRemovedResponseSchema,
   linkTestResponseSchema,
+  linkUpdateRequestSchema,
+  maxLinksPerAccount,
+  type PipelineOption,
+  pipelineListResponseSchema,
 } from '../../../src/contracts/link';
 
 export interface FakeRequest {
@@ -42,8 +45,8 @@ export function fakeToken(accountId: number, jti: string): string {
   return `fake.${accountId}.${jti}`;
 }
 
-/** What the fake stores per link: the status minus what it derives on every answer (installation, viewer, connected). */
-export type FakeLink = Omit<LinkedStatus, 'installation' | 'viewer' | 'connected'>;
+/** What the fake stores per number: the item minus what it derives on every answer (connected), plus its account. */
+export type FakeLink = Omit<LinkItem, 'connected'> & { readonly accountId: number; readonly webhook_url: string };
 
 /** amoCRM's access popup as the backend would issue it for this account (post_message mode). */
 export const fakeGrantUrl = 'https://www.amocrm.ru/oauth?client_id=fake-client&state=fake-state&mode=post_message';
@@ -56,7 +59,15 @@ export class FakeLinkBackend {
   readonly requests: FakeRequest[] = [];
   readonly seenJti = new Set<string>();
   readonly accounts = new Map<number, FakeAccount>();
-  readonly links = new Map<number, FakeLink>();
+  /** The numbers by link id, in creation order. */
+  readonly links = new Map<string, FakeLink>();
+  /** The account's active pipelines, main first, as GET /api/widget/pipelines lists them. */
+  pipelines: PipelineOption[] = [
+    { id: 3001, name: 'Sales', is_main: true },
+    { id: 3002, name: 'Wholesale', is_main: false },
+  ];
+  /** The live-link limit; a test lowers it to reach it quickly. */
+  limit = maxLinksPerAccount;
   /** The installation every account is in; anything but `active` refuses changes with `account_not_installed`. */
   installation: InstallationState = 'active';
   /** Whether the caller is an admin (amoCRM's `rights.is_admin`); non-admins may only GET. */
@@ -116,103 +127,153 @@ export class FakeLinkBackend {
     const account = this.accounts.get(Number(id));
     if (account === undefined) return this.error('account_not_installed', undefined, fakeGrantUrl);
 
-    const key = `${request.method} ${request.path}`;
-    if (key === `GET ${linkPaths.link}`) return this.ok(linkStatusSchema, this.status(account));
+    const { method, path } = request;
+    if (method === 'GET' && path === linkPaths.links) return this.ok(linkListResponseSchema, this.list(account));
+    if (method === 'GET' && path === linkPaths.pipelines) {
+      return this.ok(pipelineListResponseSchema, { pipelines: this.pipelines });
+    }
+    const byId = /^\/api\/widget\/links\/([^/]+)(?:\/(rotate|test))?$/.exec(path);
+    const linkId = byId === null ? undefined : decodeURIComponent(byId[1] ?? '');
+    const link = linkId === undefined ? undefined : this.links.get(linkId);
+    const own = link?.accountId === account.id ? link : undefined;
+    if (method === 'GET' && byId !== null && byId[2] === undefined) {
+      return own === undefined
+        ? this.error('link_not_found')
+        : this.ok(linkItemResponseSchema, { link: this.item(own) });
+    }
     if (this.installation !== 'active') return this.error('account_not_installed', undefined, fakeGrantUrl);
     if (!this.viewerIsAdmin) return this.error('admin_required');
-    if (key === `DELETE ${linkPaths.link}`) {
-      this.links.delete(account.id);
-      return this.ok(linkDeleteResponseSchema, { status: this.status(account) });
-    }
     if (request.body !== undefined && request.headers['content-type']?.startsWith('application/json') !== true) {
       return this.error('unsupported_media_type');
     }
-    if (key === `PUT ${linkPaths.link}`) return this.put(account, request.body);
-    const linked = this.links.get(account.id);
-    if (key === `POST ${linkPaths.rotate}`) {
-      if (linked === undefined) return this.error('not_linked');
-      const credentials = this.credentials();
-      const updated = { ...linked, updated_at: this.now(), api_key_hint: credentials.api_key.slice(0, 8) };
-      this.links.set(account.id, updated);
-      return this.ok(linkRotateResponseSchema, { status: this.linkedStatus(updated), credentials });
+    if (method === 'POST' && path === linkPaths.links) return this.create(account, request.body);
+    if (byId === null) return { status: 404, body: '' };
+    if (own === undefined) return this.error('link_not_found');
+    if (method === 'DELETE' && byId[2] === undefined) {
+      this.links.delete(own.id);
+      return this.ok(linkRemovedResponseSchema, { id: own.id, removed: true });
     }
-    if (key === `POST ${linkPaths.test}`) {
-      if (linked === undefined) return this.error('not_linked');
+    if (method === 'PUT' && byId[2] === undefined) {
+      const parsed = this.parse(linkUpdateRequestSchema, request.body);
+      if (!parsed.ok) return parsed.response;
+      const refused = this.refuse(parsed.value);
+      if (refused !== null) return refused;
+      const updated = { ...own, ...parsed.value, updated_at: this.now() };
+      this.links.set(own.id, updated);
+      return this.ok(linkItemResponseSchema, { link: this.item(updated) });
+    }
+    if (method === 'POST' && byId[2] === 'rotate') {
+      const credentials = this.credentials();
+      const updated = { ...own, updated_at: this.now(), api_key_hint: credentials.api_key.slice(0, 8) };
+      this.links.set(own.id, updated);
+      return this.ok(linkIssuedResponseSchema, { link: this.item(updated), credentials });
+    }
+    if (method === 'POST' && byId[2] === 'test') {
       return this.ok(linkTestResponseSchema, { ...this.testOutcome, event_id: `evt_${this.requests.length}` });
     }
     return { status: 404, body: '' };
   }
 
-  private put(account: FakeAccount, body: string | undefined): FakeResponse {
+  private parse<T>(
+    schema: z.ZodMiniType<T>,
+    body: string | undefined,
+  ): { ok: true; value: T } | { ok: false; response: FakeResponse } {
     let json: unknown;
     try {
       json = JSON.parse(body ?? '');
     } catch {
-      return this.error('invalid_request', [{ path: '', message: 'body is not JSON' }]);
+      return { ok: false, response: this.error('invalid_request', [{ path: '', message: 'body is not JSON' }]) };
     }
-    const parsed = z.safeParse(linkPutRequestSchema, json);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      return this.error('invalid_request', issues);
-    }
-    const request = parsed.data;
-    if (request.amojo_id !== account.amojoId) return this.error('amojo_id_mismatch');
-    if (this.foreignAmojoIds.has(request.amojo_id)) return this.error('amojo_id_taken');
-    if (this.blockedWebhookHosts.has(new URL(request.webhook_url).hostname)) {
+    const parsed = z.safeParse(schema, json);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return { ok: false, response: this.error('invalid_request', issues) };
+  }
+
+  /** The checks PUT and POST share: the webhook policy and the pipeline. */
+  private refuse(value: { webhook_url: string; pipeline_id: number | null }): FakeResponse | null {
+    if (this.blockedWebhookHosts.has(new URL(value.webhook_url).hostname)) {
       return this.error('webhook_url_not_allowed', [{ path: 'webhook_url', message: 'host not allowed' }]);
     }
-    const existing = this.links.get(account.id);
-    const fields = {
-      amojo_id: request.amojo_id,
-      title: request.title,
-      webhook_url: request.webhook_url,
-      time_window_disabled: request.time_window_disabled,
-    };
-    if (existing !== undefined) {
-      const updated = { ...existing, ...fields, updated_at: this.now() };
-      this.links.set(account.id, updated);
-      return this.ok(linkPutResponseSchema, { created: false, status: this.linkedStatus(updated) }, 200);
+    if (value.pipeline_id !== null && !this.pipelines.some((p) => p.id === value.pipeline_id)) {
+      return this.error('pipeline_not_found', [{ path: 'pipeline_id', message: 'no such active pipeline' }]);
     }
+    return null;
+  }
+
+  private create(account: FakeAccount, body: string | undefined): FakeResponse {
+    const parsed = this.parse(linkCreateRequestSchema, body);
+    if (!parsed.ok) return parsed.response;
+    const request = parsed.value;
+    if (request.amojo_id !== account.amojoId) return this.error('amojo_id_mismatch');
+    if (this.foreignAmojoIds.has(request.amojo_id)) return this.error('amojo_id_taken');
+    const refused = this.refuse(request);
+    if (refused !== null) return refused;
+    if (this.accountLinks(account).length >= this.limit) return this.error('link_limit_reached');
     const credentials = this.credentials();
     const now = this.now();
+    const { amojo_id: _amojoId, ...fields } = request;
     const created: FakeLink = {
-      state: 'linked',
-      account: { id: account.id, subdomain: account.subdomain },
+      id: `00000000-0000-4000-8000-${String(this.issued).padStart(12, '0')}`,
+      accountId: account.id,
       ...fields,
+      source: { state: 'pending' },
       api_key_hint: credentials.api_key.slice(0, 8),
       created_at: now,
       updated_at: now,
     };
-    this.links.set(account.id, created);
-    return this.ok(linkPutResponseSchema, { created: true, status: this.linkedStatus(created), credentials }, 201);
+    this.links.set(created.id, created);
+    return this.ok(linkIssuedResponseSchema, { link: this.item(created), credentials }, 201);
   }
 
-  /** What every status carries besides the link: the account's installation and who is asking. */
-  private context() {
-    return {
-      installation:
-        this.installation === 'active'
-          ? { state: this.installation }
-          : { state: this.installation, grant_url: fakeGrantUrl },
-      viewer: { user_id: 7, is_admin: this.viewerIsAdmin },
+  /** Adds a number straight to the store (no request), e.g. to start a test with several. */
+  seed(account: FakeAccount, fields: Partial<FakeLink> = {}): FakeLink {
+    this.issued += 1;
+    const now = this.now();
+    const link: FakeLink = {
+      id: `00000000-0000-4000-8000-${String(this.issued).padStart(12, '0')}`,
+      accountId: account.id,
+      title: `Number ${this.issued}`,
+      webhook_url: `https://messenger.example.com/hooks/${this.issued}`,
+      time_window_disabled: false,
+      pipeline_id: null,
+      source: { state: 'synced', id: 5000 + this.issued },
+      api_key_hint: 'ak_seed_',
+      created_at: now,
+      updated_at: now,
+      ...fields,
     };
+    this.links.set(link.id, link);
+    return link;
   }
 
-  private linkedStatus(link: FakeLink): LinkedStatus {
-    const { webhook_url, ...rest } = link;
+  /** The account's numbers, oldest first. */
+  accountLinks(account: FakeAccount): FakeLink[] {
+    return [...this.links.values()].filter((link) => link.accountId === account.id);
+  }
+
+  private item(link: FakeLink): LinkItem {
+    const { accountId: _accountId, webhook_url, ...rest } = link;
     return {
       ...rest,
-      ...this.context(),
       connected: this.connected ?? this.installation === 'active',
       // the webhook URL is for admins only
       ...(this.viewerIsAdmin ? { webhook_url } : {}),
     };
   }
 
-  private status(account: FakeAccount): LinkStatus {
-    const link = this.links.get(account.id);
-    if (link !== undefined) return this.linkedStatus(link);
-    return { state: 'unlinked', account: { id: account.id, subdomain: account.subdomain }, ...this.context() };
+  private list(account: FakeAccount) {
+    return {
+      account: { id: account.id, subdomain: account.subdomain },
+      installation:
+        this.installation === 'active'
+          ? { state: this.installation }
+          : { state: this.installation, grant_url: fakeGrantUrl },
+      viewer: { user_id: 7, is_admin: this.viewerIsAdmin },
+      amojo_id: account.amojoId,
+      links: this.accountLinks(account).map((link) => this.item(link)),
+      limit: this.limit,
+    };
   }
 
   private now(): string {

@@ -67,8 +67,37 @@ export class PanelSession {
     return template.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m));
   }
 
-  openSettings() {
-    return this.page.openSettings(this.widget);
+  openSettings(context?: object) {
+    return this.page.openSettings(this.widget, context);
+  }
+
+  /** The listed numbers' titles, in order. */
+  numberTitles(): string[] {
+    return [...(this.panel()?.querySelectorAll('.channel-link-widget__number h4') ?? [])].map(
+      (h) => h.textContent ?? '',
+    );
+  }
+
+  /** The list entry of the number with this title. */
+  number(title: string): HTMLElement {
+    const found = [...(this.panel()?.querySelectorAll<HTMLElement>('.channel-link-widget__number') ?? [])].find(
+      (item) => item.querySelector('h4')?.textContent === title,
+    );
+    if (found === undefined) throw new Error(`no number "${title}" in the list`);
+    return found;
+  }
+
+  /** The button with this i18n label inside the number with this title. */
+  numberButton(title: string, path: string): HTMLButtonElement {
+    const label = this.text(path);
+    const found = [...this.number(title).querySelectorAll('button')].find((b) => b.textContent === label);
+    if (found === undefined) throw new Error(`no button "${label}" for number "${title}"`);
+    return found;
+  }
+
+  /** The pipeline select of the open form. */
+  pipelineSelect(): HTMLSelectElement {
+    return this.input('form.pipeline_label') as unknown as HTMLSelectElement;
   }
 
   panel(): HTMLElement | null {

@@ -1,20 +1,17 @@
-import { signal } from '@preact/signals-core';
 import { describe, expect, it } from 'vitest';
-import type { LinkedStatus, LinkStatus } from '../../../src/contracts/link';
+import type { LinkItem } from '../../../src/contracts/link';
 import { createLinkFormModel } from '../../../widget/models/create-link-form-model';
 import { validateLinkForm } from '../../../widget/models/validate-link-form';
 
-const linked: LinkedStatus = {
-  state: 'linked',
-  account: { id: 7, subdomain: 'acme' },
-  installation: { state: 'active' },
-  viewer: { user_id: 7, is_admin: true },
-  connected: true,
-  amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
+const linked: LinkItem = {
+  id: '00000000-0000-4000-8000-000000000001',
   title: 'Chat',
   webhook_url: 'https://m.example/h',
   time_window_disabled: true,
+  pipeline_id: 3001,
+  source: { state: 'synced', id: 9 },
   api_key_hint: 'ak_test_',
+  connected: true,
   created_at: '2026-11-29T12:00:00.000Z',
   updated_at: '2026-11-29T12:00:00.000Z',
 };
@@ -42,44 +39,59 @@ describe('validateLinkForm', () => {
 });
 
 describe('createLinkFormModel', () => {
-  it('shows client errors only after a submit attempt and builds a trimmed request', () => {
-    const form = createLinkFormModel({ defaultTitle: 'Messenger', status: signal<LinkStatus | null>(null) });
+  it('is closed until opened; a new number shows client errors only after a submit attempt and builds a trimmed request', () => {
+    const form = createLinkFormModel({ defaultTitle: 'Messenger' });
+    expect(form.target.value).toBeNull();
+    expect(form.dirty.value).toBe(false);
+    form.open('new', 3002);
+    expect(form.pipelineId.value).toBe(3002);
     form.setWebhookUrl('nope');
     expect(form.errors.value).toEqual({});
-    expect(form.toRequest('af9945ff-1490-4cad-807d-945c15d88bec')).toBeNull();
+    expect(form.toRequest()).toBeNull();
     expect(form.errors.value.webhook_url?.key).toBe('form.error_webhook_invalid');
     form.setWebhookUrl('  https://m.example/h  ');
-    expect(form.toRequest('af9945ff-1490-4cad-807d-945c15d88bec')).toEqual({
-      amojo_id: 'af9945ff-1490-4cad-807d-945c15d88bec',
+    expect(form.toRequest()).toEqual({
       title: 'Messenger',
       webhook_url: 'https://m.example/h',
       time_window_disabled: false,
+      pipeline_id: 3002,
     });
   });
 
-  it('is dirty against the linked values, and marks fields the backend refused until they are edited', () => {
-    const status = signal<LinkStatus | null>(linked);
-    const form = createLinkFormModel({ defaultTitle: 'Messenger', status });
-    form.fill(linked);
+  it('is dirty against the number it edits, and marks fields the backend refused until they are edited', () => {
+    const form = createLinkFormModel({ defaultTitle: 'Messenger' });
+    form.open(linked);
+    expect(form.title.value).toBe('Chat');
     expect(form.dirty.value).toBe(false);
+    form.setPipelineId(null);
+    expect(form.dirty.value).toBe(true);
+    form.setPipelineId(3001);
     form.setTimeWindowDisabled(false);
     expect(form.dirty.value).toBe(true);
     form.applyFailure({
       kind: 'backend',
       status: 400,
       code: 'invalid_request',
-      message: '',
-      issues: [{ path: 'title', message: '' }],
+      issues: [{ path: 'title' }],
     });
     expect(form.errors.value).toEqual({ title: { key: 'form.error_rejected' } });
     form.setTitle('Other');
     expect(form.errors.value).toEqual({});
+    form.applyFailure({ kind: 'backend', status: 422, code: 'pipeline_not_found', issues: [] });
+    expect(form.errors.value).toEqual({ pipeline_id: { key: 'form.error_rejected' } });
+    form.setPipelineId(null);
+    expect(form.errors.value).toEqual({});
   });
 
-  it('counts an unlinked form as dirty once a webhook URL is entered', () => {
-    const form = createLinkFormModel({ defaultTitle: 'M', status: signal<LinkStatus | null>(null) });
+  it('counts a new number as dirty once a webhook URL is entered, and reopening starts afresh', () => {
+    const form = createLinkFormModel({ defaultTitle: 'M', defaultWebhookUrl: '' });
+    form.open('new');
     expect(form.dirty.value).toBe(false);
     form.setWebhookUrl('https://m.example/h');
     expect(form.dirty.value).toBe(true);
+    form.close();
+    expect(form.dirty.value).toBe(false);
+    form.open('new');
+    expect(form.webhookUrl.value).toBe('');
   });
 });

@@ -33,6 +33,8 @@ export interface SettingsControllerDeps {
   readonly onStatusChange: () => void;
   /** Where focus goes back to when the modal closes: the widget tile that opens it. */
   readonly returnFocusTo: HTMLElement;
+  /** After the modal is gone (closed, saved or disabled): the page refreshes what the widget may have changed. */
+  readonly onClosed?: () => void;
 }
 
 /**
@@ -67,7 +69,8 @@ export function createSettingsController(deps: SettingsControllerDeps) {
     if (event.key === 'Escape') close();
   };
 
-  function open() {
+  /** `context`: `{source_id, external_id}` when a pipeline's lead-source tile opens the settings (web_sdk/settings.md). */
+  function open(context: object = {}) {
     if (view !== null) return;
     dirty = false;
     const current = buildSettingsModal(deps.boot, state, text);
@@ -89,7 +92,7 @@ export function createSettingsController(deps: SettingsControllerDeps) {
     current.block.getBoundingClientRect();
     mark('sandbox:settings:start');
     const startedAt = performance.now();
-    const outcome = invokeCallback(widget, 'settings', [$(current.body), {}], log);
+    const outcome = invokeCallback(widget, 'settings', [$(current.body), context], log);
     const settingsCallMs = outcome.kind === 'returned' ? outcome.durationMs : null;
     void measurePanelVisible(current.block, current.systemNodes, startedAt).then((timing) => {
       if (timing !== null) {
@@ -115,6 +118,7 @@ export function createSettingsController(deps: SettingsControllerDeps) {
     releaseFocus();
     view.root.remove();
     view = null;
+    deps.onClosed?.();
   }
 
   function close() {

@@ -1,4 +1,4 @@
-import type { CrmPageBootstrap, WidgetSettingsState } from '../page-types';
+import type { CrmPageBootstrap, LeadSourcesView, WidgetSettingsState } from '../page-types';
 import { createCallbackLog } from './callback-log';
 import { createAppGlobal } from './create-app-global';
 import { type BaseWidget, createBaseWidget, type WidgetState } from './create-base-widget';
@@ -9,6 +9,7 @@ import { invokeCallback } from './invoke-callback';
 import { type JQueryStaticLike, pageRequireJs } from './jquery-like';
 import { applyTheme, wireToolbar } from './page-toolbar';
 import { systemText } from './system-text';
+import { wireLeadSources } from './wire-lead-sources';
 import { wireUserSwitch } from './wire-user-switch';
 
 /** What tests and people can reach from the console: `window.__sandbox`. */
@@ -32,6 +33,11 @@ interface SandboxApi {
   disable(): Promise<void>;
   installStatus(): string;
   setTheme(theme: 'light' | 'dark'): void;
+  /** The pipeline settings: adds the widget as a source of this pipeline (onAddAsSource, then the settings). */
+  addAsSource(pipelineId: number): void;
+  /** Opens the settings from the source tile whose external_id is this (the widget's link id). */
+  openSource(externalId: string): boolean;
+  refreshLeadSources(): Promise<LeadSourcesView>;
 }
 
 const boot = readBootstrap<CrmPageBootstrap>();
@@ -85,7 +91,19 @@ const sandbox: SandboxApi = {
   disable: () => controller?.disable() ?? Promise.resolve(),
   installStatus: () => state.status,
   setTheme: applyTheme,
+  addAsSource: (pipelineId) => leadSourceActions?.addAsSource(pipelineId),
+  openSource(externalId) {
+    const source = leadSources?.view().sources.find((s) => s.externalId === externalId);
+    if (source !== undefined) leadSourceActions?.openSource(source);
+    return source !== undefined;
+  },
+  refreshLeadSources: async () => {
+    await leadSources?.refresh();
+    return leadSources?.view() ?? { pipelines: [], sources: [] };
+  },
 };
+let leadSources: ReturnType<typeof wireLeadSources> | null = null;
+let leadSourceActions: Pick<Parameters<typeof wireLeadSources>[2], 'addAsSource' | 'openSource'> | null = null;
 Reflect.set(window, '__sandbox', sandbox);
 
 /** Stores what Save persisted on the page server (jQuery, as the page has no other transport it can count on). */
@@ -157,7 +175,27 @@ function start($: JQueryStaticLike, Widget: unknown) {
     },
     onStatusChange: showStatus,
     returnFocusTo: tile,
+    // a save may have added, renamed or unlinked numbers, and the backend syncs their sources in a job
+    onClosed: () => void leadSources?.refresh(),
   });
+  leadSourceActions = {
+    // amoCRM says nothing on what follows; the sandbox then opens the widget's settings, where adding happens
+    addAsSource(pipelineId) {
+      invokeCallback(widget, 'onAddAsSource', [pipelineId], log);
+      controller?.open();
+    },
+    openSource: (source) => controller?.open({ source_id: source.id, external_id: source.externalId }),
+  };
+  leadSources = wireLeadSources(byId('lead-sources'), byId('lead-sources-refresh'), {
+    load: () =>
+      new Promise<LeadSourcesView>((resolve) => {
+        $.ajax({ url: '/_sandbox/lead-sources', method: 'GET', type: 'GET', dataType: 'json' })
+          .done((data) => resolve(data as LeadSourcesView))
+          .fail(() => resolve({ pipelines: [], sources: [] }));
+      }),
+    ...leadSourceActions,
+  });
+  void leadSources.refresh();
   tile.disabled = false;
   tile.addEventListener('click', () => controller?.open());
   sandbox.loaded = true;

@@ -1,6 +1,13 @@
 import type { InboxChat } from '../page-types';
 import { el } from './el';
 
+/** "Support → Support pipeline · Ivan Petrov": where the chat's leads go and whom it is bound to. */
+function crmLine(chat: InboxChat): string {
+  const source = chat.source === null ? '' : (chat.source.name ?? chat.source.externalId);
+  const route = [source, chat.pipeline?.name ?? ''].filter((part) => part !== '').join(' → ');
+  return [route, chat.contact?.name ?? ''].filter((part) => part !== '').join(' · ');
+}
+
 /** Chats newest first: client name, last message (or the typing notice), and whether a write-first is unanswered. */
 export function renderChatList(
   list: HTMLElement,
@@ -37,6 +44,9 @@ export function renderChatList(
             ? el('span', { class: 'chat-item__last chat-item__typing', 'data-testid': 'chat-item-typing' }, 'typing…')
             : el('span', { class: 'chat-item__last', 'data-testid': 'chat-item-last' }, last),
           chat.unbound ? el('span', { class: 'chat-item__meta' }, 'waiting for the messenger to bind this chat') : null,
+          crmLine(chat) === ''
+            ? null
+            : el('span', { class: 'chat-item__crm', 'data-testid': 'chat-item-crm' }, crmLine(chat)),
         ),
       );
     }),

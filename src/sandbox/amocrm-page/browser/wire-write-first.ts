@@ -6,6 +6,8 @@ import { showFieldError } from './show-field-error';
 
 export interface WriteFirstBody {
   readonly scopeId?: string;
+  /** The "through number" the manager picked: a source's external id; absent for amoCRM's default. */
+  readonly sourceExternalId?: string;
   readonly phone: string;
   readonly name?: string;
   readonly message: { readonly type: 'text'; readonly text: string };
@@ -15,6 +17,7 @@ export interface WriteFirstBody {
 
 export interface WriteFirstFields {
   readonly scopeId: string;
+  readonly sourceExternalId?: string;
   readonly phone: string;
   readonly name: string;
   readonly text: string;
@@ -51,6 +54,7 @@ export function writeFirstBody(fields: WriteFirstFields): WriteFirstChecked {
     ok: true,
     body: {
       ...(fields.scopeId === '' ? {} : { scopeId: fields.scopeId }),
+      ...(fields.sourceExternalId ? { sourceExternalId: fields.sourceExternalId } : {}),
       phone,
       ...(name === '' ? {} : { name }),
       message: { type: 'text', text },
@@ -91,6 +95,7 @@ export function wireWriteFirst(
     if (busy) return;
     const checked = writeFirstBody({
       scopeId: scope.value,
+      sourceExternalId: document.querySelector<HTMLSelectElement>('#write-first-source')?.value ?? '',
       phone: fields.phone.value,
       name: fields.name.value,
       text: fields.text.value,

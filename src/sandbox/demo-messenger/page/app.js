@@ -11,6 +11,8 @@ let snapshot = null;
 /** Local time the snapshot arrived, to age the server's clock for the typing indicator. */
 let snapshotAt = 0;
 let selectedId = sessionStorage.getItem('demo-messenger:conversation');
+/** The number the settings show and new conversations start on; the first one until the admin switches. */
+let numberId = sessionStorage.getItem('demo-messenger:number');
 let typingTimer;
 const readsAsked = new Set();
 
@@ -32,7 +34,12 @@ const openedHere = new Set();
 
 /** Opens (or finds: one per number) the conversation of the client named on the left. */
 async function openConversation() {
-  const result = await api('POST', '/api/conversations', { name: clientField('name'), phone: clientField('phone') });
+  const current = currentNumber();
+  const result = await api('POST', '/api/conversations', {
+    name: clientField('name'),
+    phone: clientField('phone'),
+    ...(current ? { numberId: current.id } : {}),
+  });
   if (!result.ok) {
     composer.showError(errorText(result));
     return null;
@@ -65,6 +72,42 @@ const composer = setupComposer({
   ensureConversation,
 });
 
+/** The number picked in the switcher (a remembered one the messenger no longer runs counts as the first). */
+function currentNumber() {
+  const numbers = snapshot?.numbers ?? [];
+  return numbers.find((n) => n.id === numberId) ?? numbers[0];
+}
+
+const numberSelect = byTestId('number-select');
+numberSelect.addEventListener('change', () => {
+  numberId = numberSelect.value;
+  sessionStorage.setItem('demo-messenger:number', numberId);
+  render();
+});
+
+function renderNumbers() {
+  const numbers = snapshot.numbers ?? [];
+  byTestId('number-switch').hidden = numbers.length < 2;
+  const current = currentNumber();
+  if (numberSelect.options.length !== numbers.length) {
+    numberSelect.replaceChildren(
+      ...numbers.map((n) => {
+        const option = document.createElement('option');
+        option.value = n.id;
+        return option;
+      }),
+    );
+  }
+  for (const option of numberSelect.options) {
+    const number = numbers.find((n) => n.id === option.value);
+    option.textContent = number
+      ? `${number.label}${number.settings.configured ? '' : ' (not connected)'}`
+      : option.value;
+  }
+  if (current) numberSelect.value = current.id;
+  byTestId('settings-number').textContent = numbers.length > 1 && current ? ` of ${current.label}` : '';
+}
+
 const settings = setupSettings({
   panel: byTestId('settings-panel'),
   form: byTestId('settings-form'),
@@ -74,6 +117,13 @@ const settings = setupSettings({
   status: byTestId('settings-status'),
   summary: byTestId('settings-summary'),
   lastTest: byTestId('last-test-event'),
+  settingsPath: () => {
+    const current = currentNumber();
+    const first = snapshot?.numbers?.[0];
+    return !current || current.id === first?.id
+      ? '/api/settings'
+      : `/api/numbers/${encodeURIComponent(current.id)}/settings`;
+  },
 });
 
 const handlers = {
@@ -94,6 +144,12 @@ const handlers = {
 function select(id) {
   selectedId = id;
   sessionStorage.setItem('demo-messenger:conversation', id);
+  // Opening a conversation of another number switches to that number: what is written next goes out through it.
+  const conversation = snapshot?.conversations.find((c) => c.id === id);
+  if (conversation?.numberId) {
+    numberId = conversation.numberId;
+    sessionStorage.setItem('demo-messenger:number', numberId);
+  }
   render();
 }
 
@@ -125,17 +181,24 @@ function renderTyping(conversation) {
 function renderHeader(conversation) {
   // A write-first chat without a name is named by its phone already: the phone once is enough.
   const detail = conversation && (conversation.phone ?? conversation.id);
+  const numbers = snapshot?.numbers ?? [];
+  const numberOf = (id) => numbers.find((n) => n.id === id)?.label ?? id;
+  const through = numbers.length > 1 ? numberOf(conversation ? conversation.numberId : currentNumber()?.id) : '';
   byTestId('chat-header').textContent = conversation
-    ? [conversation.client.name, detail].filter((part, i, all) => part && all.indexOf(part) === i).join(' · ')
-    : `New conversation as ${clientField('name')} (${clientField('phone')}): write below to start it`;
+    ? [conversation.client.name, detail, through && `via ${through}`]
+        .filter((part, i, all) => part && all.indexOf(part) === i)
+        .join(' · ')
+    : `New conversation as ${clientField('name')} (${clientField('phone')})${through ? ` via ${through}` : ''}: write below to start it`;
 }
 
 function render() {
   if (!snapshot) return;
-  settings.render(snapshot.settings, snapshot.lastTest);
+  renderNumbers();
+  settings.render(currentNumber()?.settings ?? snapshot.settings, snapshot.lastTest);
   composer.setSamples(snapshot.samples);
   const conversation = snapshot.conversations.find((c) => c.id === selectedId);
-  renderConversations(byTestId('conversation-list'), snapshot.conversations, selectedId, select);
+  const labels = new Map((snapshot.numbers ?? []).map((n) => [n.id, n.label]));
+  renderConversations(byTestId('conversation-list'), snapshot.conversations, selectedId, select, labels);
   renderHeader(conversation);
   renderRefused(byTestId('refused-deliveries'), snapshot.refusedDeliveries, snapshot.events);
   renderThread(byTestId('thread'), conversation, handlers);

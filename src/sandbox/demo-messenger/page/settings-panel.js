@@ -13,7 +13,17 @@ const linkText = (link) => `${link.title} (${link.subdomain}, account ${link.acc
  * before saving, so a wrong key or a stale secret is named here and never shown as connected. Secrets are
  * write-only: the page only ever gets hints back.
  */
-export function setupSettings({ panel, form, credentials, webhookUrl, copyButton, status, summary, lastTest }) {
+export function setupSettings({
+  panel,
+  form,
+  credentials,
+  webhookUrl,
+  copyButton,
+  status,
+  summary,
+  lastTest,
+  settingsPath = () => '/api/settings',
+}) {
   const fields = ['apiKey', 'signingSecret'].map((name) => form.elements.namedItem(name));
   let queue = Promise.resolve();
 
@@ -24,7 +34,8 @@ export function setupSettings({ panel, form, credentials, webhookUrl, copyButton
 
   async function save(patch) {
     say('Checking with the bridge…', 'checking');
-    const result = await api('PUT', '/api/settings', patch);
+    // Each number is linked on its own: the credentials go to the number shown when they were pasted.
+    const result = await api('PUT', settingsPath(), patch);
     if (!result.ok) return say(errorText(result), 'error');
     credentials.value = '';
     for (const field of fields) field.value = '';

@@ -4,7 +4,7 @@ import { AppError } from '../../../http/app-error';
 import { bridgeDeliverJob } from '../../../jobs/bridge-deliver-job';
 import { normalizeAmojoId } from '../../../store/normalize-amojo-id';
 import type { IngressResult, IngressRow } from '../../../store/write-ingress-batch';
-import type { ScopeLookup } from './create-scope-lookup';
+import type { ScopeLink, ScopeLookup } from './create-scope-lookup';
 import { type AcceptedHook, hookChatId, hookDedupeKey } from './hook-dedupe-key';
 import { type HookTimeWindow, hookTimeIssue } from './hook-time-issue';
 
@@ -85,10 +85,43 @@ export async function acceptAmojoHook(deps: AcceptHookDeps, input: HookInput): P
     });
   }
 
-  const dedupeKey = hookDedupeKey(link.linkId, webhook);
+  const chatId = hookChatId(webhook);
+  const linkId = await hookLinkId(link, webhook, chatId);
+  const dedupeKey = hookDedupeKey(linkId, webhook);
   const result = await deps.persist({
-    event: { dedupeKey, linkId: link.linkId, kind: webhook.kind, payload: text, receivedAt: deps.now() },
-    job: bridgeDeliverJob(link.linkId, dedupeKey, hookChatId(webhook)),
+    event: { dedupeKey, linkId, kind: webhook.kind, payload: text, receivedAt: deps.now() },
+    job: bridgeDeliverJob(linkId, dedupeKey, chatId),
   });
-  return { result, linkId: link.linkId, kind: webhook.kind };
+  return { result, linkId, kind: webhook.kind };
+}
+
+/**
+ * Which of the account's links (live ones share its one scope) the hook is for. A chat never moves between numbers,
+ * so the link whose conversation the chat is comes first; a chat we do not know yet goes to the link whose amoCRM
+ * source the message names (a manager writing first picks the number this way), else to the primary link. Unlinked
+ * links count too: their chats' hooks are theirs (the relay reports them undelivered), never another number's.
+ * An account with a single link, the common case, needs no lookup.
+ */
+async function hookLinkId(scope: ScopeLink, webhook: AcceptedHook, chatId: string): Promise<string> {
+  if (scope.linkIds.length <= 1) return scope.linkId;
+  const chatLink = await scope.linkOfChat(chatId, hookConversationId(webhook));
+  if (chatLink !== undefined) return chatLink;
+  if (webhook.kind === 'message' || webhook.kind === 'comment_reply') {
+    const source = webhook.hook.message.source?.external_id;
+    if (source !== undefined && scope.linkIds.includes(source)) return source;
+  }
+  return scope.linkId;
+}
+
+/** Our conversation id as the hook echoes it (`conversation.client_id`); write-first chats have none yet. */
+function hookConversationId(webhook: AcceptedHook): string | undefined {
+  switch (webhook.kind) {
+    case 'message':
+    case 'comment_reply':
+      return webhook.hook.message.conversation.client_id;
+    case 'typing':
+      return webhook.hook.action.typing.conversation.client_id;
+    case 'reaction':
+      return webhook.hook.action.reaction.conversation.client_id;
+  }
 }

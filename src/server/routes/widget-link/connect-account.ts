@@ -1,18 +1,19 @@
-import type { LinkPutRequest } from '../../../contracts/link';
 import { errorCodeOf } from '../../../observability/error-code-of';
+import type { ScopeConnection } from '../../../relay/scope-connection-of';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { channelErrorOf } from './channel-error-of';
 import type { WidgetLinkContext } from './create-widget-link-context';
 
 /**
  * amojo connect for the token's account. It is idempotent at amojo (same account, same scope) and carries the
- * title and time-window flag, so it runs on every link and re-link, and on an update of a live link when either of
- * those changed or the link is parked (put-link.ts). Returns the scope id.
+ * scope's title and time-window flag (src/relay/scope-connection-of.ts), so it runs on every new link and re-link,
+ * and on an update when either of those changes or the account's links are parked (reconnect-scope.ts). Returns the
+ * scope id.
  */
 export async function connectAccount(
   ctx: WidgetLinkContext,
   identity: OneTimeTokenIdentity,
-  body: LinkPutRequest,
+  body: ScopeConnection,
 ): Promise<string> {
   try {
     const connected = await ctx.amojoFor(identity.region).connect(

@@ -21,6 +21,7 @@ import type { SecretBox } from '../../../store/secret-box';
 import { DEFAULT_TOKEN_LEEWAY_SECONDS } from '../../auth/verify-one-time-token';
 import type { Config } from '../../config';
 import { type AccountThrottle, createAccountThrottle } from './create-account-throttle';
+import { createPipelineDirectory, type PipelineDirectory } from './create-pipeline-directory';
 
 /** What `widgetLinkRoutes` needs; the optional members default to the real clock, fetch and crypto. */
 export interface WidgetLinkDeps {
@@ -33,10 +34,12 @@ export interface WidgetLinkDeps {
   /** Seals the signing secret at rest (DATA_ENCRYPTION_KEY). */
   secretBox: SecretBox;
   /**
-   * amoCRM's REST API as the account's installation: whether the caller is an admin (GET /api/v4/users/{id}) and
-   * which amojo id is the account's (GET /api/v4/account?with=amojo_id).
+   * amoCRM's REST API as the account's installation: whether the caller is an admin (GET /api/v4/users/{id}), which
+   * amojo id is the account's (GET /api/v4/account?with=amojo_id) and its pipelines (GET /api/v4/leads/pipelines).
    */
-  amocrm: Pick<AmocrmClient, 'account' | 'user'>;
+  amocrm: Pick<AmocrmClient, 'account' | 'user' | 'pipelines'>;
+  /** Called after a job was queued (a source sync), so the worker picks it up at once instead of at its next turn. */
+  onQueued?: () => void;
   /** amoCRM's access popup for an account without a working installation, sent as `grant_url`. */
   grantUrl: (accountId: number, lang?: string, domain?: AccountDomain) => string;
   now?: () => Date;
@@ -67,6 +70,8 @@ export interface WidgetLinkLimits {
   maxCachedAdmins: number;
   /** How long GET waits for an install of the account still being exchanged before it answers "not installed". */
   installWaitMs: number;
+  /** How long an account's pipelines, as amoCRM listed them, are served from memory. */
+  pipelinesTtlMs: number;
 }
 
 export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
@@ -80,6 +85,7 @@ export const DEFAULT_WIDGET_LINK_LIMITS: WidgetLinkLimits = {
   amojoTtlMs: DEFAULT_AMOJO_TTL_MS,
   maxCachedAdmins: DEFAULT_MAX_CACHED_ADMINS,
   installWaitMs: 5000,
+  pipelinesTtlMs: 60_000,
 };
 
 /** The dependencies with defaults filled in and the token settings checked once, at start-up. */
@@ -102,6 +108,10 @@ export interface WidgetLinkContext {
   testThrottle: AccountThrottle;
   /** The installation, the caller's admin rights and the account's amojo id, as amoCRM reports them. */
   guard: AccountGuard;
+  /** The account's active pipelines, cached for `pipelinesTtlMs`. */
+  pipelines: PipelineDirectory;
+  onQueued: () => void;
+  grantUrl: WidgetLinkDeps['grantUrl'];
 }
 
 export function createWidgetLinkContext(deps: WidgetLinkDeps): WidgetLinkContext {
@@ -153,5 +163,13 @@ export function createWidgetLinkContext(deps: WidgetLinkDeps): WidgetLinkContext
       amojoTtlMs: limits.amojoTtlMs,
       maxCached: limits.maxCachedAdmins,
     }),
+    pipelines: createPipelineDirectory({
+      client: deps.amocrm,
+      now: () => now().getTime(),
+      ttlMs: limits.pipelinesTtlMs,
+      maxAccounts: limits.maxCachedAdmins,
+    }),
+    onQueued: deps.onQueued ?? (() => {}),
+    grantUrl: deps.grantUrl,
   };
 }

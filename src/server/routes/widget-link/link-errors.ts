@@ -11,4 +11,17 @@ export const linkErrors = {
     ),
   amojoIdMismatch: () =>
     new AppError('amojo_id_mismatch', 'This account is linked to a different amoCRM chat account id.'),
+  // Another account's link answers the same as none: its id tells nothing about who owns it.
+  linkNotFound: () => new AppError('link_not_found', 'This account has no such linked number.'),
+  linkLimitReached: (limit: number) =>
+    new AppError(
+      'link_limit_reached',
+      `This account already has ${limit} linked numbers, the most amoCRM allows; unlink one before adding another.`,
+    ),
+  pipelineNotFound: () => {
+    const message = 'is not an active pipeline of this account';
+    return new AppError('pipeline_not_found', `The pipeline ${message}.`, {
+      issues: [{ path: 'pipeline_id', message }],
+    });
+  },
 };

@@ -3,6 +3,7 @@ import type { DeliveryBreaker } from '../../../store/delivery-breaker-repo';
 import type { Link } from '../../../store/links-repo';
 import type { SecretBox } from '../../../store/secret-box';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
+import { deliveryOf } from './delivery-of';
 import { openLinkSecrets } from './link-secrets';
 
 type Account = Pick<OneTimeTokenIdentity, 'accountId' | 'subdomain'>;
@@ -63,18 +64,6 @@ export function linkStatusOf(
     created_at: new Date(link.linkedAt ?? link.createdAt).toISOString(),
     updated_at: new Date(link.updatedAt).toISOString(),
   };
-}
-
-/**
- * The breaker as the panel shows it: failing while open (or probing), since the streak began; ok with the count
- * while the streak is below the threshold. A row counted against another URL is the old URL's: the link was saved
- * with a new one since, and its breaker starts closed.
- */
-function deliveryOf(breaker: DeliveryBreaker | undefined, webhookUrl: string): Pick<LinkedStatus, 'delivery'> {
-  if (!breaker || breaker.webhookUrl !== webhookUrl) return {};
-  const { failures } = breaker;
-  if (breaker.openUntil === null) return { delivery: { state: 'ok', failures } };
-  return { delivery: { state: 'failing', since: new Date(breaker.failingSince).toISOString(), failures } };
 }
 
 /** linkStatusOf for a link known to be live (just linked, updated or rotated). */

@@ -1,11 +1,11 @@
 import type { LinkPutRequest, LinkPutResponse } from '../../../contracts/link';
-import { linkConnectionOrderingKey } from '../../../jobs/ordering-keys';
-import { hasLiveJob } from '../../../store/has-live-job';
+import { scopeConnectionOf } from '../../../relay/scope-connection-of';
 import {
   confirmLink,
   findLinkByAccountId,
   findLinkByAmojoId,
   isReleasedAmojoId,
+  listAccountLinks,
   updateLinkSettings,
   upsertLink,
 } from '../../../store/links-repo';
@@ -14,10 +14,12 @@ import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import { checkWebhookUrl } from './check-webhook-url';
 import { connectAccount } from './connect-account';
 import type { WidgetLinkContext } from './create-widget-link-context';
-import { expectedScopeId } from './expected-scope-id';
 import { issueLinkCredentials } from './issue-link-credentials';
 import { linkErrors } from './link-errors';
 import { type LinkView, linkedStatusOf, linkStatusOf } from './link-status-of';
+import { pendingLinkInput } from './pending-link-input';
+import { queueSourceSync } from './queue-source-sync';
+import { reconnectScope } from './reconnect-scope';
 
 export interface PutLinkResult {
   httpStatus: 200 | 201;
@@ -47,29 +49,24 @@ export async function putLink(
   if (bound && existing.amojoId !== body.amojo_id) throw linkErrors.amojoIdMismatch();
 
   if (existing?.scopeId && existing.bridgeKeyHash !== null && !existing.pending) {
-    // A live link: its scope is known, so hooks are accepted while amojo reconnects it. Installs and uninstalls
-    // now reach the backend (an uninstall parks the link and disconnects it, an install unparks it and queues the
-    // reconnect), so an unparked live link is connected at amojo, and a Save that changes nothing amojo holds (the
-    // title, the time-window flag) only updates our settings. A parked link still connects: that Save may be the
-    // first word of a reinstall whose own reconnect has not run yet.
-    // An install's reconnect still queued, or dead because amojo was down: the scope is not known to be connected,
-    // and a Save is how an admin repairs that.
-    const amojoSees =
-      existing.title !== body.title ||
-      existing.timeWindowDisabled !== body.time_window_disabled ||
-      (await hasLiveJob(ctx.db, linkConnectionOrderingKey(existing.id), { orDead: true }));
-    const scopeId =
-      existing.parkedAt !== null || amojoSees ? await connectAccount(ctx, identity, body) : existing.scopeId;
+    // A live link: its scope is known, so hooks are accepted while amojo reconnects it, and amojo is asked only when
+    // it would see the change (reconnect-scope.ts).
+    const settings = { title: body.title, timeWindowDisabled: body.time_window_disabled };
+    const scopeId = (await reconnectScope(ctx, identity, existing, settings)) ?? existing.scopeId;
     if (existing.scopeId === scopeId) {
       const updated = await updateLinkSettings(
         ctx.db,
         identity.accountId,
-        { title: body.title, webhookUrl: body.webhook_url, timeWindowDisabled: body.time_window_disabled },
+        { ...settings, webhookUrl: body.webhook_url },
         ctx.now().getTime(),
       );
       // Not live only if an unlink won a race since the read above; the link is then made afresh below.
       const status = updated === undefined ? undefined : linkStatusOf(ctx.secretBox, updated, identity, view);
-      if (status?.state === 'linked') return { httpStatus: 200, body: { created: false, status } };
+      if (updated !== undefined && status?.state === 'linked') {
+        // Also when nothing changed: a Save from a widget that knows no sources is how its source gets repaired.
+        await queueSourceSync(ctx, updated.id);
+        return { httpStatus: 200, body: { created: false, status } };
+      }
     }
   }
 
@@ -81,26 +78,21 @@ export async function putLink(
   const issued = issueLinkCredentials(ctx.randomBytes, ctx.secretBox, identity.accountId);
   const result = await upsertLink(
     ctx.db,
-    {
-      accountId: identity.accountId,
-      subdomain: identity.subdomain,
-      region: identity.region,
-      amojoId: body.amojo_id,
-      scopeId: expectedScopeId(ctx.channelId, body.amojo_id) ?? existing?.scopeId ?? null,
-      title: body.title,
-      timeWindowDisabled: body.time_window_disabled,
-      webhookUrl: body.webhook_url,
-      bridgeKeyHash: issued.bridgeKeyHash,
-      signingSecretEnc: issued.signingSecretEnc,
-      pending: true,
-    },
+    pendingLinkInput(ctx, identity, body, issued, existing?.scopeId),
     ctx.now().getTime(),
     ctx.newId,
   );
   // A concurrent link of the same amojo id by another account won the race; amojo was not called.
   if (!result.ok)
     throw result.reason === 'amojo_id_taken' ? linkErrors.amojoIdTaken(body.amojo_id) : linkErrors.amojoIdMismatch();
-  const scopeId = await connectAccount(ctx, identity, body);
+  // The primary link's settings name the scope; the others still count for the time window.
+  const others = await listAccountLinks(ctx.db, identity.accountId, { liveOnly: true });
+  const connection = scopeConnectionOf(body.amojo_id, others, {
+    id: result.link.id,
+    title: body.title,
+    timeWindowDisabled: body.time_window_disabled,
+  });
+  const scopeId = await connectAccount(ctx, identity, connection);
   const confirmed = await confirmLink(
     ctx.db,
     result.link.id,
@@ -109,6 +101,7 @@ export async function putLink(
   );
   // An unlink or another PUT replaced these credentials while amojo was connecting; theirs stand.
   if (!confirmed) throw linkErrors.notLinked();
+  await queueSourceSync(ctx, confirmed.id);
   ctx.logger.info({ accountId: identity.accountId, linkId: confirmed.id }, 'account linked');
   return {
     httpStatus: 201,

@@ -1,18 +1,25 @@
 import type { LinkTestResponse } from '../../../contracts/link';
 import { EgressRefusedError } from '../../../egress/egress-refused-error';
 import { AppError } from '../../../http/app-error';
-import { findLinkByAccountId } from '../../../store/links-repo';
+import type { Link } from '../../../store/links-repo';
 import type { OneTimeTokenIdentity } from '../../auth/verify-one-time-token';
 import type { WidgetLinkContext } from './create-widget-link-context';
 import { linkErrors } from './link-errors';
 import { openLinkSecrets } from './link-secrets';
 import { sendTestEvent } from './send-test-event';
 
-/** POST /api/widget/link/test: one signed test event to the webhook URL, throttled per account. */
-export async function testLink(ctx: WidgetLinkContext, identity: OneTimeTokenIdentity): Promise<LinkTestResponse> {
-  const link = await findLinkByAccountId(ctx.db, identity.accountId);
+/**
+ * POST /api/widget/links/{id}/test and the deprecated /api/widget/link/test (the primary link): one signed test event
+ * to the link's webhook URL, throttled per account. A link not linked (or not yet) is 404 `notLinked`.
+ */
+export async function testLink(
+  ctx: WidgetLinkContext,
+  identity: OneTimeTokenIdentity,
+  link: Link | undefined,
+  notLinked: () => Error = linkErrors.notLinked,
+): Promise<LinkTestResponse> {
   if (!link?.scopeId || link.pending || link.webhookUrl === null || link.signingSecretEnc === null) {
-    throw linkErrors.notLinked();
+    throw notLinked();
   }
   await ctx.testThrottle.take(identity.accountId);
   const { signingSecret } = openLinkSecrets(ctx.secretBox, {
@@ -34,6 +41,9 @@ export async function testLink(ctx: WidgetLinkContext, identity: OneTimeTokenIde
       issues: [{ path: 'webhook_url', message }],
     });
   });
-  ctx.logger.info({ accountId: identity.accountId, eventId: result.event_id, outcome: result.outcome }, 'test event');
+  ctx.logger.info(
+    { accountId: identity.accountId, linkId: link.id, eventId: result.event_id, outcome: result.outcome },
+    'test event',
+  );
   return result;
 }

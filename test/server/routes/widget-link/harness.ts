@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 import { SignJWT } from 'jose';
+import { expect } from 'vitest';
+import { parse } from 'zod/mini';
 import { createAmojoClient } from '../../../../src/amojo/create-amojo-client';
+import { linkErrorBodySchema } from '../../../../src/contracts/link';
 import { egressPolicies, parseEgressSettings } from '../../../../src/egress/egress-settings';
 import { createLogger } from '../../../../src/observability/create-logger';
 import {
@@ -102,7 +105,13 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
  * Every call mints a fresh token unless told otherwise.
  */
 export async function startHarness(
-  options: { sandbox?: boolean; deps?: Partial<WidgetLinkDeps>; installed?: TestAccount[] } = {},
+  options: {
+    sandbox?: boolean;
+    deps?: Partial<WidgetLinkDeps>;
+    installed?: TestAccount[];
+    /** Configure CHANNEL_ID, so links are written with the scope amojo is expected to answer (as production does). */
+    channel?: boolean;
+  } = {},
 ) {
   const clock = { now: new Date(START) };
   const now = () => new Date(clock.now);
@@ -141,6 +150,7 @@ export async function startHarness(
   const secretBox = createSecretBox(randomBytes(32).toString('base64'));
   const amojo = { secret: CHANNEL_SECRET, channelId: CHANNEL_ID };
   const amojoRegions: string[] = [];
+  const queued = { count: 0 };
   const amojoClient = () =>
     createAmojoClient({ channelId: amojo.channelId, secret: amojo.secret, baseUrl: emulator.url, now });
   const deps: WidgetLinkDeps = {
@@ -149,8 +159,12 @@ export async function startHarness(
       sandbox: options.sandbox ?? false,
       publicUrl: BACKEND_ORIGIN,
       amocrm: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: `${BACKEND_ORIGIN}/oauth/callback` },
+      ...(options.channel ? { channel: { id: CHANNEL_ID } } : {}),
     },
     logger: createLogger({ level: 'silent' }),
+    onQueued: () => {
+      queued.count += 1;
+    },
     amojoFor: (region) => {
       amojoRegions.push(region);
       return amojoClient();
@@ -206,6 +220,13 @@ export async function startHarness(
     clock,
     amojo,
     amojoRegions,
+    /** How many times the routes said they queued a job (WidgetLinkDeps.onQueued). */
+    queued,
+    /** The outbox's jobs of one kind, oldest first, with their payloads parsed. */
+    async jobsOf(kind: string) {
+      const rows = await opened.db.selectFrom('outbox').selectAll().where('kind', '=', kind).orderBy('id').execute();
+      return rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> }));
+    },
     /** The fake amoCRM behind the guard: its accounts, failures and recorded calls. */
     amocrm,
     /** Seeds (or reseeds) an account's installation at the harness clock's now. */
@@ -221,6 +242,12 @@ export async function startHarness(
       await opened.close();
     },
   };
+}
+
+/** The answer is the link API's error body with this status and code. */
+export function expectError(result: { status: number; json: unknown }, status: number, code: string): void {
+  expect(result.status).toBe(status);
+  expect(parse(linkErrorBodySchema, result.json).error.code).toBe(code);
 }
 
 export interface ReceivedRequest {
