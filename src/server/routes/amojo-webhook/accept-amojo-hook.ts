@@ -5,7 +5,7 @@ import { bridgeDeliverJob } from '../../../jobs/bridge-deliver-job';
 import { normalizeAmojoId } from '../../../store/normalize-amojo-id';
 import type { IngressResult, IngressRow } from '../../../store/write-ingress-batch';
 import type { ScopeLink, ScopeLookup } from './create-scope-lookup';
-import { type AcceptedHook, hookChatId, hookDedupeKey } from './hook-dedupe-key';
+import { type AcceptedHook, hookChatId, hookConversation, hookDedupeKey } from './hook-dedupe-key';
 import { type HookTimeWindow, hookTimeIssue } from './hook-time-issue';
 
 // fatal: malformed bytes are refused, not replaced. ignoreBOM keeps a BOM in the text (JSON.parse then refuses it),
@@ -104,24 +104,11 @@ export async function acceptAmojoHook(deps: AcceptHookDeps, input: HookInput): P
  */
 async function hookLinkId(scope: ScopeLink, webhook: AcceptedHook, chatId: string): Promise<string> {
   if (scope.linkIds.length <= 1) return scope.linkId;
-  const chatLink = await scope.linkOfChat(chatId, hookConversationId(webhook));
+  const chatLink = await scope.linkOfChat(chatId, hookConversation(webhook).client_id);
   if (chatLink !== undefined) return chatLink;
   if (webhook.kind === 'message' || webhook.kind === 'comment_reply') {
     const source = webhook.hook.message.source?.external_id;
     if (source !== undefined && scope.linkIds.includes(source)) return source;
   }
   return scope.linkId;
-}
-
-/** Our conversation id as the hook echoes it (`conversation.client_id`); write-first chats have none yet. */
-function hookConversationId(webhook: AcceptedHook): string | undefined {
-  switch (webhook.kind) {
-    case 'message':
-    case 'comment_reply':
-      return webhook.hook.message.conversation.client_id;
-    case 'typing':
-      return webhook.hook.action.typing.conversation.client_id;
-    case 'reaction':
-      return webhook.hook.action.reaction.conversation.client_id;
-  }
 }

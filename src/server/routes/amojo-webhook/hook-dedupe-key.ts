@@ -34,15 +34,20 @@ export function hookDedupeKey(linkId: string, webhook: AcceptedHook): string {
   }
 }
 
-/** amojo's chat id of the hook: deliveries of one chat go to the messenger in the order amojo sent them. */
-export function hookChatId(webhook: AcceptedHook): string {
+/** The conversation a hook is about: amojo's chat (`id`) and, once the chat is ours, our conversation id. */
+export function hookConversation(webhook: AcceptedHook): { id: string; client_id?: string | undefined } {
   switch (webhook.kind) {
     case 'message':
     case 'comment_reply':
-      return webhook.hook.message.conversation.id;
+      return webhook.hook.message.conversation;
     case 'typing':
-      return webhook.hook.action.typing.conversation.id;
+      return webhook.hook.action.typing.conversation;
     case 'reaction':
-      return webhook.hook.action.reaction.conversation.id;
+      return webhook.hook.action.reaction.conversation;
   }
+}
+
+/** amojo's chat id of the hook: deliveries of one chat go to the messenger in the order amojo sent them. */
+export function hookChatId(webhook: AcceptedHook): string {
+  return hookConversation(webhook).id;
 }
