@@ -16,6 +16,7 @@ import { type AmojoWebhookDeps, amojoWebhookRoutes } from '../src/server/routes/
 import { upsertLink } from '../src/store/links-repo';
 import { migrateToLatest } from '../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../src/store/open-database';
+import type { Check } from './check';
 import { ownCpuMs, reapedChildrenCpuMs } from './cpu-time';
 import { startDurableFloor } from './durable-floor';
 import { type LoadResult, runLoad } from './load/run-load';
@@ -186,7 +187,7 @@ const spreadOf = (ratios: number[]) =>
  * bare HMAC-only node:http server (the issue's yardstick) and the durable floor (durable-floor.ts), which shows how
  * much of the gap is the disk's and how much is ours.
  */
-export async function benchIngress(): Promise<string[]> {
+export async function benchIngress(): Promise<{ lines: string[]; checks: Check[] }> {
   const lines = [
     `webhook ingress: ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds (medians), autocannon in a separate process`,
   ];
@@ -225,5 +226,17 @@ export async function benchIngress(): Promise<string[]> {
       `${fmt(config.name, summary(results))}   rows ${rows}   ratio ${spreadOf(ratios)} (goal >= 0.50, p99 <= 10 ms)   of floor ${spreadOf(ofFloor)}`,
     );
   }
-  return lines;
+  // design.md §6: the default (FULL) ingress at least 0.85 of the durable floor measured in the same rounds.
+  const full = runs[0];
+  const ofFloor = median(full?.ofFloor ?? []);
+  const checks: Check[] = [
+    {
+      name: `ingress (${CONFIGS[0].tag}) of the durable floor, req/s`,
+      figure: ofFloor,
+      floor: `${summary(floor.results).rps.toFixed(0)} req/s`,
+      budget: '>= 0.85',
+      ok: ofFloor >= 0.85,
+    },
+  ];
+  return { lines, checks };
 }

@@ -17,6 +17,7 @@ import { hashApiKey } from '../src/store/api-key-hash';
 import { upsertLink } from '../src/store/links-repo';
 import { migrateToLatest } from '../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../src/store/open-database';
+import type { Check } from './check';
 import { ownCpuMs, treeCpuMs } from './cpu-time';
 import { runLoad } from './load/run-load';
 
@@ -62,7 +63,7 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
 }
 
 /** Relay throughput from the bridge API to the amojo emulator, against the emulator's own capacity. */
-export async function benchRelay(): Promise<string[]> {
+export async function benchRelay(): Promise<{ lines: string[]; checks: Check[] }> {
   const emulator = await startEmulator();
   const dir = mkdtempSync(join(tmpdir(), 'bench-relay-'));
   const opened = openDatabase(`sqlite:${join(dir, 'channel.db')}`);
@@ -253,5 +254,15 @@ export async function benchRelay(): Promise<string[]> {
   await opened.close();
   emulator.close();
   rmSync(dir, { recursive: true, force: true });
-  return lines;
+  // design.md §6: sustained end to end at least 0.7 of the direct client's rate on the same transport.
+  const checks: Check[] = [
+    {
+      name: 'relay sustained end to end of the direct client, msg/s',
+      figure: sustained / baseline,
+      floor: `${baseline.toFixed(0)} msg/s`,
+      budget: '>= 0.7',
+      ok: sustained / baseline >= 0.7,
+    },
+  ];
+  return { lines, checks };
 }

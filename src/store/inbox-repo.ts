@@ -47,7 +47,9 @@ const PRUNE_PAGE = 500;
 
 /**
  * pruneInbox, sparing the rows in `keepKeys` (hooks that work still in the outbox needs). Pages through the old rows
- * by key, so spared rows are passed over rather than read again on every page.
+ * in (received_at, dedupe_key) order, the order of their index, each page starting where the last one stopped: a page
+ * costs its own rows, however many recent hooks the table holds, and spared rows are passed over rather than read
+ * again.
  */
 export async function pruneInboxExcept(
   db: Kysely<Database>,
@@ -55,16 +57,14 @@ export async function pruneInboxExcept(
   keepKeys: ReadonlySet<string>,
 ): Promise<number> {
   let deleted = 0;
-  let after: string | undefined;
+  let after: { receivedAt: number; dedupeKey: string } | undefined;
   for (;;) {
-    const page = await db
-      .selectFrom('inbox')
-      .select('dedupeKey')
-      .where('receivedAt', '<', before)
-      .$if(after !== undefined, (qb) => qb.where('dedupeKey', '>', after ?? ''))
-      .orderBy('dedupeKey')
-      .limit(PRUNE_PAGE)
-      .execute();
+    // A row-value comparison, which SQLite (3.15+) and PostgreSQL both match against the two-column index.
+    const from =
+      after === undefined ? sql`` : sql`and (received_at, dedupe_key) > (${after.receivedAt}, ${after.dedupeKey})`;
+    const { rows: page } = await sql<{ receivedAt: number; dedupeKey: string }>`
+      select received_at, dedupe_key from inbox where received_at < ${before} ${from}
+        order by received_at, dedupe_key limit ${PRUNE_PAGE}`.execute(db);
     const doomed = page.map((row) => row.dedupeKey).filter((key) => !keepKeys.has(key));
     if (doomed.length > 0) {
       const result = await db
@@ -74,7 +74,8 @@ export async function pruneInboxExcept(
         .executeTakeFirst();
       deleted += Number(result.numDeletedRows);
     }
-    if (page.length < PRUNE_PAGE) return deleted;
-    after = page[page.length - 1]?.dedupeKey;
+    const last = page[page.length - 1];
+    if (page.length < PRUNE_PAGE || last === undefined) return deleted;
+    after = { receivedAt: Number(last.receivedAt), dedupeKey: last.dedupeKey };
   }
 }

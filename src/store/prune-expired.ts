@@ -40,35 +40,47 @@ export async function pruneExpired(db: Kysely<Database>, options: PruneExpiredOp
   const counts: ExpiredCounts = { deadJobs: 0, messages: 0, conversations: 0, participants: 0 };
 
   counts.deadJobs = await repeat((n) => pruneDeadJobs(db, before, n), limit);
-  const held = await heldOrderingKeys(db, limit);
-  const conversationHeld = (linkId: string, rowId: string, amojoChatId: string | null) =>
-    held.has(conversationOrderingKey(linkId, rowId)) ||
-    (amojoChatId !== null && held.has(deliveryOrderingKey(linkId, amojoChatId)));
+  // Read once, and only when some page has rows to weigh: the walk costs the backlog, and a pass with nothing
+  // expired (the usual hourly one) then costs only its empty index probes.
+  let held: Set<string> | undefined;
+  const heldKeys = async () => {
+    held ??= await heldOrderingKeys(db, limit);
+    return held;
+  };
+  const conversationHeld = (keys: Set<string>, linkId: string, rowId: string, amojoChatId: string | null) =>
+    keys.has(conversationOrderingKey(linkId, rowId)) ||
+    (amojoChatId !== null && keys.has(deliveryOrderingKey(linkId, amojoChatId)));
 
   counts.messages = await walk(
     (after) => findExpiredMessages(db, before, { after, limit }),
-    (page) =>
-      deleteExpiredMessages(
+    async (page) => {
+      if (page.length === 0) return 0;
+      const keys = await heldKeys();
+      return deleteExpiredMessages(
         db,
         page
           .filter(
             (m) =>
-              !conversationHeld(m.linkId, m.conversationRowId, m.amojoChatId) &&
-              !(m.amojoMsgId !== null && held.has(statusOrderingKey(m.linkId, m.amojoMsgId))),
+              !conversationHeld(keys, m.linkId, m.conversationRowId, m.amojoChatId) &&
+              !(m.amojoMsgId !== null && keys.has(statusOrderingKey(m.linkId, m.amojoMsgId))),
           )
           .map((m) => m.id),
         before,
-      ),
+      );
+    },
     limit,
   );
   counts.conversations = await walk(
     (after) => findIdleConversations(db, before, { after, limit }),
-    (page) =>
-      deleteIdleConversations(
+    async (page) => {
+      if (page.length === 0) return 0;
+      const keys = await heldKeys();
+      return deleteIdleConversations(
         db,
-        page.filter((c) => !conversationHeld(c.linkId, c.id, c.amojoChatId)).map((c) => c.id),
+        page.filter((c) => !conversationHeld(keys, c.linkId, c.id, c.amojoChatId)).map((c) => c.id),
         before,
-      ),
+      );
+    },
     limit,
   );
   counts.participants = await repeat((n) => pruneIdleParticipants(db, before, n), limit);

@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../is-unique-violation';
 import type { Database } from '../schema';
 import { deliveryBreaker } from './delivery-breaker';
 import { fairClaimIndexes } from './fair-claim-indexes';
+import { growthIndexes } from './growth-indexes';
 import { initialSchema } from './initial-schema';
 import { installations } from './installations';
 import { lowerCaseAmojoIds } from './lower-case-amojo-ids';
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_installations': installations,
   '0009_delivery_breaker': deliveryBreaker,
   '0010_sources': sources,
+  '0011_growth_indexes': growthIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

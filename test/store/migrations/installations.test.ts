@@ -80,10 +80,13 @@ describeEachDatabase('migration 0008: installations, leases, parked links and jo
         '0008_installations',
         '0009_delivery_breaker',
         '0010_sources',
+        '0011_growth_indexes',
       ]);
 
       expect(await db.selectFrom('outbox').selectAll().orderBy('id').execute()).toEqual(before);
-      expect(await outboxIndexes(db)).toEqual([...indexesBefore, 'outbox_parked_index'].sort());
+      expect(await outboxIndexes(db)).toEqual(
+        [...indexesBefore, 'outbox_parked_index', 'outbox_undone_index', 'outbox_undone_kind_index'].sort(),
+      );
       expect(await findLinkByAccountId(db, link.accountId)).toMatchObject({ id: link.id, parkedAt: null });
       const next = await enqueue(db, { idempotencyKey: 'e', kind: 'k', payload: '{}', linkId: link.id }, T0);
       expect(next.job.id).toBeGreaterThan(Math.max(...ids));

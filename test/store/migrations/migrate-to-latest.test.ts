@@ -61,6 +61,7 @@ describeEachDatabase('migrateToLatest', (t) => {
         '0008_installations',
         '0009_delivery_breaker',
         '0010_sources',
+        '0011_growth_indexes',
       ]);
       const check = openDatabase(url);
       try {

@@ -156,7 +156,7 @@ describeEachDatabase('migration 0010: several links per account, each with a sou
       const before = await db.selectFrom('links').selectAll().orderBy('id').execute();
       const childrenBefore = await children(db);
 
-      expect(await migrateToLatest(db, { schema })).toEqual(['0010_sources']);
+      expect(await migrateToLatest(db, { schema })).toEqual(['0010_sources', '0011_growth_indexes']);
 
       // Every old column reads back the same; the new ones are null, the source waits for the startup sweep.
       const after = await db.selectFrom('links').selectAll().orderBy('id').execute();
