@@ -306,17 +306,20 @@ async function leaseAmong(db: Kysely<Database>, options: ClaimOptions, candidate
       from cand join outbox x ${byId} on x.id = cand.id
         left join busy f on f.l = coalesce(x.link_id, '')
       where ${live('x')} and x.available_at <= ${now}
+    ),
+    -- The pick is materialized too: as an IN subquery PostgreSQL may rescan it per outer row, and each rescan's
+    -- LIMIT then counts afresh, so a claim of 3 could lease 4 (CI caught it once under load).
+    picked as materialized (
+      -- CROSS JOIN keeps SQLite's loop on the few ranked jobs instead of the due index's whole backlog.
+      select o.id from ranked c cross join outbox o
+        where o.id = c.id and c.level <= ${cap} and ${live('o')} and o.available_at <= ${now}
+        order by c.level, c.available_at, c.id limit ${limit}
+        ${lock}
     )
     update outbox
       set status = 'leased', lease_owner = ${workerId}, available_at = ${now + leaseMs},
           attempts = attempts + 1, updated_at = ${now}
-      where id in (
-        -- CROSS JOIN keeps SQLite's loop on the few ranked jobs instead of the due index's whole backlog.
-        select o.id from ranked c cross join outbox o
-          where o.id = c.id and c.level <= ${cap} and ${live('o')} and o.available_at <= ${now}
-          order by c.level, c.available_at, c.id limit ${limit}
-          ${lock}
-      )
+      where id in (select id from picked)
       returning *`.execute(db);
   return [...rows].sort((a, b) => a.id - b.id);
 }
