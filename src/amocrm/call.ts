@@ -2,6 +2,7 @@ import { safeParse, type z } from 'zod/mini';
 import { problemBody } from '../contracts/amocrm';
 import { formatIssues } from '../contracts/format-issues';
 import type { FetchLike, ResponseLike } from '../egress/fetch-like';
+import { NOT_JSON, parseAnswerJson } from '../http/parse-answer-json';
 import { parseRetryAfter } from '../http/parse-retry-after';
 import { AmocrmError } from './amocrm-error';
 
@@ -87,8 +88,8 @@ export async function callAmocrm<S extends z.ZodMiniType>(
     // amoCRM answers "nothing found" with 204 and no body (crm-rest §7); for a call that needs a body it is a miss.
     if (status === 204 || text.trim() === '')
       throw new AmocrmError('not_found', `${status} without a body`, { endpoint, status });
-    const json = parseJson(text);
-    if (json === INVALID) throw new AmocrmError('invalid_response', 'answer is not JSON', { endpoint, status });
+    const json = parseAnswerJson(text);
+    if (json === NOT_JSON) throw new AmocrmError('invalid_response', 'answer is not JSON', { endpoint, status });
     const parsed = safeParse(request.schema, json);
     if (!parsed.success) {
       throw new AmocrmError('invalid_response', 'answer does not match the documented shape', {
@@ -157,8 +158,8 @@ function codeOf(status: number): AmocrmError['code'] {
  * Any string holding one of the request's secrets is replaced, so an error body that echoes the request leaks nothing.
  */
 function errorDetails(text: string, secrets: readonly string[]): unknown {
-  const json = parseJson(text);
-  if (json === INVALID || json === undefined)
+  const json = parseAnswerJson(text);
+  if (json === NOT_JSON || json === undefined)
     return text.trim() === '' ? undefined : scrub(text.slice(0, MAX_DETAIL_CHARS), secrets);
   const problem = safeParse(problemBody, json);
   if (!problem.success) return scrub(text.slice(0, MAX_DETAIL_CHARS), secrets);
@@ -176,17 +177,6 @@ function scrub(value: unknown, secrets: readonly string[]): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrub(key, secrets), scrub(item, secrets)]));
   }
   return value;
-}
-
-const INVALID = Symbol('invalid json');
-
-function parseJson(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return INVALID;
-  }
 }
 
 function toQueryString(query: AmocrmRequest<z.ZodMiniType>['query']): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FetchLike, ResponseLike } from '../egress/fetch-like';
 import { isTransientStatus } from '../http/is-transient-status';
+import { NOT_JSON, parseAnswerJson } from '../http/parse-answer-json';
 import { parseRetryAfter } from '../http/parse-retry-after';
 import { AmojoError } from './amojo-error';
 import { canonicalRequest } from './canonical-request';
@@ -89,13 +90,13 @@ export async function call(transport: AmojoTransport, request: AmojoRequest): Pr
   }
   report(response.status);
 
-  const parsed = parseBody(text);
+  const parsed = parseAnswerJson(text);
   if (response.ok) {
-    if (parsed === INVALID)
+    if (parsed === NOT_JSON)
       throw new AmojoError('invalid_response', 'answer is not JSON', { endpoint, status: response.status });
     return { status: response.status, body: parsed };
   }
-  const details = parsed === INVALID ? text.slice(0, MAX_DETAIL_CHARS) : parsed;
+  const details = parsed === NOT_JSON ? text.slice(0, MAX_DETAIL_CHARS) : parsed;
   const init = { endpoint, status: response.status, details };
   switch (true) {
     case response.status === 403: {
@@ -140,17 +141,6 @@ function startTimeout(ms: number): { signal: AbortSignal; clear(): void } {
   );
   timer.unref();
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
-const INVALID = Symbol('invalid json');
-
-function parseBody(text: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return INVALID;
-  }
 }
 
 function toQueryString(query: AmojoRequest['query']): string {
