@@ -29,8 +29,7 @@ export interface ContactBindOptions {
   orderingKey?: string;
   /**
    * How to open the amojo chat when its id is not known yet (create-chat is idempotent per conversation_id): the
-   * user and source of the message it precedes. It rides in the payload beside the job, an extra key the relay's
-   * job schema ignores; the handler reads it from its own row.
+   * user and source of the message it precedes.
    */
   chat?: CreateChatRequest;
 }
@@ -41,11 +40,16 @@ export function contactBindJob(
   conversationRowId: string,
   options: ContactBindOptions = {},
 ): NewOutboxJob {
-  const job: RelayJob = { kind: 'amocrm.bind_contact', linkId, conversationRowId };
+  const job: RelayJob = {
+    kind: 'amocrm.bind_contact',
+    linkId,
+    conversationRowId,
+    ...(options.chat === undefined ? {} : { chat: options.chat }),
+  };
   return {
     idempotencyKey: `${job.kind}:${conversationRowId}`,
     kind: job.kind,
-    payload: JSON.stringify(options.chat === undefined ? job : { ...job, chat: options.chat }),
+    payload: JSON.stringify(job),
     linkId,
     orderingKey: options.orderingKey ?? contactOrderingKey(conversationRowId),
   };

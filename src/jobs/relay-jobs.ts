@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import {
+  createChatRequest,
   deliveryStatusRequest,
   editMessageRequest,
   newMessageRequest,
@@ -59,7 +60,13 @@ export const relayJob = z.discriminatedUnion('kind', [
    * Bind a conversation's amojo chat to the amoCRM contact its hint names (an id, or one contact found by phone or
    * e-mail), at most once per chat (src/relay/handle-contact-bind.ts).
    */
-  z.object({ kind: z.literal('amocrm.bind_contact'), linkId: z.string(), conversationRowId: z.string() }),
+  z.object({
+    kind: z.literal('amocrm.bind_contact'),
+    linkId: z.string(),
+    conversationRowId: z.string(),
+    /** How to open the amojo chat when its id is not known yet: the user and source of the message it precedes. */
+    chat: z.optional(createChatRequest),
+  }),
   z.object({
     kind: z.literal('bridge.deliver'),
     linkId: z.string(),

@@ -54,7 +54,7 @@ export function createRelayHandler(deps: RelayDeps): JobHandler {
       case 'amocrm.sync_source':
         return handleSourceSync(deps, job);
       case 'amocrm.bind_contact':
-        return handleContactBind(deps, job);
+        return handleContactBind(deps, job, row);
     }
   };
 }

@@ -2,13 +2,12 @@ import { z } from 'zod/mini';
 import type { AmocrmClient } from '../amocrm/amocrm-client';
 import { AmocrmError } from '../amocrm/amocrm-error';
 import type { AmocrmContact } from '../contracts/amocrm';
-import { type CreateChatRequest, createChatRequest } from '../contracts/amojo';
+import type { CreateChatRequest } from '../contracts/amojo';
 import { bridgeContactHint } from '../contracts/bridge';
-import { contactBindJob } from '../jobs/amocrm-jobs';
 import { contactOrderingKey } from '../jobs/ordering-keys';
 import type { RelayJob } from '../jobs/relay-jobs';
 import { bindConversation, findConversationById, setConversationContact } from '../store/conversations-repo';
-import { findJobByKey, type OutboxJob } from '../store/outbox-repo';
+import type { OutboxJob } from '../store/outbox-repo';
 import type { ContactState } from '../store/schema';
 import { amojoJobError } from './amojo-job-error';
 import type { JobEffect } from './job-effect';
@@ -51,7 +50,7 @@ const MAX_WAIT_MS = 5_000;
  * failures are retried by the outbox, and mark the state `failed` only once the job gives up. Without an amoCRM
  * client the binding is `failed` at once, the job done.
  */
-export async function handleContactBind(deps: RelayDeps, job: ContactBindJob): Promise<JobResult> {
+export async function handleContactBind(deps: RelayDeps, job: ContactBindJob, row: OutboxJob): Promise<JobResult> {
   const link = await liveLink(deps.links, job.linkId);
   const conversation = await findConversationById(deps.db, job.conversationRowId);
   if (!conversation || conversation.linkId !== link.id) return { outcome: 'stale' };
@@ -69,8 +68,7 @@ export async function handleContactBind(deps: RelayDeps, job: ContactBindJob): P
     deps.logger?.warn({ ...log, code: 'amocrm_unavailable' }, 'contact hint not bound: no amoCRM client');
     return { outcome: 'failed', effects: settled(conversation.id, null, 'failed') };
   }
-  const own = await findJobByKey(deps.db, contactBindJob(link.id, conversation.id).idempotencyKey);
-  const plan = planOf(own, conversation.id);
+  const plan = planOf(row, job);
   const onDead = settled(conversation.id, null, 'failed');
 
   let chatId = conversation.amojoChatId;
@@ -132,25 +130,13 @@ interface Plan {
   chat: CreateChatRequest | undefined;
 }
 
-/**
- * What the job's own row says beyond its payload: which key it holds, its attempt, when it was queued, and the
- * create-chat request riding beside the payload. A row not found (it is running, so never in practice) is treated
- * as holding messages on its last attempt: ending soon is the safe side.
- */
-function planOf(row: OutboxJob | undefined, conversationRowId: string): Plan {
-  if (row === undefined) return { holding: true, attempt: BIND_FIRST_ATTEMPTS, queuedAt: 0, chat: undefined };
-  let chat: CreateChatRequest | undefined;
-  try {
-    const parsed = z.safeParse(createChatRequest, (JSON.parse(row.payload) as { chat?: unknown }).chat);
-    chat = parsed.success ? parsed.data : undefined;
-  } catch {
-    chat = undefined;
-  }
+/** What the job's row says beyond its payload: which key it holds, its attempt and when it was queued. */
+function planOf(row: OutboxJob, job: ContactBindJob): Plan {
   return {
-    holding: row.orderingKey !== contactOrderingKey(conversationRowId),
+    holding: row.orderingKey !== contactOrderingKey(job.conversationRowId),
     attempt: row.attempts,
     queuedAt: row.createdAt,
-    chat,
+    chat: job.chat,
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AmocrmClient } from '../../src/amocrm/amocrm-client';
+import { contactBindJob } from '../../src/jobs/amocrm-jobs';
+import { conversationOrderingKey } from '../../src/jobs/ordering-keys';
 import { createLinkCache } from '../../src/relay/create-link-cache';
 import { handleContactBind } from '../../src/relay/handle-contact-bind';
 import type { RelayDeps } from '../../src/relay/relay-deps';
@@ -15,6 +17,7 @@ import {
 import type { Link } from '../../src/store/links-repo';
 import { migrateToLatest } from '../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../src/store/open-database';
+import { enqueue } from '../../src/store/outbox-repo';
 import type { Database } from '../../src/store/schema';
 import { startEmulatorClient } from '../amocrm/helpers/emulator-client';
 import { RU } from '../sandbox/amocrm-emulator/harness';
@@ -70,11 +73,17 @@ describe('contact binding against the amoCRM emulator', () => {
 
   const deps = () => ({ db, links: createLinkCache(db, { ttlMs: 0 }), amocrm: client }) as unknown as RelayDeps;
   async function bind(rowId: string) {
-    const result = await handleContactBind(deps(), {
-      kind: 'amocrm.bind_contact',
-      linkId: link.id,
-      conversationRowId: rowId,
-    });
+    // As a hint on a conversation's first request queues it: ahead of the messages, on their key.
+    const { job } = await enqueue(
+      db,
+      contactBindJob(link.id, rowId, { orderingKey: conversationOrderingKey(link.id, rowId) }),
+      NOW,
+    );
+    const result = await handleContactBind(
+      deps(),
+      { kind: 'amocrm.bind_contact', linkId: link.id, conversationRowId: rowId },
+      job,
+    );
     await result.effects?.(db, NOW);
     const row = await findConversationById(db, rowId);
     return { outcome: result.outcome, state: row?.contactState, contactId: row?.contactId };
