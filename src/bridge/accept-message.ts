@@ -4,9 +4,9 @@ import type { AmojoMessageRef } from '../contracts/amojo/amojo-message-ref';
 import type { BridgeAccepted, BridgeMessageRequest } from '../contracts/bridge';
 import { bridgeJobKeys } from '../jobs/bridge-job-keys';
 import { conversationOrderingKey } from '../jobs/ordering-keys';
-import { touchInbound } from '../store/conversations-repo';
-import { recordMessage } from '../store/messages-repo';
+import { insertInboundMessage } from '../store/insert-inbound-message';
 import type { Database } from '../store/schema';
+import { touchInboundAt } from '../store/touch-inbound-at';
 import type { BridgeLink } from './authenticate-bridge';
 import { bodyFingerprint } from './body-fingerprint';
 import type { BridgeDeps } from './bridge-deps';
@@ -54,11 +54,11 @@ export async function writeAcceptedMessage(
     now,
     newId,
   );
-  const { message, created: fresh } = await recordMessage(
+  const messageRowId = newId();
+  const fresh = await insertInboundMessage(
     trx,
-    { linkId: link.id, conversationRowId: conversation.id, direction: 'in', ourMsgid: bridgeMsgid(link.id, body.id) },
+    { id: messageRowId, linkId: link.id, conversationRowId: conversation.id, ourMsgid: bridgeMsgid(link.id, body.id) },
     now,
-    newId,
   );
   if (!fresh) {
     // A concurrent twin won the race (same body: duplicate; other body: 409), or a history import carried it.
@@ -74,13 +74,13 @@ export async function writeAcceptedMessage(
     trx,
     {
       idempotencyKey: key,
-      job: { kind: 'amojo.new_message', linkId: link.id, messageRowId: message.id, request },
+      job: { kind: 'amojo.new_message', linkId: link.id, messageRowId, request },
       orderingKey: conversationOrderingKey(link.id, conversation.id),
       fingerprint,
     },
     now,
   );
-  await touchInbound(trx, conversation.id, now);
+  await touchInboundAt(trx, conversation.id, now);
   return queued;
 }
 

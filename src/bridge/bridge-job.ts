@@ -4,7 +4,7 @@ import { formatIssues } from '../contracts/amojo';
 import { AppError } from '../http/app-error';
 import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import { type RelayJob, relayJob } from '../jobs/relay-jobs';
-import { enqueue, findJobByKey } from '../store/outbox-repo';
+import { enqueueMany, findJobByKey } from '../store/outbox-repo';
 import { payloadString } from '../store/payload-string';
 import type { Database } from '../store/schema';
 
@@ -53,7 +53,11 @@ export async function alreadyAccepted(db: Kysely<Database>, key: string, fingerp
 
 /** Enqueues inside the caller's transaction; a concurrent twin that won the race is a duplicate (or a conflict). */
 export async function enqueueBridgeJob(trx: Kysely<Database>, spec: BridgeJob, now: number): Promise<boolean> {
-  const { job, created } = await enqueue(trx, toOutboxJob(spec), now);
-  if (!created && payloadString(job.payload, 'bodySha256') !== spec.fingerprint) throw conflict();
-  return created;
+  // The ingress writer's statement (no returned row to map): only a twin's payload is read back, to compare.
+  const created = await enqueueMany(trx, [toOutboxJob(spec)], now);
+  if (created.has(spec.idempotencyKey)) return true;
+  if (!(await alreadyAccepted(trx, spec.idempotencyKey, spec.fingerprint))) {
+    throw new Error('outbox job disappeared between insert and read');
+  }
+  return false;
 }

@@ -22,7 +22,7 @@ import { acceptMessage } from './accept-message';
 import { acceptReaction } from './accept-reaction';
 import { acceptReceipt } from './accept-receipt';
 import { acceptTyping } from './accept-typing';
-import { authenticateBridge, type BridgeLink } from './authenticate-bridge';
+import { authenticateBridge, type BridgeKeyMemory, type BridgeLink } from './authenticate-bridge';
 import { type BridgeDeps, defaultBridgeLimits } from './bridge-deps';
 import { bridgeMeOf } from './bridge-me-of';
 import { clientMessageStatus } from './client-message-status';
@@ -31,6 +31,7 @@ import { createMessageCommitter } from './create-message-committer';
 import { createTypingThrottle } from './create-typing-throttle';
 import { historyImportStatus } from './history-import-status';
 import { signedJsonResponse } from './signed-json-response';
+import { StaleBridgeKey } from './stale-bridge-key';
 
 /** The node:http request under @hono/node-server (absent under app.request() and other runtimes). */
 function incomingOf(c: Context): IncomingMessage | undefined {
@@ -69,6 +70,9 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
   const throttle = createTypingThrottle({ intervalMs: limits.typingIntervalMs });
   // Concurrent messages share a transaction (one fsync); each is still answered only once it is on disk.
   const messages = createMessageCommitter(deps.db, deps);
+  // The message route's keys, remembered: the committer re-checks each key in its write transaction, so a rotated,
+  // unlinked or parked one is still refused (StaleBridgeKey, below). The other routes look the key up every time.
+  const keys: BridgeKeyMemory = new Map();
   const app = new Hono();
   const rule = { limit: limits.requestsPerSecond, windowMs: 1000 };
   const hitLimit: RateLimiter = deps.rateLimiter ?? ((now, key, r) => hitRateLimit(deps.db, now, key, r));
@@ -85,13 +89,15 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
   // Authentication comes before anything else about the request, the body included.
   // After a 202 the work is on disk; waking the relay of this process saves it a poll interval.
   // The rate limit comes right after: it is per link, and counting before the body is read keeps a flood cheap.
-  const authed = (handler: (c: Context, link: BridgeLink) => Promise<Response>) => async (c: Context) => {
-    const link = await authenticateBridge(deps.db, c.req.header('authorization'));
-    await limitRate(link);
-    const response = await handler(c, link);
-    if (response.status === 202) deps.onAccepted?.();
-    return response;
-  };
+  const authed =
+    (handler: (c: Context, link: BridgeLink) => Promise<Response>, remembered?: BridgeKeyMemory) =>
+    async (c: Context) => {
+      const link = await authenticateBridge(deps.db, c.req.header('authorization'), remembered);
+      await limitRate(link);
+      const response = await handler(c, link);
+      if (response.status === 202) deps.onAccepted?.();
+      return response;
+    };
 
   // Signed like a delivery: a 200 proves the key, and a signature that verifies proves the messenger's secret.
   app.get(
@@ -102,8 +108,23 @@ export function bridgeRoutes(deps: BridgeDeps): Hono {
     bridgePaths.messages,
     authed(async (c, link) => {
       const body = await read(c, bridgeMessageRequest);
-      return c.json(await acceptMessage(deps, link, body, messages.commit), 202);
-    }),
+      try {
+        return c.json(await acceptMessage(deps, link, body, messages.commit), 202);
+      } catch (error) {
+        if (!(error instanceof StaleBridgeKey)) throw error;
+        // The remembered key no longer opened its link when the batch was written: the database says why (401, 404
+        // or 409); should the key open a link again by now (a race with a reinstall), the message goes to that.
+        keys.delete(error.keyHash);
+        const current = await authenticateBridge(deps.db, c.req.header('authorization'), keys);
+        try {
+          return c.json(await acceptMessage(deps, current, body, messages.commit), 202);
+        } catch (again) {
+          if (again instanceof StaleBridgeKey)
+            throw new AppError('auth_invalid', 'The API key is not valid (it may have been rotated).');
+          throw again;
+        }
+      }
+    }, keys),
   );
   app.get(
     bridgePaths.message,

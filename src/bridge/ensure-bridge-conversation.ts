@@ -4,13 +4,13 @@ import {
   bindConversation,
   type Conversation,
   ensureConversation,
-  findConversation,
   findConversationById,
   findConversationIdHolder,
   findUnboundByPhone,
 } from '../store/conversations-repo';
 import { bindParticipant, ensureParticipant } from '../store/participants-repo';
 import type { Database } from '../store/schema';
+import { selectConversation } from '../store/select-conversation';
 
 export interface ConversationParty {
   linkId: string;
@@ -67,7 +67,7 @@ export async function ensureBridgeConversation(
   now: number,
   newId: () => string,
 ): Promise<{ conversation: Conversation; created: boolean }> {
-  const known = await findConversation(trx, party.linkId, party.conversationId);
+  const known = await selectConversation(trx, party.linkId, party.conversationId);
   if (known) return { conversation: known, created: false };
   // Before the write-first binding too: it gives an existing chat the id, which amojo then ties to that chat.
   if ((await findConversationIdHolder(trx, party.accountId, party.conversationId, party.linkId)) !== undefined) {

@@ -69,6 +69,40 @@ describe('bridge authentication', () => {
     expect((await h.post('/bridge/v1/messages', messageBody(), 'new-key-123')).status).toBe(202);
   });
 
+  // The message route remembers keys that passed (authenticate-bridge.ts); these warm that memory first, so each
+  // refusal below comes from the committer's re-check inside its write transaction.
+  describe('a key the message route remembers', () => {
+    beforeEach(async () => {
+      expect((await h.post('/bridge/v1/messages', messageBody({ id: 'warm' }))).status).toBe(202);
+    });
+
+    it('is refused once rotated away, and the new key is accepted', async () => {
+      await rotateLinkCredentials(
+        h.db,
+        h.a.accountId,
+        { bridgeKeyHash: hashApiKey('new-key-456'), signingSecretEnc: 'v1.x' },
+        h.clock.now,
+      );
+      await expectError(await h.post('/bridge/v1/messages', messageBody()), 401, 'auth_invalid');
+      expect((await h.post('/bridge/v1/messages', messageBody(), 'new-key-456')).status).toBe(202);
+      expect(await h.jobs('amojo.new_message')).toHaveLength(2);
+    });
+
+    it('answers not_linked once the link lost its scope, and account_not_installed once parked', async () => {
+      await sql`update links set scope_id = null where id = ${h.a.id}`.execute(h.db);
+      await expectError(await h.post('/bridge/v1/messages', messageBody()), 404, 'not_linked');
+      await sql`update links set scope_id = ${'s'}, parked_at = ${h.clock.now} where id = ${h.a.id}`.execute(h.db);
+      await expectError(await h.post('/bridge/v1/messages', messageBody()), 409, 'account_not_installed');
+      expect(await h.jobs('amojo.new_message')).toHaveLength(1);
+    });
+
+    it('goes on accepting after a change that keeps the key valid', async () => {
+      await sql`update links set title = ${'Renamed'} where id = ${h.a.id}`.execute(h.db);
+      expect((await h.post('/bridge/v1/messages', messageBody())).status).toBe(202);
+      expect(await h.jobs('amojo.new_message')).toHaveLength(2);
+    });
+  });
+
   it('refuses a key after unlinking (credentials purged) and answers not_linked for a key without a scope', async () => {
     await sql`update links set scope_id = null where id = ${h.a.id}`.execute(h.db);
     await expectError(await h.post('/bridge/v1/messages', messageBody()), 404, 'not_linked');

@@ -2,8 +2,11 @@ import { beforeEach, expect, it } from 'vitest';
 import type { MessageAccept } from '../../src/bridge/accept-message';
 import { authenticateBridge, type BridgeLink } from '../../src/bridge/authenticate-bridge';
 import { createMessageCommitter } from '../../src/bridge/create-message-committer';
+import { StaleBridgeKey } from '../../src/bridge/stale-bridge-key';
 import { AppError } from '../../src/http/app-error';
+import { hashApiKey } from '../../src/store/api-key-hash';
 import { findConversation } from '../../src/store/conversations-repo';
+import { rotateLinkCredentials } from '../../src/store/links-repo';
 import { clearTables, describeEachDatabase } from '../store/helpers/test-databases';
 import { messageBody, seedBridgeLink } from './helpers/bridge-harness';
 
@@ -60,6 +63,35 @@ describeEachDatabase('createMessageCommitter', (t) => {
     );
     expect(settled[3]).toEqual({ status: 'fulfilled', value: true });
     expect(await jobKeys()).toEqual([`bridge:msg:${link.id}:m-1`, `bridge:msg:${link.id}:m-2`]);
+    // Written without savepoints first; the 409 rolled that back and the rest was written again, once.
+    expect(committer.stats()).toMatchObject({ restarts: 1, fallbacks: 0 });
+  });
+
+  it('writes a batch without failures once, with no restart', async () => {
+    const committer = createMessageCommitter(t.db, {});
+    await Promise.all([committer.commit(accept({ id: 'm-1' })), committer.commit(accept({ id: 'm-2' }))]);
+    expect(committer.stats()).toMatchObject({ batches: 1, restarts: 0, fallbacks: 0 });
+  });
+
+  it('refuses, and writes nothing of, a message whose key no longer opens its link', async () => {
+    const other = await seedBridgeLink(t.db, NOW);
+    const otherLink = await authenticateBridge(t.db, `Bearer ${other.apiKey}`);
+    await rotateLinkCredentials(
+      t.db,
+      link.accountId,
+      { bridgeKeyHash: hashApiKey('rotated'), signingSecretEnc: 'x' },
+      NOW,
+    );
+    const committer = createMessageCommitter(t.db, {});
+    const settled = await Promise.allSettled([
+      committer.commit(accept({ id: 'm-1', conversation: { id: 'c-new' } })),
+      committer.commit({ ...accept({ id: 'm-2' }), link: otherLink }),
+    ]);
+    expect(settled[0]?.status === 'rejected' && settled[0].reason).toBeInstanceOf(StaleBridgeKey);
+    expect(settled[1]).toEqual({ status: 'fulfilled', value: true });
+    expect(await findConversation(t.db, link.id, 'c-new')).toBeUndefined();
+    expect(await jobKeys()).toEqual([`bridge:msg:${otherLink.id}:m-2`]);
+    expect(committer.stats()).toMatchObject({ batches: 1, restarts: 0 });
   });
 
   it('rolls back only the writes of a message that fails halfway, and commits the rest of its batch', async () => {
@@ -82,6 +114,25 @@ describeEachDatabase('createMessageCommitter', (t) => {
     const participants = await t.db.selectFrom('participants').select('clientId').orderBy('clientId').execute();
     expect(participants.map((p) => p.clientId)).toEqual(['u-1', 'u-3']);
     expect(await jobKeys()).toEqual([`bridge:msg:${link.id}:m-1`, `bridge:msg:${link.id}:m-3`]);
+  });
+
+  it('blames a deadlock on the transaction, not the message that met it: every message is written once', async () => {
+    let calls = 0;
+    // As PostgreSQL reports a deadlock (40P01): whichever statement runs at that moment fails, by chance.
+    const ids = () => {
+      calls += 1;
+      if (calls === 5) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      return `row-${calls}`;
+    };
+    const committer = createMessageCommitter(t.db, { ids });
+    const settled = await Promise.allSettled([
+      committer.commit(accept({ id: 'm-1', conversation: { id: 'c-1' }, sender: { id: 'u-1', name: 'A' } })),
+      committer.commit(accept({ id: 'm-2', conversation: { id: 'c-2' }, sender: { id: 'u-2', name: 'B' } })),
+      committer.commit(accept({ id: 'm-3', conversation: { id: 'c-3' }, sender: { id: 'u-3', name: 'C' } })),
+    ]);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(committer.stats()).toMatchObject({ batches: 1, restarts: 0, fallbacks: 1 });
+    expect(await jobKeys()).toEqual(['m-1', 'm-2', 'm-3'].map((id) => `bridge:msg:${link.id}:${id}`));
   });
 
   it('commits what was handed in before close and refuses more after', async () => {
