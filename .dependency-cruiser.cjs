@@ -106,6 +106,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(bridge|store|jobs|contracts|egress|http|observability|amojo)/' },
     },
     {
+      name: 'recovery-below-relay',
+      comment:
+        'the relay runs the history recovery and the server starts its sweep; it reads amojo and writes what the webhook writes',
+      severity: 'error',
+      from: { path: '^src/recovery/' },
+      to: { path: '^src/', pathNot: '^src/(recovery|store|amojo|jobs|contracts|http|observability)/' },
+    },
+    {
       name: 'cli-is-an-entry-point',
       comment: 'a command is started, never imported',
       severity: 'error',

@@ -69,7 +69,7 @@ export async function seedGrowth(db: Kysely<Database>, dialect: 'sqlite' | 'post
     const even = sql`j.conv % 2 = 0`;
     await sql`${withGen(rows)}
       insert into outbox (id, idempotency_key, kind, link_id, ordering_key, payload, status, attempts, available_at,
-        lease_owner, last_error, created_at, updated_at, completed_at)
+        lease_owner, last_error, created_at, updated_at, completed_at, is_head)
       select j.i + 1, ${cat(sql`'job-'`, text(sql`j.i`))},
         case when ${even} then 'bridge.deliver' else 'message' end,
         ${link(sql`j.conv`)},
@@ -82,7 +82,9 @@ export async function seedGrowth(db: Kysely<Database>, dialect: 'sqlite' | 'post
         case when j.st = 'pending' and j.s < ${sql.lit(keys)} then ${sql.lit(now + HOUR)}
           when j.st = 'pending' then ${sql.lit(now - 60_000)} else ${sql.lit(now - HOUR)} end,
         null, case when j.st = 'done' then null else 'http_503' end,
-        ${sql.lit(now - 2 * HOUR)}, ${sql.lit(now - HOUR)}, case when j.st = 'done' then ${sql.lit(now - HOUR)} else null end
+        ${sql.lit(now - 2 * HOUR)}, ${sql.lit(now - HOUR)}, case when j.st = 'done' then ${sql.lit(now - HOUR)} else null end,
+        -- The heads, as recomputeHeads would mark them (outbox is_head, 0014): each key's oldest pending job.
+        case when j.st = 'pending' and j.s < ${sql.lit(keys)} then 1 else 0 end
       from ${jobs}`.execute(trx);
 
     const conv = sql`(g.i % ${sql.lit(conversations)})`;

@@ -45,3 +45,11 @@ export function sourceOrderingKey(linkId: string): string {
 export function contactOrderingKey(conversationRowId: string): string {
   return `contact:${conversationRowId}`;
 }
+
+/**
+ * The history recoveries of one conversation, one at a time: two sweeps reading the same chat at once would both
+ * find its missed messages. Apart from the chat's deliveries, so amojo answering 429 never holds live hooks back.
+ */
+export function recoveryOrderingKey(conversationRowId: string): string {
+  return `recover:${conversationRowId}`;
+}

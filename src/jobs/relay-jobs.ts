@@ -67,6 +67,22 @@ export const relayJob = z.discriminatedUnion('kind', [
     /** How to open the amojo chat when its id is not known yet: the user and source of the message it precedes. */
     chat: z.optional(createChatRequest),
   }),
+  /**
+   * Read one amojo chat's history for manager messages whose hook never arrived (we were down: amojo does not resend)
+   * and store each as the hook it would have been, with its delivery (src/recovery/recover-history.ts).
+   */
+  z.object({
+    kind: z.literal('amojo.recover_history'),
+    linkId: z.string(),
+    conversationRowId: z.string(),
+    /** Messages older than this (ms) are outside the recovery window: reading stops there. */
+    since: z.number(),
+    /**
+     * A manager message we hold that reached us before this (ms) marks where the gap ends, and reading stops at it.
+     * One received later (a live hook after a restart) is passed over: a missed message may still lie behind it.
+     */
+    heldBefore: z.number(),
+  }),
   z.object({
     kind: z.literal('bridge.deliver'),
     linkId: z.string(),

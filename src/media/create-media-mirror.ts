@@ -159,11 +159,14 @@ export function createMediaMirror(options: MediaMirrorOptions): MediaMirror {
     const issue = mediaSourceIssue(source);
     if (issue !== null) throw new MediaMirrorError('media_gone', false, issue);
     const id = createHash('sha256').update(seed).digest('base64url').slice(0, 32);
-    if (!(await options.store.find(id))) await download(source, id, fileName, account, signal);
+    const signedAt = now();
+    // A copy made before (a retry, or a dead job replayed days later) gets a new 7-day link, so it must live as long
+    // as that link: the touch restarts its life. Kept only if it is still there; otherwise it is downloaded again.
+    if (!(await options.store.touch(id, signedAt))) await download(source, id, fileName, account, signal);
     return signMediaLink({
       baseUrl: options.publicUrl(),
       id,
-      expiresAtMs: now() + MEDIA_LINK_TTL_MS,
+      expiresAtMs: signedAt + MEDIA_LINK_TTL_MS,
       key: options.key,
     });
   };

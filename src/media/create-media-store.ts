@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as z from 'zod/mini';
@@ -33,6 +33,11 @@ export interface MediaStore {
     maxBytes: number,
   ): Promise<StoredMedia>;
   read(id: string): Readable;
+  /**
+   * Counts the file as saved at `atMs` from now on, so that prune keeps it as long as a link signed now may be used;
+   * false when it is not kept (never saved, or pruned). A mirror hit calls it before signing a new link.
+   */
+  touch(id: string, atMs: number): Promise<boolean>;
   /** Deletes files saved before `beforeMs`; returns how many. */
   prune(beforeMs: number): Promise<number>;
 }
@@ -97,6 +102,18 @@ export function createMediaStore(dir: string, now: () => number = Date.now): Med
       return stored;
     },
     read: (id) => createReadStream(dataPath(id)),
+    async touch(id, atMs) {
+      // prune goes by the files' mtime. The metadata first: once it is young, prune keeps the bytes too. The JSON's
+      // savedAt stays the first save's time; nothing reads it to decide a file's life.
+      const at = new Date(atMs);
+      try {
+        await utimes(metaPath(id), at, at);
+        await utimes(dataPath(id), at, at);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     async prune(beforeMs) {
       await ready;
       const names = await readdir(dir);

@@ -54,6 +54,11 @@ export function createMetrics({ defaults = false }: { defaults?: boolean } = {})
       labelNames: ['kind', 'outcome'],
       registers: [registry],
     }),
+    hooksRecovered: new Counter({
+      name: 'amojo_hooks_recovered_total',
+      help: 'Manager messages whose hook never arrived, recovered from amojo chat history and queued for delivery',
+      registers: [registry],
+    }),
   };
 }
 

@@ -4,6 +4,7 @@ import { createGroupCommit, type GroupCommit } from '../store/group-commit';
 import { claimDue, completeHeld, deadLetter, fail, type Lease, type OutboxJob, parkHeld } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
 import type { JobEffect } from './job-effect';
+import { renewLeases } from './renew-leases';
 
 export type JobDecision =
   | { type: 'complete' }
@@ -16,15 +17,28 @@ export type JobDecision =
 
 export type CommitRequest =
   | { type: 'finish'; lease: Lease; decision: JobDecision; effects?: JobEffect | undefined }
-  | { type: 'claim'; limit: number; leaseMs: number; linkCap?: number | undefined };
+  | { type: 'claim'; limit: number; leaseMs: number; linkCap?: number | undefined }
+  /** Pushes the leases still held among `leases` to the transaction's time + leaseMs (renewLeases). */
+  | { type: 'renew'; leases: readonly Lease[]; leaseMs: number };
 
-export type CommitResult = { type: 'finish'; held: boolean } | { type: 'claim'; jobs: OutboxJob[] };
+export type CommitResult =
+  | { type: 'finish'; held: boolean }
+  | { type: 'claim'; jobs: OutboxJob[] }
+  /** The ids renewed, and the expiry now stored for each of them. */
+  | { type: 'renew'; renewed: Set<number>; until: number };
 
 /**
  * The worker's writes to the outbox, group-committed: jobs that finished and the next claim share one transaction,
  * so one fsync (SQLite) or one commit round trip (PostgreSQL) serves a whole turn of the worker. A finished job first
  * proves it still holds its lease, and only then are its effects written. Claims run after the batch's finishes, so
  * the next message of a conversation whose job just ended can be claimed in the same transaction.
+ *
+ * Lease renewals go through here too, never beside it: a renewal's multi-row UPDATE running on its own connection
+ * while this transaction holds some of the same rows could deadlock with it on PostgreSQL (each locking in its own
+ * order), and a commit chosen as the victim loses finished jobs' outcomes. Here one transaction runs at a time. A
+ * renewal goes first in its batch (one UPDATE, before any effect), and a batch takes every request waiting
+ * (`maxBatch` is unbounded: the runner never has more than its concurrency's outcomes, one claim and a few renewals
+ * queued), so a renewal waits at most for the transaction already running, never behind a queue of them.
  */
 export function createOutboxCommitter(
   db: Kysely<Database>,
@@ -35,13 +49,19 @@ export function createOutboxCommitter(
     db,
     async (trx, requests) => {
       const at = now();
+      const results: CommitResult[] = new Array(requests.length);
+      for (const [i, request] of requests.entries()) {
+        if (request.type !== 'renew') continue;
+        const until = at + request.leaseMs;
+        const renewed = await renewLeases(trx, request.leases, { workerId, leaseMs: request.leaseMs, now: at });
+        results[i] = { type: 'renew', renewed, until };
+      }
       const completing = requests.flatMap((r) =>
         r.type === 'finish' && r.decision.type === 'complete' ? [r.lease] : [],
       );
       const completed = await completeHeld(trx, completing, workerId, at);
-      const results: CommitResult[] = new Array(requests.length);
       for (const [i, request] of requests.entries()) {
-        if (request.type === 'claim') continue;
+        if (request.type !== 'finish') continue;
         const { lease, decision, effects } = request;
         let held: boolean;
         if (decision.type === 'complete') held = completed.has(lease.id);
@@ -70,6 +90,6 @@ export function createOutboxCommitter(
       }
       return results;
     },
-    { maxBatch: 512, maxDelayMs: 0 },
+    { maxBatch: Number.POSITIVE_INFINITY, maxDelayMs: 0 },
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { type RelayJob, relayJob } from '../jobs/relay-jobs';
+import { type RecoveryDeps, recoverHistory } from '../recovery/recover-history';
 import type { OutboxJob } from '../store/outbox-repo';
 import { handleAmocrmInstall } from './handle-amocrm-install';
 import { handleAmojoEdit } from './handle-amojo-edit';
@@ -55,6 +56,20 @@ export function createRelayHandler(deps: RelayDeps): JobHandler {
         return handleSourceSync(deps, job);
       case 'amocrm.bind_contact':
         return handleContactBind(deps, job, row);
+      case 'amojo.recover_history':
+        return recoverHistory(recoveryDepsOf(deps), job);
     }
+  };
+}
+
+/** The recovery's share of the relay's deps. */
+function recoveryDepsOf(deps: RelayDeps): RecoveryDeps {
+  return {
+    db: deps.db,
+    amojo: deps.amojo,
+    link: (linkId) => deps.links.get(linkId),
+    now: deps.now,
+    recovered: deps.metrics?.hooksRecovered,
+    logger: deps.logger,
   };
 }

@@ -14,12 +14,13 @@ import { rememberHookState } from './remember-hook-state';
 const TEXTS: Record<string, string> = {
   job_deadline: 'Delivering the message took too long on every attempt, so the channel gave up on it.',
   attempts_exhausted: 'The channel failed while delivering this message, on every attempt.',
+  worker_lost: 'The channel stopped while delivering this message, several times, so it gave up on it.',
 };
 const GENERAL_TEXT = 'The channel could not deliver the message.';
 
 /**
  * The effects a job's dead letter writes when its handler could not say them: the job was never run
- * (`attempts_exhausted`, its worker died on every attempt; `delivery_breaker_open`, held by its link's breaker past
+ * (`worker_lost` or `attempts_exhausted`, its worker died on every attempt; `delivery_breaker_open`, held by its link's breaker past
  * the hold budget) or never finished (`job_deadline`). They are the effects the handler's own final failure would
  * write, read from the job's stored input without running anything that could take a worker down again (no media,
  * no messenger, no amojo):

@@ -124,7 +124,7 @@ export async function handleContactBind(deps: RelayDeps, job: ContactBindJob, ro
 interface Plan {
   /** On the conversation's key: its messages wait for this job. */
   holding: boolean;
-  /** This attempt's number (the claim counted it). */
+  /** This attempt's number in the retry budget (JobContext.attempt): takeovers from dead workers are not attempts. */
   attempt: number;
   queuedAt: number;
   chat: CreateChatRequest | undefined;
@@ -134,7 +134,7 @@ interface Plan {
 function planOf(row: OutboxJob, job: ContactBindJob): Plan {
   return {
     holding: row.orderingKey !== contactOrderingKey(job.conversationRowId),
-    attempt: row.attempts,
+    attempt: row.attempts - row.lostLeases,
     queuedAt: row.createdAt,
     chat: job.chat,
   };

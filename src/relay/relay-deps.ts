@@ -40,6 +40,6 @@ export interface RelayDeps {
   amocrm?: AmocrmClient | undefined;
   /** Holds a link's deliveries while its messenger webhook keeps failing; absent, every delivery is attempted. */
   breaker?: DeliveryBreaker | undefined;
-  metrics?: Pick<Metrics, 'bridgeCalls'> | undefined;
+  metrics?: (Pick<Metrics, 'bridgeCalls'> & Partial<Pick<Metrics, 'hooksRecovered'>>) | undefined;
   logger?: Logger | undefined;
 }

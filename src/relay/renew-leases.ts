@@ -1,15 +1,16 @@
 import type { Kysely } from 'kysely';
-import { extendLease, type Lease } from '../store/outbox-repo';
+import { type Lease, renewHeld } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
 
-/** Pushes the leases of jobs still running to `now + leaseMs`, all in one transaction (one fsync). */
+/**
+ * Pushes the leases of jobs still running to `now + leaseMs` in one statement (per 500 jobs) and returns the ids
+ * renewed; a job left out has lost its lease, and its attempt should stop.
+ */
 export async function renewLeases(
   db: Kysely<Database>,
   leases: Iterable<Lease>,
   options: { workerId: string; leaseMs: number; now: number },
-): Promise<void> {
+): Promise<Set<number>> {
   const { workerId, leaseMs, now } = options;
-  await db.transaction().execute(async (trx) => {
-    for (const lease of leases) await extendLease(trx, lease, { workerId, until: now + leaseMs, now });
-  });
+  return renewHeld(db, [...leases], { workerId, until: now + leaseMs, now });
 }

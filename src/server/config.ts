@@ -5,6 +5,7 @@ import {
   isEgressSetting,
   parseEgressSettings,
 } from '../egress/egress-settings';
+import { DEFAULT_LEASE_MS } from '../relay/create-relay-runner';
 import { DEFAULT_LINK_CAP } from '../store/outbox-repo';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../store/parse-database-url';
 import { parseEncryptionKey } from '../store/secret-box';
@@ -134,6 +135,38 @@ const envSchema = (sandbox: boolean, blank: ReadonlySet<string>) =>
         ),
         DEFAULT_LINK_CAP,
       ),
+      // At least 5 s: renewed every third of it, a shorter lease runs out under a GC pause or a slow commit. At most
+      // 5 min: past that a crashed worker's jobs wait longer than their whole retry backoff.
+      RELAY_LEASE_MS: z._default(
+        z.pipe(
+          positiveWhole('milliseconds', 6),
+          z.number().check(z.gte(5000, 'must be at least 5000 ms'), z.lte(300_000, 'must be at most 300000 ms')),
+        ),
+        DEFAULT_LEASE_MS,
+      ),
+      // Missed-hook recovery (src/recovery/): chats active this many hours back are read, at most 168 (a week, inside
+      // the 8-day floor of RETENTION_DAYS, so a hook we held is never pruned before the window forgets it).
+      HOOK_RECOVERY_WINDOW_HOURS: z._default(
+        z.pipe(positiveWhole('hours', 3), z.number().check(z.lte(168, 'must be at most 168 hours'))),
+        24,
+      ),
+      HOOK_RECOVERY_MAX_CHATS: z._default(
+        z.pipe(positiveWhole('chats', 5), z.number().check(z.lte(10_000, 'must be at most 10000 chats'))),
+        200,
+      ),
+      // 0 turns the periodic sweep off (the start sweep always runs); else 1 min to 1 day.
+      HOOK_RECOVERY_EVERY_MS: z._default(
+        z.pipe(
+          z.pipe(
+            z.string().check(z.regex(/^\s*[0-9]{1,8}\s*$/, 'must be a whole number of milliseconds')),
+            z.transform(Number),
+          ),
+          z
+            .number()
+            .check(z.refine((ms) => ms === 0 || (ms >= 60_000 && ms <= 86_400_000), 'must be 0 or 60000..86400000 ms')),
+        ),
+        900_000,
+      ),
       SANDBOX: z.optional(z.enum(['0', '1'], { error: 'must be 0 or 1' })),
       METRICS_TOKEN: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
       EGRESS_ALLOW: z.optional(
@@ -223,6 +256,11 @@ export interface Config {
    * MEDIA_QUOTA_BYTES per account and none while MEDIA_DIR's filesystem has less than MEDIA_MIN_FREE_BYTES free.
    */
   media: { dir: string; maxBytes: number; quotaBytes: number; minFreeBytes: number | undefined };
+  /**
+   * Whether MEDIA_DIR was set rather than defaulted: on PostgreSQL an unset MEDIA_DIR keeps media in the database,
+   * which every instance reaches (start-backend.ts). Absent counts as set: the disk, as before.
+   */
+  mediaDirSet?: boolean;
   channel: {
     id: string | undefined;
     code: string | undefined;
@@ -256,6 +294,17 @@ export interface Config {
    * backlog or slow webhook never holds every slot (docs/decisions.md, "Fairness across links").
    */
   relayLinkCap: number;
+  /**
+   * RELAY_LEASE_MS (default 10000, 5000..300000): how long a relay job stays with a worker that stopped renewing it
+   * (a crash) before another worker takes it over; renewed every third of it.
+   */
+  relayLeaseMs: number;
+  /**
+   * Missed-hook recovery from amojo history (src/recovery/): HOOK_RECOVERY_WINDOW_HOURS (default 24, 1..168),
+   * HOOK_RECOVERY_MAX_CHATS per sweep (default 200, 1..10000), HOOK_RECOVERY_EVERY_MS between periodic sweeps
+   * (default 900000; 0 = only the sweep after each start).
+   */
+  hookRecovery: { windowHours: number; maxChats: number; everyMs: number };
   /** METRICS_TOKEN: the Bearer token /metrics requires; undefined leaves /metrics open (the sandbox). */
   metricsToken: string | undefined;
   /** EGRESS_ALLOW and MEDIA_HOSTS (src/egress/egress-settings.ts). */
@@ -305,6 +354,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       quotaBytes: env.MEDIA_QUOTA_BYTES,
       minFreeBytes: env.MEDIA_MIN_FREE_BYTES,
     },
+    mediaDirSet: present.MEDIA_DIR !== undefined,
     channel: {
       id: env.AMOJO_CHANNEL_ID,
       code: env.AMOJO_CHANNEL_CODE,
@@ -326,6 +376,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     dataEncryptionKeyPrevious: env.DATA_ENCRYPTION_KEY_PREVIOUS,
     retentionDays: env.RETENTION_DAYS,
     relayLinkCap: env.RELAY_LINK_CAP,
+    relayLeaseMs: env.RELAY_LEASE_MS,
+    hookRecovery: {
+      windowHours: env.HOOK_RECOVERY_WINDOW_HOURS,
+      maxChats: env.HOOK_RECOVERY_MAX_CHATS,
+      everyMs: env.HOOK_RECOVERY_EVERY_MS,
+    },
     metricsToken: env.METRICS_TOKEN,
     egress: parseEgressSettings(env.EGRESS_ALLOW, env.MEDIA_HOSTS),
   };

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
@@ -8,13 +9,16 @@ import { egressPolicies } from '../egress/egress-settings';
 import { packageVersion } from '../http/package-version';
 import type { InfoPageLink } from '../http/render-info-page';
 import { createInstallationKit } from '../installation/create-installation-kit';
+import { createDatabaseMediaStore } from '../media/create-database-media-store';
 import { createFreeSpaceGuard } from '../media/create-free-space-guard';
+import { createLayeredMediaStore } from '../media/create-layered-media-store';
 import { createMediaMirror } from '../media/create-media-mirror';
 import { createMediaQuota } from '../media/create-media-quota';
 import { createMediaStore } from '../media/create-media-store';
 import { deriveMediaLinkKey } from '../media/media-link';
 import { createLogger, type Logger } from '../observability/create-logger';
 import { createMetrics } from '../observability/create-metrics';
+import { createRecoverySweep } from '../recovery/create-recovery-sweep';
 import { createPruner } from '../relay/create-pruner';
 import { createRelayWorker } from '../relay/create-relay-worker';
 import { queueSourceSyncs } from '../relay/queue-source-syncs';
@@ -22,6 +26,7 @@ import { createMemoryRateLimits } from '../store/create-memory-rate-limits';
 import { isDatabaseReachable } from '../store/is-database-reachable';
 import { migrateToLatest } from '../store/migrations/migrate-to-latest';
 import { openDatabase } from '../store/open-database';
+import { repairHeadlessKeys } from '../store/repair-headless-keys';
 import { createSecretBox } from '../store/secret-box';
 import type { Config } from './config';
 import { createApp } from './create-app';
@@ -80,6 +85,9 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   const opened = openDatabase(config.databaseUrl);
   await migrateToLatest(opened.db, { schema: opened.schema });
   const db = opened.db;
+  // Jobs a process of a version before 0014 added (a rolling deploy) carry no head mark; the claim reads only heads.
+  const repaired = await repairHeadlessKeys(db);
+  if (repaired > 0) logger.warn({ keys: repaired }, 'ordering keys without a head repaired');
   // Links from before sources (and any whose sync was lost) get theirs; the worker runs the syncs once it starts.
   const sourceSyncs = await queueSourceSyncs(db, Date.now());
   if (sourceSyncs > 0) logger.info({ links: sourceSyncs }, 'amoCRM source syncs queued');
@@ -92,7 +100,15 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     observe: (e) => metrics.amojoCalls.inc({ endpoint: e.endpoint, outcome: String(e.outcome) }),
   });
 
-  const mediaStore = createMediaStore(config.media.dir);
+  // Instances sharing PostgreSQL rarely share a disk: there the files live in the database, so a link one instance
+  // signed is served by every other. MEDIA_DIR, once set, keeps them on disk (a shared volume), as does SQLite.
+  const mediaInDatabase = opened.dialect === 'postgres' && config.mediaDirSet === false;
+  // Until this version such a deployment mirrored to the default MEDIA_DIR: what is there stays findable and is pruned.
+  const mediaStore = !mediaInDatabase
+    ? createMediaStore(config.media.dir)
+    : existsSync(config.media.dir)
+      ? createLayeredMediaStore(createDatabaseMediaStore(db), createMediaStore(config.media.dir))
+      : createDatabaseMediaStore(db);
   const mediaQuota = createMediaQuota({ db, quotaBytes: config.media.quotaBytes });
   const mediaKey = deriveMediaLinkKey(dataEncryptionKey);
   const previousMediaKey =
@@ -133,11 +149,15 @@ export async function startBackend(config: Config, options: StartBackendOptions 
       key: mediaKey,
       maxBytes: config.media.maxBytes,
       quota: mediaQuota,
-      freeSpace: createFreeSpaceGuard({ dir: config.media.dir, minFreeBytes: config.media.minFreeBytes }),
+      // The guard watches MEDIA_DIR's filesystem; the database server's disk is not this process's to measure.
+      freeSpace: mediaInDatabase
+        ? undefined
+        : createFreeSpaceGuard({ dir: config.media.dir, minFreeBytes: config.media.minFreeBytes }),
     }),
     install: installation.install,
     amocrm: installation.client,
     linkCap: config.relayLinkCap,
+    leaseMs: config.relayLeaseMs,
     metrics,
     logger,
   });
@@ -221,6 +241,15 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   const pruner = createPruner({ db, media, logger, retentionMs: config.retentionDays * 86_400_000 });
   pruner.start();
   installation.sweep.start();
+  // Created before the server listens: a hook held from before now reached an earlier process, so the start sweep
+  // stops there; the hooks amojo sent while no process answered are read back from chat history.
+  const recoverySweep = createRecoverySweep({
+    db,
+    ...config.hookRecovery,
+    onQueued: () => worker.notify(),
+    logger,
+  });
+  recoverySweep.start();
   const hooks = createAmojoWebhookNodeHandler(webhook);
   const rest = getRequestListener(app.fetch);
   const server = createBackendServer(
@@ -255,6 +284,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
         await worker.stop();
         await pruner.stop();
         await installation.sweep.stop();
+        await recoverySweep.stop();
         await opened.close();
         logger.info('backend stopped');
       })();

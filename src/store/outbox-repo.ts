@@ -1,11 +1,17 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import { dialectOf } from './dialect-of';
+import { lockOrderingKeys } from './lock-ordering-keys';
+import { markNewHeads } from './mark-new-heads';
+import { recomputeHeads } from './recompute-heads';
 import type { Database, OutboxRow, OutboxStatus } from './schema';
 
 export type OutboxJob = OutboxRow;
 
-/** What proves a worker still holds a job: the attempt count is a fencing token against a reclaimed lease. */
+/**
+ * What proves a worker still holds a job: the attempt count is a fencing token against a reclaimed lease (every
+ * claim adds 1 to it, a takeover included).
+ */
 export type Lease = Pick<OutboxJob, 'id' | 'attempts'>;
 
 const toRow = (job: NewOutboxJob, now: number) => ({
@@ -21,18 +27,34 @@ const toRow = (job: NewOutboxJob, now: number) => ({
   updatedAt: now,
 });
 
+/**
+ * Runs `work` in the caller's transaction, or in one of its own when `db` is none: a write that changes which jobs
+ * of a key are live must recompute the key's head before anyone sees it (recomputeHeads).
+ */
+const transactional = <T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+  db.isTransaction ? work(db) : db.transaction().execute(work);
+
+/** The ordering keys of the jobs `where` selects, for lockOrderingKeys before they change. */
+const keysOf = (where: ReturnType<typeof sql>) =>
+  sql<{ orderingKey: string | null }>`select ordering_key from outbox where ${where}`;
+
 /** Adds a job unless one with the same idempotency key exists, in which case that one is returned untouched. */
 export async function enqueue(
   db: Kysely<Database>,
   job: NewOutboxJob,
   now: number,
 ): Promise<{ job: OutboxJob; created: boolean }> {
-  const inserted = await db
-    .insertInto('outbox')
-    .values(toRow(job, now))
-    .onConflict((oc) => oc.column('idempotencyKey').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const inserted = await transactional(db, async (trx) => {
+    const row = await trx
+      .insertInto('outbox')
+      .values(toRow(job, now))
+      .onConflict((oc) => oc.column('idempotencyKey').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row === undefined || row.orderingKey === null) return row;
+    const heads = await markNewHeads(trx, [row]);
+    return { ...row, isHead: heads.has(Number(row.id)) ? 1 : 0 };
+  });
   if (inserted) return { job: inserted, created: true };
   const existing = await findJobByKey(db, job.idempotencyKey);
   if (!existing) throw new Error('outbox job disappeared between insert and read');
@@ -51,21 +73,27 @@ export async function enqueueMany(
   jobs: readonly NewOutboxJob[],
   now: number,
 ): Promise<Set<string>> {
-  const created = new Set<string>();
-  for (let start = 0; start < jobs.length; start += INSERT_CHUNK) {
-    const rows = jobs.slice(start, start + INSERT_CHUNK).map((job) => {
-      const r = toRow(job, now);
-      return sql`(${r.idempotencyKey}, ${r.kind}, ${r.payload}, ${r.linkId}, ${r.orderingKey}, ${r.status}, ${r.attempts},
-        ${r.availableAt}, ${r.createdAt}, ${r.updatedAt})`;
-    });
-    const result = await sql<{ idempotencyKey: string }>`
-      insert into outbox (idempotency_key, kind, payload, link_id, ordering_key, status, attempts, available_at,
-        created_at, updated_at)
-      values ${sql.join(rows)}
-      on conflict (idempotency_key) do nothing returning idempotency_key`.execute(db);
-    for (const row of result.rows) created.add(row.idempotencyKey);
-  }
-  return created;
+  if (jobs.length === 0) return new Set();
+  return transactional(db, async (trx) => {
+    const created = new Set<string>();
+    const inserted: { id: number; orderingKey: string | null }[] = [];
+    for (let start = 0; start < jobs.length; start += INSERT_CHUNK) {
+      const rows = jobs.slice(start, start + INSERT_CHUNK).map((job) => {
+        const r = toRow(job, now);
+        return sql`(${r.idempotencyKey}, ${r.kind}, ${r.payload}, ${r.linkId}, ${r.orderingKey}, ${r.status},
+          ${r.attempts}, ${r.availableAt}, ${r.createdAt}, ${r.updatedAt})`;
+      });
+      const result = await sql<{ id: number; idempotencyKey: string; orderingKey: string | null }>`
+        insert into outbox (idempotency_key, kind, payload, link_id, ordering_key, status, attempts, available_at,
+          created_at, updated_at)
+        values ${sql.join(rows)}
+        on conflict (idempotency_key) do nothing returning id, idempotency_key, ordering_key`.execute(trx);
+      for (const row of result.rows) created.add(row.idempotencyKey);
+      inserted.push(...result.rows);
+    }
+    await markNewHeads(trx, inserted);
+    return created;
+  });
 }
 
 export interface ClaimOptions {
@@ -85,7 +113,7 @@ export interface ClaimOptions {
  */
 export const DEFAULT_LINK_CAP = 16;
 
-/** How many of the oldest due jobs the second pass searches for jobs without an ordering key. */
+/** How many due key heads, and how many due jobs without an ordering key, the second pass takes at most. */
 const KEYLESS_WINDOW = 1000;
 
 /**
@@ -119,12 +147,12 @@ const live = (alias = '') => sql.raw(`${alias === '' ? '' : `${alias}.`}status i
  * walk the whole backlog on each claim to find nothing. So the first pass looks at the `window` oldest due jobs,
  * and the LINK_DEPTH oldest due jobs of every link with live jobs (a skip-scan over the link index, one probe per
  * link and job): a link behind another's deep backlog is reached in the same claim. When that does not fill the
- * claim, and some link with room has due jobs the walk did not reach, a second pass takes the heads of the ordering
- * keys (a skip-scan over the ordering index, one probe per key that has live jobs) and jobs without a key among the
- * oldest KEYLESS_WINDOW due ones, which under a deeper backlog wait their turn. All passes use literal status lists,
- * so SQLite's planner matches the partial indexes. Call it inside a transaction to make the passes one claim (the
- * worker does); each pass alone is one atomic statement, so even outside one no job is leased twice and no key runs
- * two jobs at once. On PostgreSQL the cap is exact for one claimer; claimers committing at the same moment each see
+ * claim, and some link with room has due jobs the walk did not reach, a second pass takes the due heads of the
+ * ordering keys and the oldest due jobs without a key (range scans of two partial indexes, 0014, each bounded by
+ * KEYLESS_WINDOW): even when every head waits for its retry, it costs no more than the due heads it finds. All passes
+ * use literal status lists, so SQLite's planner matches the partial indexes. Call it inside a transaction to make
+ * the passes one claim (the worker does); each pass alone is one atomic statement, so even outside one no job is
+ * leased twice and no key runs two jobs at once. On PostgreSQL the cap is exact for one claimer; claimers committing at the same moment each see
  * the other's leases only after its commit, so a link may briefly hold up to a cap's worth more.
  */
 export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<OutboxJob[]> {
@@ -246,32 +274,26 @@ function windowCandidates(now: number, window: number, linkJobs: readonly number
 }
 
 /**
- * The oldest live job of every ordering key with nothing in flight (a replayed dead job is older than jobs that
- * ran past it), keyless jobs among the oldest `window` due ones, and the walked jobs of each link again (those the
- * first pass left, the cap permitting now that it leased others).
+ * The due heads of the ordering keys (outbox `is_head`, one range scan of their partial index, oldest first, at most
+ * `window`) that have no older live job and nothing in flight (a replayed dead job heads its key while the job that
+ * ran past it may still run; and on PostgreSQL a key may briefly have a second head, see mark-new-heads.ts), the
+ * `window` oldest due jobs without a key (their own partial index, 0014), and the walked jobs of each link again
+ * (those the first pass left, the cap permitting now that it leased others). When every head waits for its retry (an
+ * outage), both scans find nothing at once, however many keys have live jobs and however deep their backlogs.
  */
 function headCandidates(now: number, window: number, linkJobs: readonly number[]) {
+  const heads = sql`
+    select id, ordering_key from (
+      select id, ordering_key from outbox where is_head = 1 and ${live()} and available_at <= ${now}
+        order by available_at, id limit ${window}
+    ) h`;
   return sql`
-    with recursive keys(k) as (
-      select min(ordering_key) from outbox where ${live()} and ordering_key is not null
-      union all
-      select (select min(ordering_key) from outbox where ${live()} and ordering_key is not null and ordering_key > keys.k)
-        from keys where keys.k is not null
-    )
-    select heads.id from (
-      select keys.k as k,
-        (select min(id) from outbox where ${live()} and ordering_key is not null and ordering_key = keys.k) as id
-        from keys where keys.k is not null
-    ) heads
-    where not exists (
-      select 1 from outbox f where f.ordering_key = heads.k and ${live('f')}
-        and f.status = 'leased' and f.available_at > ${now}
-    )
+    ${unblocked(now, heads)}
     union all
     select w.id from (
-      select id, ordering_key from outbox where ${live()} and available_at <= ${now}
+      select id from outbox where ordering_key is null and ${live()} and available_at <= ${now}
         order by available_at, id limit ${window}
-    ) w where w.ordering_key is null
+    ) w
     ${linkJobs.length === 0 ? sql`` : sql`union all ${unblocked(now, walkedJobs(linkJobs))}`}`;
 }
 
@@ -316,9 +338,12 @@ async function leaseAmong(db: Kysely<Database>, options: ClaimOptions, candidate
         order by c.level, c.available_at, c.id limit ${limit}
         ${lock}
     )
+    -- A job still leased here is one whose lease ran out (its worker died or stalled): the takeover counts as a lost
+    -- lease, which the retry budget (attempts - lost_leases) leaves out, so a dead worker wastes no attempt.
     update outbox
       set status = 'leased', lease_owner = ${workerId}, available_at = ${now + leaseMs},
-          attempts = attempts + 1, updated_at = ${now}
+          attempts = attempts + 1, lost_leases = lost_leases + case when status = 'leased' then 1 else 0 end,
+          updated_at = ${now}
       where id in (select id from picked)
       returning *`.execute(db);
   return [...rows].sort((a, b) => a.id - b.id);
@@ -345,10 +370,26 @@ export async function completeHeld(
   workerId: string,
   now: number,
 ): Promise<Set<number>> {
-  const done = new Set<number>();
-  for (let start = 0; start < leases.length; start += COMPLETE_CHUNK) {
-    const chunk = leases.slice(start, start + COMPLETE_CHUNK);
-    const rows = await db
+  if (leases.length === 0) return new Set();
+  return transactional(db, async (trx) => {
+    const done = new Set<number>();
+    const keys = new Set<string>();
+    for (let start = 0; start < leases.length; start += COMPLETE_CHUNK) {
+      const chunk = leases.slice(start, start + COMPLETE_CHUNK);
+      for (const row of await completeChunk(trx, chunk, workerId, now)) {
+        done.add(row.id);
+        if (row.orderingKey !== null) keys.add(row.orderingKey);
+      }
+    }
+    await recomputeHeads(trx, [...keys]);
+    return done;
+  });
+}
+
+async function completeChunk(db: Kysely<Database>, chunk: readonly Lease[], workerId: string, now: number) {
+  await lockOrderingKeys(db, keysOf(sql`id in (${sql.join(chunk.map((l) => l.id))}) and status = 'leased'`));
+  return (
+    db
       .updateTable('outbox')
       .set({ status: 'done', leaseOwner: null, completedAt: now, updatedAt: now })
       // `id in` lets SQLite look rows up by key; the (id, attempts) pairs then fence each one.
@@ -366,11 +407,9 @@ export async function completeHeld(
       )
       .where('status', '=', 'leased')
       .where('leaseOwner', '=', workerId)
-      .returning('id')
-      .execute();
-    for (const row of rows) done.add(row.id);
-  }
-  return done;
+      .returning(['id', 'orderingKey'])
+      .execute()
+  );
 }
 
 /** completeHeld, counting the jobs that were still held. */
@@ -409,12 +448,57 @@ export async function deadLetter(
   lease: Lease,
   options: { workerId: string; errorCode: string; now: number },
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('outbox')
-    .set({ status: 'dead', leaseOwner: null, lastError: options.errorCode, updatedAt: options.now })
-    .where((eb) => heldBy(eb, lease, options.workerId))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return transactional(db, async (trx) => {
+    await lockOrderingKeys(trx, keysOf(sql`id = ${lease.id}`));
+    const row = await trx
+      .updateTable('outbox')
+      .set({ status: 'dead', leaseOwner: null, lastError: options.errorCode, updatedAt: options.now })
+      .where((eb) => heldBy(eb, lease, options.workerId))
+      .returning('orderingKey')
+      .executeTakeFirst();
+    if (row === undefined) return false;
+    await recomputeHeads(trx, [row.orderingKey]);
+    return true;
+  });
+}
+
+/**
+ * Pushes the expiry of every lease this worker still holds among `leases` to `until`, one statement per 500, and
+ * returns the ids renewed: a lease missing from it was lost (taken over after it ran out, or the job ended), and
+ * the work under it must stop, as its outcome will not count. A lease taken over and claimed again by this very
+ * worker has another attempt count, so the old one is not renewed either.
+ */
+export async function renewHeld(
+  db: Kysely<Database>,
+  leases: readonly Lease[],
+  options: { workerId: string; until: number; now: number },
+): Promise<Set<number>> {
+  const renewed = new Set<number>();
+  for (let start = 0; start < leases.length; start += COMPLETE_CHUNK) {
+    const chunk = leases.slice(start, start + COMPLETE_CHUNK);
+    const rows = await db
+      .updateTable('outbox')
+      .set({ availableAt: options.until, updatedAt: options.now })
+      // As in completeHeld: `id in` for the key lookup, then the (id, attempts) pairs fence each row.
+      .where(
+        'id',
+        'in',
+        chunk.map((l) => l.id),
+      )
+      .where((eb) =>
+        eb(
+          eb.refTuple('id', 'attempts'),
+          'in',
+          chunk.map((l) => eb.tuple(l.id, l.attempts)),
+        ),
+      )
+      .where('status', '=', 'leased')
+      .where('leaseOwner', '=', options.workerId)
+      .returning('id')
+      .execute();
+    for (const row of rows) renewed.add(row.id);
+  }
+  return renewed;
 }
 
 /** Pushes a held lease's expiry to `until`, for work that outlives the original lease. */
@@ -437,26 +521,41 @@ export async function extendLease(
  * through parkHeld. Attempts and ids stay, so unparking resumes them in their order.
  */
 export async function parkLinkJobs(db: Kysely<Database>, linkId: string, now: number): Promise<number> {
-  const result = await db
-    .updateTable('outbox')
-    .set({ status: 'parked', updatedAt: now })
-    .where('linkId', '=', linkId)
+  return transactional(db, async (trx) => {
     // The live list as the link index spells it, so SQLite's planner can use the index, then the one status.
-    .where(sql<boolean>`${live()}`)
-    .where(sql<boolean>`status = 'pending'`)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    const parkable = sql`link_id = ${linkId} and ${live()} and status = 'pending'`;
+    await lockOrderingKeys(trx, keysOf(parkable));
+    const rows = await trx
+      .updateTable('outbox')
+      .set({ status: 'parked', updatedAt: now })
+      .where(sql<boolean>`${parkable}`)
+      .returning('orderingKey')
+      .execute();
+    await recomputeHeads(
+      trx,
+      rows.map((r) => r.orderingKey),
+    );
+    return rows.length;
+  });
 }
 
 /** Makes a link's parked jobs pending and due now; their ids, hence their order per ordering key, stay. */
 export async function unparkLinkJobs(db: Kysely<Database>, linkId: string, now: number): Promise<number> {
-  const result = await db
-    .updateTable('outbox')
-    .set({ status: 'pending', availableAt: now, updatedAt: now })
-    .where('linkId', '=', linkId)
-    .where(sql<boolean>`status = 'parked'`)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return transactional(db, async (trx) => {
+    const parked = sql`link_id = ${linkId} and status = 'parked'`;
+    await lockOrderingKeys(trx, keysOf(parked));
+    const rows = await trx
+      .updateTable('outbox')
+      .set({ status: 'pending', availableAt: now, updatedAt: now })
+      .where(sql<boolean>`${parked}`)
+      .returning('orderingKey')
+      .execute();
+    await recomputeHeads(
+      trx,
+      rows.map((r) => r.orderingKey),
+    );
+    return rows.length;
+  });
 }
 
 /**
@@ -470,22 +569,33 @@ export async function unparkLinkJobs(db: Kysely<Database>, linkId: string, now: 
  * SQLite runs one writing transaction at a time anyway.
  */
 export async function parkHeld(db: Kysely<Database>, lease: Lease, workerId: string, now: number): Promise<boolean> {
+  return transactional(db, (trx) => parkHeldIn(trx, lease, workerId, now));
+}
+
+async function parkHeldIn(db: Kysely<Database>, lease: Lease, workerId: string, now: number): Promise<boolean> {
   const lock = dialectOf(db) === 'postgres' ? sql`for share of l` : sql``;
   const { rows } = await sql<{ parkedAt: number | null }>`
     select l.parked_at from outbox o join links l on l.id = o.link_id where o.id = ${lease.id} ${lock}`.execute(db);
   const stillParked = rows[0]?.parkedAt != null;
-  const result = await db
+  // Parked, the job stops being live, and its key's head moves on; pending, it stays live and nothing moves.
+  if (stillParked) await lockOrderingKeys(db, keysOf(sql`id = ${lease.id}`));
+  const updated = await db
     .updateTable('outbox')
     .set({
       status: stillParked ? 'parked' : 'pending',
-      attempts: sql<number>`case when attempts > 0 then attempts - 1 else 0 end`,
+      // The retry budget is attempts - lost_leases: given back only while that stays at 0 or above (a takeover's
+      // claim counted no attempt of the budget, yet the claim before it did).
+      attempts: sql<number>`case when attempts > lost_leases then attempts - 1 else attempts end`,
       leaseOwner: null,
       availableAt: now,
       updatedAt: now,
     })
     .where((eb) => heldBy(eb, lease, workerId))
+    .returning('orderingKey')
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  if (updated === undefined) return false;
+  if (stillParked) await recomputeHeads(db, [updated.orderingKey]);
+  return true;
 }
 
 export interface DeadLetterFilter {
@@ -494,18 +604,35 @@ export interface DeadLetterFilter {
   linkId?: string;
 }
 
-/** The replay command's backend: dead jobs matching every given filter become due now with a fresh budget. */
+/**
+ * The replay command's backend: dead jobs matching every given filter become due now with a fresh budget, lost
+ * leases included (a job dead as `worker_lost` gets MAX_LOST_LEASES takeovers again once its cause is fixed).
+ */
 export async function requeueDeadLetters(db: Kysely<Database>, filter: DeadLetterFilter, now: number): Promise<number> {
   if (filter.ids?.length === 0) return 0;
-  const result = await db
-    .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, availableAt: now, leaseOwner: null, updatedAt: now })
-    .where(sql<boolean>`status = 'dead'`)
-    .$if(filter.ids !== undefined, (qb) => qb.where('id', 'in', [...(filter.ids ?? [])]))
-    .$if(filter.kind !== undefined, (qb) => qb.where('kind', '=', filter.kind ?? ''))
-    .$if(filter.linkId !== undefined, (qb) => qb.where('linkId', '=', filter.linkId ?? ''))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const matching = sql.join(
+    [
+      sql`status = 'dead'`,
+      ...(filter.ids === undefined ? [] : [sql`id in (${sql.join([...filter.ids])})`]),
+      ...(filter.kind === undefined ? [] : [sql`kind = ${filter.kind}`]),
+      ...(filter.linkId === undefined ? [] : [sql`link_id = ${filter.linkId}`]),
+    ],
+    sql` and `,
+  );
+  return transactional(db, async (trx) => {
+    await lockOrderingKeys(trx, keysOf(matching));
+    const rows = await trx
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, lostLeases: 0, availableAt: now, leaseOwner: null, updatedAt: now })
+      .where(sql<boolean>`${matching}`)
+      .returning('orderingKey')
+      .execute();
+    await recomputeHeads(
+      trx,
+      rows.map((r) => r.orderingKey),
+    );
+    return rows.length;
+  });
 }
 
 /** `text` inside a LIKE pattern, LIKE's own wildcards escaped with a backslash (the escape character used below). */

@@ -137,6 +137,16 @@ export interface OutboxTable {
   payload: string;
   status: OutboxStatus;
   attempts: number;
+  /**
+   * Claims that took the job over from a worker whose lease ran out (0012): not counted against the retry budget,
+   * which is `attempts - lostLeases`; `attempts` alone stays the fencing token.
+   */
+  lostLeases: Generated<number>;
+  /**
+   * 1 on its ordering key's head, the oldest live job (lowest id, pending or leased), else 0 (0014); keyless jobs are
+   * never heads. recomputeHeads keeps it so in the transaction of every write that changes which jobs are live.
+   */
+  isHead: Generated<number>;
   /** pending: earliest next attempt; leased: lease expiry, after which the job can be claimed again. */
   availableAt: number;
   leaseOwner: string | null;

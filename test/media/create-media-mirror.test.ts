@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStreamFetch } from '../../src/egress/create-stream-fetch';
 import { createMediaMirror, type MediaMirrorOptions } from '../../src/media/create-media-mirror';
+import { MEDIA_KEEP_MS } from '../../src/media/create-media-quota';
 import { createMediaStore, type MediaStore } from '../../src/media/create-media-store';
 import { checkMediaLink, deriveMediaLinkKey, MEDIA_LINK_TTL_MS } from '../../src/media/media-link';
 
@@ -154,6 +155,26 @@ describe('createMediaMirror', () => {
     expect(other.id).not.toBe(first.id);
     expect(hits.get('/files/report.pdf')).toBe(2);
     expect((await bytesOf(store.read(other.id))).equals(pdf)).toBe(true);
+  });
+
+  it('gives a copy found again a new life as long as the new link, so a replay days later is not pruned under it', async () => {
+    const source = `${origin}/files/report.pdf`;
+    const { id } = parseLink(await mirrorWith()(source, 'replayed:media'));
+    const savedAt = new Date(clock);
+    for (const name of [id, `${id}.json`]) await utimes(join(dir, name), savedAt, savedAt);
+
+    // A dead job replayed 7.5 days on: the copy is still kept (MEDIA_KEEP_MS is 8 days) and a new 7-day link signed.
+    const replayedAt = clock + 7.5 * 86_400_000;
+    const replayed = parseLink(await mirrorWith({ now: () => replayedAt })(source, 'replayed:media'));
+    expect(replayed.id).toBe(id);
+    expect(hits.get('/files/report.pdf')).toBe(1);
+    expect(replayed.expires).toBe(String(Math.floor((replayedAt + MEDIA_LINK_TTL_MS) / 1000)));
+
+    // The pruner a day later, while that link is young: the file must still be there.
+    const prunedAt = replayedAt + 86_400_000;
+    expect(await store.prune(prunedAt - MEDIA_KEEP_MS)).toBe(0);
+    expect(checkMediaLink({ ...replayed, key, nowMs: prunedAt })).toBe('ok');
+    expect((await bytesOf(store.read(id))).equals(pdf)).toBe(true);
   });
 
   it('reads the public URL on every call', async () => {

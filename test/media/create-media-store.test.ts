@@ -142,6 +142,25 @@ describe('createMediaStore', () => {
     expect((await bytesOf(store.read('kept'))).toString()).toBe('still wanted');
   });
 
+  it('touch makes an old file count as saved now for prune, and says whether the file is kept', async () => {
+    const store = createMediaStore(dir, () => clock);
+    await saveText(store, 'replayed', 'asked for again');
+    await saveText(store, 'untouched', 'forgotten');
+    for (const name of ['replayed', 'replayed.json', 'untouched', 'untouched.json']) {
+      await setMtime(name, clock - 3 * hour);
+    }
+    expect(await store.touch('replayed', clock)).toBe(true);
+    expect(await store.touch('never-saved', clock)).toBe(false);
+    // Bytes without metadata are no kept file.
+    await writeFile(join(dir, 'orphan'), 'bytes only');
+    expect(await store.touch('orphan', clock)).toBe(false);
+
+    expect(await store.prune(clock - hour)).toBe(1);
+    expect(await store.find('untouched')).toBeUndefined();
+    expect((await bytesOf(store.read('replayed'))).toString()).toBe('asked for again');
+    expect((await readdir(dir)).sort()).toEqual(['orphan', 'replayed', 'replayed.json']);
+  });
+
   it('removes old orphan data and partial files without counting them, and keeps fresh ones', async () => {
     const store = createMediaStore(dir, () => clock);
     await writeFile(join(dir, 'old-orphan'), 'crashed before metadata');

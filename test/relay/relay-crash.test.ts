@@ -14,6 +14,8 @@ import { startIngress } from './helpers/start-ingress';
 const CLIENT_MESSAGES = 30;
 const CONVERSATIONS = 6;
 const MANAGER_MESSAGES = 8;
+// The production default (RELAY_LEASE_MS): the restarted worker takes the dead one's jobs over once it runs out.
+const LEASE_MS = '10000';
 
 describe('relay worker killed mid-batch', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-crash-'));
@@ -58,7 +60,7 @@ describe('relay worker killed mid-batch', () => {
       emulator.misbehave({ stallMs: 1500, count: 8 });
       messenger.state.delayMs = 1000;
 
-      const first = await spawnWorker([databaseUrl, emulator.url, '3000']);
+      const first = await spawnWorker([databaseUrl, emulator.url, LEASE_MS]);
       children.push(first);
       // Kill only once requests are inside amojo (stall faults taken) and inside the messenger (delayed answers).
       const leasedAtKill = await waitFor('requests in flight at amojo and the messenger', async () => {
@@ -68,6 +70,14 @@ describe('relay worker killed mid-batch', () => {
       });
       first.child.kill('SIGKILL');
       expect((await first.exited).signal).toBe('SIGKILL');
+      const killedAt = Date.now();
+      // What the dead worker held, read once nothing can change it: each must come back as a takeover.
+      const heldAtKill = await db
+        .selectFrom('outbox')
+        .select(['id', 'attempts', 'lostLeases'])
+        .where('status', '=', 'leased')
+        .execute();
+      expect(heldAtKill.length).toBeGreaterThan(0);
       const incomingOf = () =>
         emulator
           .listChats(scopeId)
@@ -80,7 +90,7 @@ describe('relay worker killed mid-batch', () => {
       const orphaned = incomingOf().length;
       messenger.state.delayMs = 0;
 
-      const second = await spawnWorker([databaseUrl, emulator.url, '3000']);
+      const second = await spawnWorker([databaseUrl, emulator.url, LEASE_MS]);
       children.push(second);
       await waitFor(
         'every job done and every manager message delivered',
@@ -90,8 +100,29 @@ describe('relay worker killed mid-batch', () => {
         },
         30_000,
       );
+      const drainedAt = Date.now();
       second.child.kill('SIGTERM');
       expect((await second.exited).code).toBe(0);
+
+      // The dead worker's jobs were each taken over once, and the takeover spent no attempt of the retry budget:
+      // one that then succeeded first time ends with the budget it had at the kill (attempts - lost_leases).
+      const after = await db
+        .selectFrom('outbox')
+        .select(['id', 'attempts', 'lostLeases', 'lastError'])
+        .where(
+          'id',
+          'in',
+          heldAtKill.map((j) => j.id),
+        )
+        .execute();
+      expect(after).toHaveLength(heldAtKill.length);
+      for (const job of after) {
+        const atKill = heldAtKill.find((j) => j.id === job.id);
+        expect(job.lostLeases).toBe((atKill?.lostLeases ?? 0) + 1);
+        expect(job.attempts).toBeGreaterThan(atKill?.attempts ?? 0);
+        if (job.lastError === null) expect(job.attempts - job.lostLeases).toBe(atKill?.attempts);
+      }
+      expect(after.filter((j) => j.lastError === null).length).toBeGreaterThan(0);
 
       // amojo: every client message exactly once, in order per conversation.
       const incoming = incomingOf();
@@ -118,7 +149,8 @@ describe('relay worker killed mid-batch', () => {
       expect(messenger.received.length).toBeGreaterThan(MANAGER_MESSAGES);
       console.info(
         `crash test: ${leasedAtKill} jobs leased at kill, ${orphaned - atKill} sent but unconfirmed at kill, ` +
-          `${messenger.received.length} deliveries for ${MANAGER_MESSAGES} events`,
+          `${messenger.received.length} deliveries for ${MANAGER_MESSAGES} events; drained ${drainedAt - killedAt} ms ` +
+          `after the kill with a ${LEASE_MS} ms lease`,
       );
     } finally {
       for (const { child } of children) child.kill('SIGKILL');
@@ -127,5 +159,5 @@ describe('relay worker killed mid-batch', () => {
       await ingress.close();
       await opened.close();
     }
-  }, 60_000);
+  }, 90_000);
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { type Kysely, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { claimDue, complete, DEFAULT_LINK_CAP, enqueueMany, type OutboxJob } from '../../src/store/outbox-repo';
+import { recomputeHeads } from '../../src/store/recompute-heads';
 import type { Database, OutboxStatus } from '../../src/store/schema';
 import { seedLink } from './helpers/seed-link';
 import { clearTables, describeEachDatabase } from './helpers/test-databases';
@@ -51,6 +52,8 @@ async function insert(db: Kysely<Database>, rows: Row[]) {
       })),
     )
     .execute();
+  // Rows written by hand get their keys' heads as the store's own writes would leave them (outbox is_head).
+  await recomputeHeads(db, ['a', 'b', 'c', 'd', 'e']);
 }
 
 // The claim as one statement that tests every due job for an older live one of its key, then hands them out by

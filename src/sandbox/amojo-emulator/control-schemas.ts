@@ -119,8 +119,12 @@ export const misbehaveInput = z.union([
   z.strictObject({ stallMs: z.int().check(z.gte(0), z.lte(600_000)), count }),
 ]);
 
+/** `drop`: hooks are recorded as `dropped` and never sent, as if the backend were down; `send` turns them back on. */
+export const hookDeliveryInput = z.strictObject({ mode: z.enum(['send', 'drop']) });
+
 export type SendMessageInput = z.input<typeof sendMessageInput>;
 export type WriteFirstInput = z.input<typeof writeFirstInput>;
 export type TypingInput = z.input<typeof typingInput>;
 export type ReactInput = z.input<typeof reactInput>;
 export type MisbehaveInput = z.input<typeof misbehaveInput>;
+export type HookDeliveryInput = z.input<typeof hookDeliveryInput>;

@@ -3,6 +3,8 @@ import { parseControlInput } from '../control-api/parse-control-input';
 import { buildReactionHook } from './build-reaction-hook';
 import { buildTypingHook } from './build-typing-hook';
 import {
+  type HookDeliveryInput,
+  hookDeliveryInput,
   type MisbehaveInput,
   misbehaveInput,
   type ReactInput,
@@ -17,7 +19,7 @@ import {
 import { createRequestDedupe } from './create-request-dedupe';
 import { disconnectAccount } from './disconnect-account';
 import type { EmulatorContext } from './emulator-context';
-import type { ChatRecord, HookDelivery, MessageRecord } from './emulator-types';
+import type { ChatRecord, HookDelivery, HookDeliveryMode, MessageRecord } from './emulator-types';
 import type { FaultInjector } from './fault-injector';
 import { openWriteFirstChat } from './open-write-first-chat';
 import { amoUser, type SentMessage, sendManagerMessage } from './send-manager-message';
@@ -50,6 +52,13 @@ export interface ControlApi {
   /** Answer a status (or stall) for the next `count` amojo API requests. */
   misbehave(input: MisbehaveInput): void;
   clearMisbehaviour(): void;
+  /**
+   * `drop`: every hook from now on is recorded with state `dropped` and never sent, as if the backend were down
+   * (amojo does not resend, so only history can bring those messages back); `send` delivers again. Messages, typing
+   * and reactions are still stored as usual.
+   */
+  setHookDelivery(input: HookDeliveryInput): { readonly mode: HookDeliveryMode };
+  hookDelivery(): { readonly mode: HookDeliveryMode };
 }
 
 export function createControlApi(ctx: EmulatorContext, faults: FaultInjector): ControlApi {
@@ -149,5 +158,12 @@ export function createControlApi(ctx: EmulatorContext, faults: FaultInjector): C
     clearMisbehaviour() {
       faults.clear();
     },
+
+    setHookDelivery(raw) {
+      ctx.hooks.setMode(parseControlInput(hookDeliveryInput, raw).mode);
+      return { mode: ctx.hooks.mode() };
+    },
+
+    hookDelivery: () => ({ mode: ctx.hooks.mode() }),
   };
 }

@@ -33,6 +33,8 @@ export function createControlHandler(control: ControlApi, inspect: InspectionApi
     ['POST', /^\/_control\/reactions$/, (_, body) => control.react(body() as never)],
     ['POST', /^\/_control\/misbehave$/, (_, body) => accepted(() => control.misbehave(body() as never), inspect)],
     ['DELETE', /^\/_control\/misbehave$/, () => accepted(() => control.clearMisbehaviour(), inspect)],
+    ['GET', /^\/_control\/hook-delivery$/, () => control.hookDelivery()],
+    ['POST', /^\/_control\/hook-delivery$/, (_, body) => control.setHookDelivery(body() as never)],
   ];
 
   return async function handleControlRequest(request: ControlRequest): Promise<ApiResponse> {

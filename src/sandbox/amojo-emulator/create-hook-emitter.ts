@@ -1,5 +1,5 @@
 import { signWebhook } from '../../amojo/sign-webhook';
-import type { ConnectionRecord, HookDelivery, HookKind } from './emulator-types';
+import type { ConnectionRecord, HookDelivery, HookDeliveryMode, HookKind } from './emulator-types';
 import { serializeHookBody } from './serialize-hook-body';
 
 export interface HookEmitterOptions {
@@ -20,6 +20,12 @@ export interface HookEmitter {
   emit(kind: HookKind, connection: ConnectionRecord, body: unknown): Promise<HookDelivery>;
   /** Resolves when every delivery started so far has finished. */
   settled(): Promise<void>;
+  /**
+   * `drop` records every hook as `dropped` and sends none, as if the backend were down: amojo does not resend a hook
+   * that got no 200, so those messages reach the backend only through history. `send` (the default) sends again.
+   */
+  setMode(mode: HookDeliveryMode): void;
+  mode(): HookDeliveryMode;
 }
 
 export function hookUrlFor(hookUrl: string, scopeId: string): string {
@@ -29,6 +35,7 @@ export function hookUrlFor(hookUrl: string, scopeId: string): string {
 export function createHookEmitter(options: HookEmitterOptions): HookEmitter {
   const inFlight = new Set<Promise<unknown>>();
   let nextId = 1;
+  let mode: HookDeliveryMode = 'send';
 
   async function deliver(delivery: HookDelivery): Promise<void> {
     const started = performance.now();
@@ -73,6 +80,11 @@ export function createHookEmitter(options: HookEmitterOptions): HookEmitter {
         delivery.error = skip;
         return delivery;
       }
+      if (mode === 'drop') {
+        delivery.state = 'dropped';
+        delivery.error = 'hook delivery is set to drop (the backend is "down")';
+        return delivery;
+      }
       const pending = deliver(delivery);
       inFlight.add(pending);
       await pending;
@@ -82,6 +94,10 @@ export function createHookEmitter(options: HookEmitterOptions): HookEmitter {
     async settled() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
+    setMode(next) {
+      mode = next;
+    },
+    mode: () => mode,
   };
 }
 

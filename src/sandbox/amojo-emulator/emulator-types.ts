@@ -109,6 +109,9 @@ export interface TypingRecord {
 
 export type HookKind = 'message' | 'typing' | 'reaction';
 
+/** Whether hooks go out (`send`) or are recorded and dropped (`drop`), see HookEmitter.setMode. */
+export type HookDeliveryMode = 'send' | 'drop';
+
 export interface HookDelivery {
   readonly id: number;
   readonly kind: HookKind;
@@ -116,7 +119,8 @@ export interface HookDelivery {
   readonly url: string;
   readonly body: string;
   readonly signature: string;
-  state: 'pending' | 'delivered' | 'failed' | 'skipped';
+  /** `dropped`: never sent, because hook delivery was set to `drop` (setHookDelivery). */
+  state: 'pending' | 'delivered' | 'failed' | 'skipped' | 'dropped';
   /** HTTP status answered by the receiver. */
   status?: number;
   /** Why the delivery failed or was skipped. */

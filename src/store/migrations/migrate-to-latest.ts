@@ -7,7 +7,10 @@ import { fairClaimIndexes } from './fair-claim-indexes';
 import { growthIndexes } from './growth-indexes';
 import { initialSchema } from './initial-schema';
 import { installations } from './installations';
+import { keyHeads } from './key-heads';
+import { lostLeases } from './lost-leases';
 import { lowerCaseAmojoIds } from './lower-case-amojo-ids';
+import { mediaFiles } from './media-files';
 import { mediaUsage } from './media-usage';
 import { pendingLinks } from './pending-links';
 import { rateLimits } from './rate-limits';
@@ -28,6 +31,9 @@ const migrations: Record<string, Migration> = {
   '0009_delivery_breaker': deliveryBreaker,
   '0010_sources': sources,
   '0011_growth_indexes': growthIndexes,
+  '0012_lost_leases': lostLeases,
+  '0013_media_files': mediaFiles,
+  '0014_key_heads': keyHeads,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -165,6 +165,8 @@ const TABLES = [
   'token_ids',
   'rate_limits',
   'media_usage',
+  'media_chunks',
+  'media_files',
   'installations',
   'leases',
 ];

@@ -10,7 +10,7 @@ import { pendingLinks } from '../../../src/store/migrations/pending-links';
 import { rateLimits } from '../../../src/store/migrations/rate-limits';
 import { retentionIndexes } from '../../../src/store/migrations/retention-indexes';
 import { openDatabase } from '../../../src/store/open-database';
-import { claimDue, enqueue, findJob, parkLinkJobs } from '../../../src/store/outbox-repo';
+import { enqueue, findJob, parkLinkJobs } from '../../../src/store/outbox-repo';
 import type { Database } from '../../../src/store/schema';
 import { seedLegacyLink } from '../helpers/seed-legacy-link';
 import { describeEachDatabase } from '../helpers/test-databases';
@@ -60,7 +60,12 @@ describeEachDatabase('migration 0008: installations, leases, parked links and jo
       for (const key of ['a', 'b', 'c', 'd', 'gone']) {
         ids.push((await enqueue(db, { idempotencyKey: key, kind: 'k', payload: '{}', linkId: link.id }, T0)).job.id);
       }
-      await claimDue(db, { now: T0, limit: 1, leaseMs: 1000, workerId: 'w' });
+      // Leased as a claim of 0007's code did (today's claimDue also counts lost leases, a column added in 0012).
+      await db
+        .updateTable('outbox')
+        .set({ status: 'leased', leaseOwner: 'w', attempts: 1, availableAt: T0 + 1000 })
+        .where('idempotencyKey', '=', 'a')
+        .execute();
       await db
         .updateTable('outbox')
         .set({ status: 'dead', lastError: 'x' })
@@ -81,11 +86,26 @@ describeEachDatabase('migration 0008: installations, leases, parked links and jo
         '0009_delivery_breaker',
         '0010_sources',
         '0011_growth_indexes',
+        '0012_lost_leases',
+        '0013_media_files',
+        '0014_key_heads',
       ]);
 
-      expect(await db.selectFrom('outbox').selectAll().orderBy('id').execute()).toEqual(before);
+      // Every row as it was, plus 0012's lost-lease count and 0014's head mark (no job has an ordering key) at
+      // their defaults.
+      expect(await db.selectFrom('outbox').selectAll().orderBy('id').execute()).toEqual(
+        before.map((row) => ({ ...row, lostLeases: 0, isHead: 0 })),
+      );
       expect(await outboxIndexes(db)).toEqual(
-        [...indexesBefore, 'outbox_parked_index', 'outbox_undone_index', 'outbox_undone_kind_index'].sort(),
+        [
+          ...indexesBefore,
+          'outbox_head_due_index',
+          'outbox_head_key_index',
+          'outbox_keyless_due_index',
+          'outbox_parked_index',
+          'outbox_undone_index',
+          'outbox_undone_kind_index',
+        ].sort(),
       );
       expect(await findLinkByAccountId(db, link.accountId)).toMatchObject({ id: link.id, parkedAt: null });
       const next = await enqueue(db, { idempotencyKey: 'e', kind: 'k', payload: '{}', linkId: link.id }, T0);

@@ -30,6 +30,8 @@ describeEachDatabase('migrateToLatest', (t) => {
         'outbox',
         'token_ids',
         'media_usage',
+        'media_files',
+        'media_chunks',
       ]),
     );
   });
@@ -62,6 +64,9 @@ describeEachDatabase('migrateToLatest', (t) => {
         '0009_delivery_breaker',
         '0010_sources',
         '0011_growth_indexes',
+        '0012_lost_leases',
+        '0013_media_files',
+        '0014_key_heads',
       ]);
       const check = openDatabase(url);
       try {
@@ -73,6 +78,29 @@ describeEachDatabase('migrateToLatest', (t) => {
     },
     30_000,
   );
+
+  // The processes above may well start one after the other (tsx takes a while to boot); these start in the same
+  // tick. Separate pools are separate sessions to PostgreSQL, as several instances are; SQLite is left out, since two
+  // connections in one thread block each other (the cross-process test covers it).
+  it('lets four migrators that start at the same moment apply every migration exactly once (PostgreSQL)', async (context) => {
+    // The dialect is known once the suite's database is open, not when the test is declared.
+    if (t.dialect !== 'postgres') context.skip();
+    const url = t.freshUrl?.() ?? '';
+    const instances = [openDatabase(url), openDatabase(url), openDatabase(url), openDatabase(url)];
+    try {
+      const runs = await Promise.all(instances.map((o) => migrateToLatest(o.db, { schema: o.schema })));
+      const applied = runs.flat();
+      expect(applied).toEqual([...new Set(applied)]);
+      expect(runs.filter((run) => run.length > 0)).toHaveLength(1);
+      expect(applied.at(-1)).toBe('0014_key_heads');
+      const first = instances[0];
+      if (!first) throw new Error('no database');
+      await first.db.insertInto('tokenIds').values({ jti: 'after-race', expiresAt: 1 }).execute();
+      expect(await migrateToLatest(first.db, { schema: first.schema })).toEqual([]);
+    } finally {
+      for (const opened of instances) await opened.close();
+    }
+  }, 30_000);
 
   it('leaves no half-applied schema behind when a migration fails', async () => {
     const broken = openDatabase(t.freshUrl?.() ?? 'sqlite::memory:');
