@@ -1,8 +1,10 @@
+import { benchBridgeAccept } from './bridge-accept';
 import type { Check } from './check';
 import { benchGrowth } from './growth/bench-growth';
 import { benchIngress } from './ingress';
 import { benchRelay } from './relay';
 import { benchSigning } from './signing';
+import { benchTransport } from './transport';
 
 type Result = string[] | { lines: string[]; checks: Check[] };
 
@@ -11,8 +13,10 @@ type Result = string[] | { lines: string[]; checks: Check[] };
 // which `npm run bench -- --check` compares (and exits 1 when one is missed); the rest only print.
 const sections: Array<{ name: string; run: () => Result | Promise<Result>; checked: boolean; byDefault: boolean }> = [
   { name: 'signing', run: benchSigning, checked: false, byDefault: true },
+  { name: 'transport', run: benchTransport, checked: true, byDefault: true },
   { name: 'webhook ingress', run: benchIngress, checked: true, byDefault: true },
   { name: 'relay', run: benchRelay, checked: true, byDefault: true },
+  { name: 'bridge accept', run: benchBridgeAccept, checked: true, byDefault: true },
   // Seeds up to a million rows per database: minutes, so only when asked for (`npm run bench -- growth`) or checked.
   { name: 'growth', run: benchGrowth, checked: true, byDefault: false },
 ];
