@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createBatchQueue } from '../store/create-batch-queue';
 import type { GroupCommitOptions, GroupCommitStats } from '../store/group-commit';
 import { inSavepoint } from '../store/in-savepoint';
 import { isBridgeKeyLive } from '../store/is-bridge-key-live';
@@ -64,41 +65,8 @@ export function createMessageCommitter(
   const maxBatch = options.maxBatch ?? 256;
   const maxDelayMs = options.maxDelayMs ?? 0;
   const stats: MessageCommitterStats = { batches: 0, rows: 0, fallbacks: 0, restarts: 0 };
-  let queue: Waiter[] = [];
-  let timer: { cancel(): void } | undefined;
-  let running: Promise<void> | undefined;
+  const queue = createBatchQueue(commitBatch, { maxBatch, maxDelayMs });
   let closed = false;
-
-  const schedule = () => {
-    if (timer || running) return;
-    if (maxDelayMs > 0) {
-      const handle = setTimeout(start, maxDelayMs);
-      timer = { cancel: () => clearTimeout(handle) };
-    } else {
-      const handle = setImmediate(start);
-      timer = { cancel: () => clearImmediate(handle) };
-    }
-  };
-
-  function start() {
-    timer?.cancel();
-    timer = undefined;
-    if (running) return;
-    running = drain().finally(() => {
-      running = undefined;
-      // A message handed in between the last look at the queue and this point found a batch still running.
-      if (queue.length > 0) schedule();
-    });
-  }
-
-  // Messages that arrive while a batch commits have already waited one commit, so they go next without delay.
-  async function drain() {
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(maxBatch);
-      await commitBatch(batch);
-    }
-  }
 
   /** Writes the messages in order in one transaction; `guarded` puts each in a savepoint and returns its failure. */
   const writeBatch = (waiters: Waiter[], guarded: boolean) =>
@@ -178,18 +146,11 @@ export function createMessageCommitter(
   return {
     commit(accept) {
       if (closed) return Promise.reject(new Error('message committer is closed'));
-      return new Promise<boolean>((resolve, reject) => {
-        queue.push({ accept, resolve, reject });
-        if (queue.length >= maxBatch) start();
-        else schedule();
-      });
+      return new Promise<boolean>((resolve, reject) => queue.push({ accept, resolve, reject }));
     },
     async close() {
       closed = true;
-      while (running || queue.length > 0) {
-        start();
-        await running;
-      }
+      await queue.drain();
     },
     stats: () => ({ ...stats }),
   };

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createBatchQueue } from './create-batch-queue';
 import type { Database } from './schema';
 
 /** Writes one batch inside a transaction and returns one result per row, in order. */
@@ -48,41 +49,8 @@ export function createGroupCommit<Row, Result>(
   const maxBatch = options.maxBatch ?? 128;
   const maxDelayMs = options.maxDelayMs ?? 1;
   const stats: GroupCommitStats = { batches: 0, rows: 0, fallbacks: 0 };
-  let queue: Waiter<Row, Result>[] = [];
-  let timer: { cancel(): void } | undefined;
-  let running: Promise<void> | undefined;
+  const queue = createBatchQueue(commit, { maxBatch, maxDelayMs });
   let closed = false;
-
-  const schedule = () => {
-    if (timer || running) return;
-    if (maxDelayMs > 0) {
-      const handle = setTimeout(start, maxDelayMs);
-      timer = { cancel: () => clearTimeout(handle) };
-    } else {
-      const handle = setImmediate(start);
-      timer = { cancel: () => clearImmediate(handle) };
-    }
-  };
-
-  function start() {
-    timer?.cancel();
-    timer = undefined;
-    if (running) return;
-    running = drain().finally(() => {
-      running = undefined;
-      // A row appended between the last check of the queue and this point found a flush still running.
-      if (queue.length > 0) schedule();
-    });
-  }
-
-  // Rows that arrive while a batch commits have already waited one commit, so they go next without delay.
-  async function drain() {
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(maxBatch);
-      await commit(batch);
-    }
-  }
 
   async function commit(batch: Waiter<Row, Result>[]) {
     stats.batches += 1;
@@ -117,18 +85,11 @@ export function createGroupCommit<Row, Result>(
   return {
     append(row) {
       if (closed) return Promise.reject(new Error('group commit is closed'));
-      return new Promise<Result>((resolve, reject) => {
-        queue.push({ row, resolve, reject });
-        if (queue.length >= maxBatch) start();
-        else schedule();
-      });
+      return new Promise<Result>((resolve, reject) => queue.push({ row, resolve, reject }));
     },
     async close() {
       closed = true;
-      while (running || queue.length > 0) {
-        start();
-        await running;
-      }
+      await queue.drain();
     },
     stats: () => ({ ...stats }),
   };

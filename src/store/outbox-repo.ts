@@ -357,6 +357,26 @@ const heldBy = (eb: ExpressionBuilder<Database, 'outbox'>, lease: Lease, workerI
     eb('leaseOwner', '=', workerId),
   ]);
 
+/**
+ * heldBy for many leases at once: `id in` lets SQLite look the rows up by key, then the (id, attempts) pairs fence
+ * each one.
+ */
+const heldAmong = (eb: ExpressionBuilder<Database, 'outbox'>, leases: readonly Lease[], workerId: string) =>
+  eb.and([
+    eb(
+      'id',
+      'in',
+      leases.map((l) => l.id),
+    ),
+    eb(
+      eb.refTuple('id', 'attempts'),
+      'in',
+      leases.map((l) => eb.tuple(l.id, l.attempts)),
+    ),
+    eb('status', '=', 'leased'),
+    eb('leaseOwner', '=', workerId),
+  ]);
+
 // Keeps each statement's parameter list short (SQLite's default limit is 32766 variables).
 const COMPLETE_CHUNK = 500;
 
@@ -388,28 +408,12 @@ export async function completeHeld(
 
 async function completeChunk(db: Kysely<Database>, chunk: readonly Lease[], workerId: string, now: number) {
   await lockOrderingKeys(db, keysOf(sql`id in (${sql.join(chunk.map((l) => l.id))}) and status = 'leased'`));
-  return (
-    db
-      .updateTable('outbox')
-      .set({ status: 'done', leaseOwner: null, completedAt: now, updatedAt: now })
-      // `id in` lets SQLite look rows up by key; the (id, attempts) pairs then fence each one.
-      .where(
-        'id',
-        'in',
-        chunk.map((l) => l.id),
-      )
-      .where((eb) =>
-        eb(
-          eb.refTuple('id', 'attempts'),
-          'in',
-          chunk.map((l) => eb.tuple(l.id, l.attempts)),
-        ),
-      )
-      .where('status', '=', 'leased')
-      .where('leaseOwner', '=', workerId)
-      .returning(['id', 'orderingKey'])
-      .execute()
-  );
+  return db
+    .updateTable('outbox')
+    .set({ status: 'done', leaseOwner: null, completedAt: now, updatedAt: now })
+    .where((eb) => heldAmong(eb, chunk, workerId))
+    .returning(['id', 'orderingKey'])
+    .execute();
 }
 
 /** completeHeld, counting the jobs that were still held. */
@@ -479,21 +483,7 @@ export async function renewHeld(
     const rows = await db
       .updateTable('outbox')
       .set({ availableAt: options.until, updatedAt: options.now })
-      // As in completeHeld: `id in` for the key lookup, then the (id, attempts) pairs fence each row.
-      .where(
-        'id',
-        'in',
-        chunk.map((l) => l.id),
-      )
-      .where((eb) =>
-        eb(
-          eb.refTuple('id', 'attempts'),
-          'in',
-          chunk.map((l) => eb.tuple(l.id, l.attempts)),
-        ),
-      )
-      .where('status', '=', 'leased')
-      .where('leaseOwner', '=', options.workerId)
+      .where((eb) => heldAmong(eb, chunk, options.workerId))
       .returning('id')
       .execute();
     for (const row of rows) renewed.add(row.id);
