@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { holdHeldJob } from '../store/delivery-breaker-repo';
 import { createGroupCommit, type GroupCommit } from '../store/group-commit';
+import { lockJobKeys } from '../store/lock-job-keys';
 import { claimDue, completeHeld, deadLetter, fail, type Lease, type OutboxJob, parkHeld } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
 import type { JobEffect } from './job-effect';
@@ -40,6 +41,9 @@ export type CommitResult =
  * (`maxBatch` is unbounded: the runner never has more than its concurrency's outcomes, one claim and a few renewals
  * queued), so a renewal waits at most for the transaction already running, never behind a queue of them.
  */
+/** Outcomes that take a job out of the live set, so change its key's head. */
+const LEAVES_LIVE = new Set(['complete', 'dead', 'park']);
+
 export function createOutboxCommitter(
   db: Kysely<Database>,
   options: { workerId: string; now: () => number },
@@ -50,6 +54,11 @@ export function createOutboxCommitter(
     async (trx, requests) => {
       const at = now();
       const results: CommitResult[] = new Array(requests.length);
+      // Every key whose jobs leave the live set here is locked first, in one ordered call, before any row is written.
+      await lockJobKeys(
+        trx,
+        requests.flatMap((r) => (r.type === 'finish' && LEAVES_LIVE.has(r.decision.type) ? [r.lease.id] : [])),
+      );
       for (const [i, request] of requests.entries()) {
         if (request.type !== 'renew') continue;
         const until = at + request.leaseMs;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { createOutboxCommitter } from '../../src/relay/create-outbox-committer';
 import { enqueue, findJob, type OutboxJob } from '../../src/store/outbox-repo';
@@ -69,6 +70,47 @@ describeEachDatabase('createOutboxCommitter: lease renewals', (t) => {
     expect(new Set((await Promise.all(outcomes)).map((r) => JSON.stringify(r)))).toEqual(
       new Set([JSON.stringify({ type: 'finish', held: false })]),
     );
+    await committer.close();
+  });
+});
+
+describeEachDatabase('createOutboxCommitter: key locks first', (t) => {
+  it('takes the keys of the jobs it finishes before it writes any row (PostgreSQL)', async (ctx) => {
+    // SQLite runs one writing transaction at a time: no lock order to keep there.
+    if (t.dialect !== 'postgres') ctx.skip();
+    const other = (await t.openAnother?.())?.db;
+    if (!other) throw new Error('a second pool');
+    const job = (key: string, orderingKey: string) => ({
+      idempotencyKey: key,
+      kind: 'test.job',
+      payload: '{}',
+      orderingKey,
+    });
+    await enqueue(t.db, job('held', 'chat-1'), T0);
+    await enqueue(t.db, job('finished', 'chat-2'), T0);
+    const committer = createOutboxCommitter(t.db, { workerId: WORKER, now: () => T0 });
+    const claim = await committer.append({ type: 'claim', limit: 2, leaseMs: LEASE });
+    if (claim.type !== 'claim' || claim.jobs.length !== 2) throw new Error('two jobs claimed');
+    const [held, finished] = claim.jobs as [OutboxJob, OutboxJob];
+
+    // A replay holding chat-2's key, about to rewrite chat-1's head: it needs chat-1's row after it took the key.
+    let release: () => void = () => {};
+    const replay = other.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${sql.lit(0x6f6b6579)}, hashtext('chat-2'))`.execute(trx);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // Row locks of the committer would make this wait; the committer must hold none while it waits for the key.
+      await sql`select id from outbox where id = ${held.id} for update nowait`.execute(trx);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const renewed = committer.append({ type: 'renew', leases: [held], leaseMs: LEASE });
+    const done = committer.append({ type: 'finish', lease: finished, decision: { type: 'complete' } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await replay;
+    expect(await done).toEqual({ type: 'finish', held: true });
+    expect(await renewed).toMatchObject({ type: 'renew', renewed: new Set([held.id]) });
     await committer.close();
   });
 });

@@ -41,4 +41,22 @@ describeEachDatabase('repairHeadlessKeys', (t) => {
     expect(claimed.map((j) => j.idempotencyKey).sort()).toEqual(['old-chat-a-1', 'old-chat-b-3', 'old-chat-c-4']);
     expect(await repairHeadlessKeys(t.db)).toBe(0);
   });
+
+  it('moves a mark an older process left on a finished head to the key’s next live job', async () => {
+    await clearTables(t.db);
+    const link = await seedLink(t.db);
+    for (const n of [1, 2]) {
+      await enqueue(
+        t.db,
+        { idempotencyKey: `j${n}`, kind: 'bridge.deliver', payload: '{}', linkId: link.id, orderingKey: 'chat' },
+        T0,
+      );
+    }
+    // As the version before 0014 finishes a job: the status changes, the mark stays where it was.
+    await sql`update outbox set status = 'done' where idempotency_key = 'j1'`.execute(t.db);
+    expect((await checkHeads(t.db)).headless).toEqual(['chat']);
+
+    expect(await repairHeadlessKeys(t.db)).toBe(1);
+    expect(await checkHeads(t.db)).toMatchObject({ headless: [], dead: [], extra: [] });
+  });
 });
