@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, sql, type UpdateObject } from 'kysely';
 import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import { dialectOf } from './dialect-of';
 import { lockOrderingKeys } from './lock-ordering-keys';
@@ -506,19 +506,20 @@ export async function extendLease(
 }
 
 /**
- * Parks a link's pending jobs (its installation was removed): kept as `parked`, which no claim reads, instead of
- * failing their way to dead letters against a CRM that no longer accepts them. Jobs in flight finish or come back
- * through parkHeld. Attempts and ids stay, so unparking resumes them in their order.
+ * Rewrites the jobs `where` selects with `set`, changing which jobs of their keys are live: their keys are locked
+ * first and their heads recomputed after (recomputeHeads), in one transaction. Returns how many jobs changed.
  */
-export async function parkLinkJobs(db: Kysely<Database>, linkId: string, now: number): Promise<number> {
+async function rewriteJobs(
+  db: Kysely<Database>,
+  where: ReturnType<typeof sql>,
+  set: UpdateObject<Database, 'outbox'>,
+): Promise<number> {
   return transactional(db, async (trx) => {
-    // The live list as the link index spells it, so SQLite's planner can use the index, then the one status.
-    const parkable = sql`link_id = ${linkId} and ${live()} and status = 'pending'`;
-    await lockOrderingKeys(trx, keysOf(parkable));
+    await lockOrderingKeys(trx, keysOf(where));
     const rows = await trx
       .updateTable('outbox')
-      .set({ status: 'parked', updatedAt: now })
-      .where(sql<boolean>`${parkable}`)
+      .set(set)
+      .where(sql<boolean>`${where}`)
       .returning('orderingKey')
       .execute();
     await recomputeHeads(
@@ -529,22 +530,25 @@ export async function parkLinkJobs(db: Kysely<Database>, linkId: string, now: nu
   });
 }
 
+/**
+ * Parks a link's pending jobs (its installation was removed): kept as `parked`, which no claim reads, instead of
+ * failing their way to dead letters against a CRM that no longer accepts them. Jobs in flight finish or come back
+ * through parkHeld. Attempts and ids stay, so unparking resumes them in their order.
+ */
+export async function parkLinkJobs(db: Kysely<Database>, linkId: string, now: number): Promise<number> {
+  // The live list as the link index spells it, so SQLite's planner can use the index, then the one status.
+  return rewriteJobs(db, sql`link_id = ${linkId} and ${live()} and status = 'pending'`, {
+    status: 'parked',
+    updatedAt: now,
+  });
+}
+
 /** Makes a link's parked jobs pending and due now; their ids, hence their order per ordering key, stay. */
 export async function unparkLinkJobs(db: Kysely<Database>, linkId: string, now: number): Promise<number> {
-  return transactional(db, async (trx) => {
-    const parked = sql`link_id = ${linkId} and status = 'parked'`;
-    await lockOrderingKeys(trx, keysOf(parked));
-    const rows = await trx
-      .updateTable('outbox')
-      .set({ status: 'pending', availableAt: now, updatedAt: now })
-      .where(sql<boolean>`${parked}`)
-      .returning('orderingKey')
-      .execute();
-    await recomputeHeads(
-      trx,
-      rows.map((r) => r.orderingKey),
-    );
-    return rows.length;
+  return rewriteJobs(db, sql`link_id = ${linkId} and status = 'parked'`, {
+    status: 'pending',
+    availableAt: now,
+    updatedAt: now,
   });
 }
 
@@ -609,19 +613,13 @@ export async function requeueDeadLetters(db: Kysely<Database>, filter: DeadLette
     ],
     sql` and `,
   );
-  return transactional(db, async (trx) => {
-    await lockOrderingKeys(trx, keysOf(matching));
-    const rows = await trx
-      .updateTable('outbox')
-      .set({ status: 'pending', attempts: 0, lostLeases: 0, availableAt: now, leaseOwner: null, updatedAt: now })
-      .where(sql<boolean>`${matching}`)
-      .returning('orderingKey')
-      .execute();
-    await recomputeHeads(
-      trx,
-      rows.map((r) => r.orderingKey),
-    );
-    return rows.length;
+  return rewriteJobs(db, matching, {
+    status: 'pending',
+    attempts: 0,
+    lostLeases: 0,
+    availableAt: now,
+    leaseOwner: null,
+    updatedAt: now,
   });
 }
 
