@@ -6,14 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type AmojoClient, createAmojoClient } from '../src/amojo/create-amojo-client';
-import { bridgeRoutes } from '../src/bridge/bridge-routes';
 import { createHttpFetch } from '../src/egress/create-http-fetch';
 import { createLogger } from '../src/observability/create-logger';
 import { createMetrics } from '../src/observability/create-metrics';
-import { createRelayWorker } from '../src/relay/create-relay-worker';
-import { createApp } from '../src/server/create-app';
 import { hashApiKey } from '../src/store/api-key-hash';
 import type { Check } from './check';
+import { composeRelayBackend } from './compose-relay-backend';
 import { ownCpuMs, reapedChildrenCpuMs, treeCpuMs } from './cpu-time';
 import { findBenchPostgres, POSTGRES_SKIPPED } from './find-bench-postgres';
 import { startBenchInstances } from './instance/start-bench-instances';
@@ -86,31 +84,12 @@ async function startInProcess(store: BenchStore, amojoBaseUrl: string): Promise<
   const db = store.opened.db;
   const metrics = createMetrics();
   const logger = createLogger({ level: 'silent' });
-  const worker = createRelayWorker({
+  const { worker, app } = composeRelayBackend({
     db,
     channel: { id: CHANNEL, secret: SECRET },
     amojoBaseUrl,
-    signingSecretOf: () => 'unused',
     metrics,
     logger,
-    // One link carries the whole load here: the per-link cap that keeps links fair would measure itself instead.
-    linkCap: 128,
-  });
-  const app = createApp({
-    logger,
-    metrics,
-    readiness: async () => ({ ok: true, checks: {} }),
-    routes: [
-      bridgeRoutes({
-        db,
-        now: Date.now,
-        logger,
-        signingSecretOf: () => 'unused',
-        onAccepted: () => worker.notify(),
-        // One link far past any messenger's rate, on purpose: the bench measures throughput, not the limit.
-        limits: { requestsPerSecond: Number.POSITIVE_INFINITY },
-      }),
-    ],
   });
   // The load generator is a child process that takes a second or two to start and to report: phases are timed from
   // the first request the bridge sees, not from spawning it, or that start-up would count as relay time.

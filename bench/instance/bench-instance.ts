@@ -1,16 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { bridgeRoutes } from '../../src/bridge/bridge-routes';
 import { createLogger } from '../../src/observability/create-logger';
 import { createMetrics } from '../../src/observability/create-metrics';
-import { createRelayWorker } from '../../src/relay/create-relay-worker';
 import { createApp } from '../../src/server/create-app';
 import { createHookPersister } from '../../src/server/routes/amojo-webhook/create-hook-persister';
 import { createScopeLookup } from '../../src/server/routes/amojo-webhook/create-scope-lookup';
 import { createAmojoWebhookNodeHandler } from '../../src/server/routes/amojo-webhook-node-handler';
 import { type AmojoWebhookDeps, amojoWebhookRoutes } from '../../src/server/routes/amojo-webhook-routes';
 import { openDatabase } from '../../src/store/open-database';
+import { composeRelayBackend } from '../compose-relay-backend';
 
 // One backend instance of the bench in a process of its own, so that two of them on one database are two backends:
 // own event loop, own pool, own worker. It composes exactly what the in-process benches compose (ingress.ts: the hook
@@ -58,32 +57,14 @@ if (input.role === 'ingress') {
   };
   stopRole = () => commit.close();
 } else {
-  const worker = createRelayWorker({
+  const { worker, app } = composeRelayBackend({
     db,
     channel: { id: input.channelId, secret: input.secret },
     amojoBaseUrl: input.amojoBaseUrl,
-    signingSecretOf: () => 'unused',
     metrics,
     logger,
-    // As relay.ts: one link carries the whole load, so the per-link fairness cap would measure itself instead.
-    linkCap: 128,
   });
   let running = false;
-  const app = createApp({
-    logger,
-    metrics,
-    readiness: async () => ({ ok: true, checks: {} }),
-    routes: [
-      bridgeRoutes({
-        db,
-        now: Date.now,
-        logger,
-        signingSecretOf: () => 'unused',
-        onAccepted: () => worker.notify(),
-        limits: { requestsPerSecond: Number.POSITIVE_INFINITY },
-      }),
-    ],
-  });
   const rest = getRequestListener(app.fetch);
   handle = (req, res) => {
     const at = now();
