@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import BetterSqlite3 from 'better-sqlite3';
-import { verifyWebhook } from '../src/amojo/verify-webhook';
+import { type FloorHook, floorHookListener } from './floor-hook-listener';
 
 export interface FloorTarget {
   /** A SQLite file already migrated, holding the link `linkId`. */
@@ -37,33 +37,19 @@ export async function startDurableFloor(target: FloorTarget) {
     }
   });
 
-  let queue: Array<{ key: string; chat: string; text: string; done: () => void }> = [];
+  let queue: FloorHook[] = [];
   const flush = () => {
     const batch = queue;
     queue = [];
     writeBatch(batch);
     for (const hook of batch) hook.done();
   };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (!verifyWebhook({ body, signature: req.headers['x-signature'] as string, secrets: [target.secret] })) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end('{}');
-        return;
-      }
-      const text = body.toString('utf8');
-      const { message } = JSON.parse(text) as { message: { conversation: { id: string }; message: { id: string } } };
+  const server: Server = createServer(
+    floorHookListener(target.secret, (hook) => {
       if (queue.length === 0) setImmediate(flush);
-      queue.push({
-        key: message.message.id,
-        chat: message.conversation.id,
-        text,
-        done: () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
-      });
-    });
-  });
+      queue.push(hook);
+    }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { verifyWebhook } from '../src/amojo/verify-webhook';
 import { parseDatabaseUrl } from '../src/store/parse-database-url';
+import { type FloorHook, floorHookListener } from './floor-hook-listener';
 
 export interface PostgresFloorTarget {
   /** A DATABASE_URL (with `?schema=`) of a PostgreSQL store already migrated, holding the link `linkId`. */
@@ -40,8 +40,7 @@ export async function startPostgresDurableFloor(target: PostgresFloorTarget) {
   const client = new Client({ connectionString: parsed.connectionString });
   await client.connect();
 
-  type Hook = { key: string; chat: string; text: string; done: () => void; fail: () => void };
-  let queue: Hook[] = [];
+  let queue: FloorHook[] = [];
   let writing = false;
   const flush = async () => {
     writing = true;
@@ -71,27 +70,12 @@ export async function startPostgresDurableFloor(target: PostgresFloorTarget) {
     }
     writing = false;
   };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (!verifyWebhook({ body, signature: req.headers['x-signature'] as string, secrets: [target.secret] })) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end('{}');
-        return;
-      }
-      const text = body.toString('utf8');
-      const { message } = JSON.parse(text) as { message: { conversation: { id: string }; message: { id: string } } };
-      queue.push({
-        key: message.message.id,
-        chat: message.conversation.id,
-        text,
-        done: () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
-        fail: () => res.writeHead(500, { 'content-type': 'application/json' }).end('{}'),
-      });
+  const server: Server = createServer(
+    floorHookListener(target.secret, (hook) => {
+      queue.push(hook);
       if (!writing) setImmediate(() => void (writing ? undefined : flush()));
-    });
-  });
+    }),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
