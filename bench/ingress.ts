@@ -55,7 +55,7 @@ async function startBare() {
 /** Our webhook route as the backend serves it, in this process: each 200 is sent after its row is committed. */
 async function startIngress(sqliteQuery: string) {
   const store = await openBenchStore({ sqliteQuery, amojoId: ACCOUNT, scopeId: SCOPE });
-  const commit = createHookPersister(store.opened.db);
+  const commit = createHookPersister(store.opened);
   const webhook: AmojoWebhookDeps = {
     channelId: CHANNEL,
     secrets: [SECRET],

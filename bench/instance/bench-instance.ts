@@ -37,7 +37,7 @@ let stopRole: () => Promise<void>;
 let startWorker = () => {};
 
 if (input.role === 'ingress') {
-  const commit = createHookPersister(db);
+  const commit = createHookPersister({ db });
   const webhook: AmojoWebhookDeps = {
     channelId: input.channelId,
     secrets: [input.secret],

@@ -161,7 +161,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     metrics,
     logger,
   });
-  const ingress = createHookPersister(db);
+  const ingress = createHookPersister(opened);
   let workerRunning = false;
   const webhook: AmojoWebhookDeps = {
     channelId,

@@ -1,10 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import { dialectOf } from './dialect-of';
 import { ORDERING_KEY_LOCKS } from './lock-ordering-keys';
+import { oldestOfKeys } from './oldest-of-keys';
 import type { Database } from './schema';
-
-// Rows per statement, well inside SQLite's 32766 bound parameters.
-const CHUNK = 500;
+import { writeHeadMarks } from './write-head-marks';
 
 /**
  * Marks which of the jobs just inserted in this transaction head their ordering key (outbox `is_head`, 0014), and
@@ -26,9 +25,8 @@ export async function markNewHeads(
   db: Kysely<Database>,
   rows: readonly { id: number; orderingKey: string | null }[],
 ): Promise<Set<number>> {
-  const marked = new Set<number>();
   const keyed = rows.filter((r): r is { id: number; orderingKey: string } => r.orderingKey !== null);
-  if (keyed.length === 0) return marked;
+  if (keyed.length === 0) return new Set();
   const forced = new Set<number>();
   if (dialectOf(db) === 'postgres') {
     const keys = [...new Set(keyed.map((r) => r.orderingKey))];
@@ -36,29 +34,7 @@ export async function markNewHeads(
       select k, pg_try_advisory_xact_lock_shared(${sql.lit(ORDERING_KEY_LOCKS)}, hashtext(k)) as granted
         from unnest(${keys}::text[]) as k order by hashtext(k)`.execute(db);
     const refused = new Set(locks.filter((l) => !l.granted).map((l) => l.k));
-    const oldest = new Map<string, number>();
-    for (const r of keyed) {
-      const id = Number(r.id);
-      if (refused.has(r.orderingKey) && id < (oldest.get(r.orderingKey) ?? Number.POSITIVE_INFINITY)) {
-        oldest.set(r.orderingKey, id);
-      }
-    }
-    for (const id of oldest.values()) forced.add(id);
+    for (const id of oldestOfKeys(keyed, refused)) forced.add(id);
   }
-  const ids = keyed.map((r) => Number(r.id));
-  for (let start = 0; start < ids.length; start += CHUNK) {
-    const chunk = ids.slice(start, start + CHUNK);
-    const force = chunk.filter((id) => forced.has(id));
-    const { rows: heads } = await sql<{ id: number }>`
-      update outbox set is_head = 1
-      where id in (${sql.join(chunk)}) and (
-        ${force.length === 0 ? sql`1 = 0` : sql`id in (${sql.join(force)})`}
-        or not exists (
-          select 1 from outbox o where o.ordering_key = outbox.ordering_key and o.status in ('pending', 'leased')
-            and o.ordering_key is not null and o.id < outbox.id
-        )
-      ) returning id`.execute(db);
-    for (const head of heads) marked.add(Number(head.id));
-  }
-  return marked;
+  return writeHeadMarks(db, keyed, forced);
 }

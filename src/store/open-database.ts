@@ -13,6 +13,14 @@ export interface OpenedDatabase {
   dialect: DialectName;
   /** PostgreSQL schema chosen with `?schema=`; null means the server's default search_path (and for SQLite). */
   schema: string | null;
+  /**
+   * SQLite only: the raw better-sqlite3 handle for statements run inside `trx`, a transaction of `db` (anything else
+   * throws). A Kysely transaction holds the one connection until it ends, so raw statements run on the handle then
+   * belong to it: committed or rolled back with it, never interleaved with another. For hot paths whose work is a
+   * few fixed statements (the webhook's batch): prepared once and run synchronously, they skip the query builder and
+   * a promise per statement.
+   */
+  sqliteIn?: (trx: Kysely<Database>) => BetterSqlite3.Database;
   close(): Promise<void>;
 }
 
@@ -26,21 +34,29 @@ export interface OpenDatabaseOptions {
 /** Opens the database named by a `DATABASE_URL` (see parseDatabaseUrl). Run migrateToLatest before use. */
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
   const target = parseDatabaseUrl(url);
-  const db = new Kysely<Database>({ dialect: createDialect(target, options), plugins: [new CamelCasePlugin()] });
-  return {
-    db,
-    dialect: target.kind,
-    schema: target.kind === 'postgres' ? target.schema : null,
-    close: () => db.destroy(),
-  };
+  if (target.kind === 'sqlite') {
+    const sqlite = openSqlite(target.path, target.synchronous, options);
+    const dialect = new ImmediateSqliteDialect({ database: cacheStatements(sqlite) });
+    const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
+    return {
+      db,
+      dialect: 'sqlite',
+      schema: null,
+      sqliteIn: (trx) => {
+        if (!trx.isTransaction) throw new Error('the raw SQLite handle is only for statements inside a transaction');
+        return sqlite;
+      },
+      close: () => db.destroy(),
+    };
+  }
+  const db = new Kysely<Database>({
+    dialect: createPostgresDialect(target, options),
+    plugins: [new CamelCasePlugin()],
+  });
+  return { db, dialect: 'postgres', schema: target.schema, close: () => db.destroy() };
 }
 
-function createDialect(target: DatabaseTarget, options: OpenDatabaseOptions) {
-  if (target.kind === 'sqlite') {
-    return new ImmediateSqliteDialect({
-      database: cacheStatements(openSqlite(target.path, target.synchronous, options)),
-    });
-  }
+function createPostgresDialect(target: Extract<DatabaseTarget, { kind: 'postgres' }>, options: OpenDatabaseOptions) {
   const pool = new Pool({
     connectionString: target.connectionString,
     max: options.poolSize ?? 10,

@@ -1,44 +1,33 @@
 import type { Kysely } from 'kysely';
-import { isStorableText } from '../contracts/storable-text';
-import type { NewOutboxJob } from '../jobs/new-outbox-job';
+import { dialectOf } from './dialect-of';
+import { firstOfEachKey } from './first-of-each-key';
 import { insertInboxEvents } from './inbox-repo';
+import type { IngressResult, IngressRow } from './ingress-row';
 import { enqueueMany } from './outbox-repo';
-import type { Database, NewInboxRow } from './schema';
+import type { Database } from './schema';
+import { writeIngressBatchPostgres } from './write-ingress-batch-postgres';
 
-/** A received hook and, optionally, the job it causes; the job is enqueued only if the hook is new. */
-export interface IngressRow {
-  event: NewInboxRow;
-  job?: NewOutboxJob;
-}
-
-export type IngressResult = 'new' | 'duplicate';
+export type { IngressResult, IngressRow } from './ingress-row';
 
 /**
  * The webhook ingress batch for createGroupCommit: inbox rows and their jobs in the same transaction, so a hook
  * is never stored without its work or the other way round. Within a batch the first row with a dedupe key is the
- * one that may be new; repeats are duplicates.
+ * one that may be new; repeats are duplicates. PostgreSQL writes the batch in fewer round trips
+ * (writeIngressBatchPostgres); the backend's SQLite ingress writes the same rows with raw statements
+ * (writeIngressBatchSqlite).
  */
 export function writeIngressBatch(now: () => number = Date.now) {
+  const postgres = writeIngressBatchPostgres(now);
   return async (trx: Kysely<Database>, rows: readonly IngressRow[]): Promise<IngressResult[]> => {
-    const firstIndex = new Map<string, number>();
-    rows.forEach((row, i) => {
-      if (!firstIndex.has(row.event.dedupeKey)) firstIndex.set(row.event.dedupeKey, i);
-    });
-    const firsts = [...firstIndex.values()].map((i) => rows[i] as IngressRow);
-    // A key the database would change (U+FFFD for a lone surrogate) never comes back as inserted, so its hook would
-    // be answered "duplicate" and lost. The door refuses such ids; this fails the row loudly if one slips through.
-    // (Group commit then retries the batch row by row, so only that caller fails.)
-    const unstorable = firsts.find((row) => !isStorableText(row.event.dedupeKey));
-    if (unstorable)
-      throw new Error(`inbox dedupe key cannot be stored as written: ${JSON.stringify(unstorable.event.dedupeKey)}`);
+    if (dialectOf(trx) === 'postgres') return postgres(trx, rows);
+    const firsts = firstOfEachKey(rows);
     const inserted = await insertInboxEvents(
       trx,
-      firsts.map((row) => row.event),
+      firsts.map((i) => (rows[i] as IngressRow).event),
     );
-    const jobs = firsts.flatMap((row) => (row.job && inserted.has(row.event.dedupeKey) ? [row.job] : []));
+    const isNew = new Set(firsts.filter((i) => inserted.has((rows[i] as IngressRow).event.dedupeKey)));
+    const jobs = [...isNew].flatMap((i) => (rows[i] as IngressRow).job ?? []);
     await enqueueMany(trx, jobs, now());
-    return rows.map((row, i) =>
-      firstIndex.get(row.event.dedupeKey) === i && inserted.has(row.event.dedupeKey) ? 'new' : 'duplicate',
-    );
+    return rows.map((_, i) => (isNew.has(i) ? 'new' : 'duplicate'));
   };
 }

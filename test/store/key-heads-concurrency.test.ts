@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import { claimDue, completeHeld, enqueue, enqueueMany, type OutboxJob } from '../../src/store/outbox-repo';
 import type { Database } from '../../src/store/schema';
+import { type IngressRow, writeIngressBatch } from '../../src/store/write-ingress-batch';
 import { checkHeads } from './helpers/check-heads';
 import { describeEachDatabase } from './helpers/test-databases';
 
@@ -20,18 +21,38 @@ describeEachDatabase('outbox key heads under concurrent writers', (t) => {
     );
     let seq = 0;
     const job = (key: string) => ({ idempotencyKey: `j${++seq}`, kind: 'test', payload: '{}', orderingKey: key });
+    const ingress = writeIngressBatch(() => T0);
+    const hook = (key: string): IngressRow => {
+      const next = job(key);
+      const event = {
+        dedupeKey: `h${next.idempotencyKey}`,
+        linkId: null,
+        kind: 'message',
+        payload: '{}',
+        receivedAt: T0,
+      };
+      return { event, job: next };
+    };
     const shuffled = () => [...KEYS].sort(() => Math.random() - 0.5);
     let producing = pools.length;
 
     // Producers: each transaction adds jobs for several keys in a random order, one call per key, as a group commit
-    // of many requests does; every other one through enqueueMany.
+    // of many requests does; by turns through enqueue, enqueueMany, and the webhook's batch (all keys in one call,
+    // two hooks per key).
     const produce = async (db: Kysely<Database>, p: number) => {
       for (let b = 0; b < BATCHES; b++) {
         await db.transaction().execute(async (trx) => {
-          for (const key of shuffled()) {
-            if ((b + p) % 2 === 0) await enqueue(trx, job(key), T0);
-            else await enqueueMany(trx, [job(key), job(key)], T0);
-          }
+          const mode = (b + p) % 3;
+          if (mode === 2)
+            await ingress(
+              trx,
+              shuffled().flatMap((key) => [hook(key), hook(key)]),
+            );
+          else
+            for (const key of shuffled()) {
+              if (mode === 0) await enqueue(trx, job(key), T0);
+              else await enqueueMany(trx, [job(key), job(key)], T0);
+            }
           // Held open a moment, so that other transactions change the same keys before this one commits.
           await pause();
         });

@@ -15,6 +15,8 @@ import {
   requeueDeadLetters,
   unparkLinkJobs,
 } from '../../src/store/outbox-repo';
+import { writeIngressBatch } from '../../src/store/write-ingress-batch';
+import { writeIngressBatchSqlite } from '../../src/store/write-ingress-batch-sqlite';
 import { checkHeads } from './helpers/check-heads';
 import { seedLink } from './helpers/seed-link';
 import { clearTables, describeEachDatabase } from './helpers/test-databases';
@@ -25,6 +27,8 @@ const LEASE_MS = 1000;
 type Step =
   | { op: 'enqueue'; key: string | null; link: number; delay: number }
   | { op: 'enqueueMany'; keys: (string | null)[]; link: number }
+  /** The webhook's batch: hooks (some repeated) with their jobs, through the writer the backend uses. */
+  | { op: 'ingress'; hooks: { hook: number; key: string | null }[]; link: number }
   | { op: 'claim'; limit: number }
   | { op: 'complete'; pick: number }
   | { op: 'fail'; pick: number; delay: number }
@@ -45,6 +49,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   {
     arbitrary: fc.record({ op: fc.constant('enqueueMany' as const), keys: fc.array(key, { maxLength: 4 }), link }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('ingress' as const),
+      hooks: fc.array(fc.record({ hook: fc.nat(6), key }), { maxLength: 5 }),
+      link,
+    }),
     weight: 2,
   },
   { arbitrary: fc.record({ op: fc.constant('claim' as const), limit: fc.integer({ min: 1, max: 4 }) }), weight: 4 },
@@ -89,6 +101,19 @@ describeEachDatabase('outbox key heads', (t) => {
               s.keys.map((k) => job(k, s.link)),
               now,
             );
+          } else if (s.op === 'ingress') {
+            const write = t.sqliteIn ? writeIngressBatchSqlite(t.sqliteIn, () => now) : writeIngressBatch(() => now);
+            const rows = s.hooks.map((h) => ({
+              event: {
+                dedupeKey: `h${h.hook}`,
+                linkId: links[s.link] ?? null,
+                kind: 'message',
+                payload: '{}',
+                receivedAt: now,
+              },
+              job: { ...job(h.key, s.link), idempotencyKey: `deliver:h${h.hook}` },
+            }));
+            await t.db.transaction().execute((trx) => write(trx, rows));
           } else if (s.op === 'claim') {
             const before = await checkHeads(t.db);
             const claimed = await claimDue(t.db, { now, limit: s.limit, leaseMs: LEASE_MS, workerId: 'w' });

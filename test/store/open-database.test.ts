@@ -56,6 +56,35 @@ describe('openDatabase with SQLite', () => {
     }
   });
 
+  it('hands out the raw handle only inside a transaction, whose commit or rollback its statements share', async () => {
+    const opened = openDatabase(`sqlite:${join(dir, 'raw.db')}`);
+    try {
+      await migrateToLatest(opened.db);
+      const sqliteIn = opened.sqliteIn;
+      if (!sqliteIn) throw new Error('SQLite opens with sqliteIn');
+      expect(() => sqliteIn(opened.db)).toThrow(/inside a transaction/);
+      const insert = (trx: typeof opened.db, jti: string) =>
+        sqliteIn(trx).prepare('insert into token_ids (jti, expires_at) values (?, 1)').run(jti);
+      await opened.db.transaction().execute(async (trx) => insert(trx, 'committed'));
+      await expect(
+        opened.db.transaction().execute(async (trx) => {
+          insert(trx, 'rolled-back');
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      const rows = await opened.db.selectFrom('tokenIds').select('jti').execute();
+      expect(rows.map((r) => r.jti)).toEqual(['committed']);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('has no raw handle on PostgreSQL', () => {
+    const opened = openDatabase('postgres://u:p@127.0.0.1:1/none');
+    expect(opened.sqliteIn).toBeUndefined();
+    return opened.close();
+  });
+
   it('loses no acknowledged hook when the writing process is killed mid-stream', async () => {
     const url = `sqlite:${join(dir, 'crash.db')}`;
     const acked = await runUntilKilled(url, 200);

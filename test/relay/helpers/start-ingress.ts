@@ -12,7 +12,7 @@ import { CHANNEL_ID, CHANNEL_SECRET } from './relay-fixtures';
 
 /** Our webhook route on a real port (the emulator posts hooks to it), writing into `db`. */
 export async function startIngress(db: Kysely<Database>, onAccepted: () => void = () => {}) {
-  const persister = createHookPersister(db);
+  const persister = createHookPersister({ db });
   const app = createApp({
     logger: createLogger({ level: 'silent' }),
     metrics: createMetrics(),

@@ -23,7 +23,7 @@ describe('the amojo webhook on bare node:http', () => {
     opened = openDatabase('sqlite::memory:');
     await migrateToLatest(opened.db);
     link = await seedLink(opened.db);
-    persister = createHookPersister(opened.db);
+    persister = createHookPersister(opened);
     const hooks = createAmojoWebhookNodeHandler({
       channelId: CHANNEL_ID,
       secrets: [SECRET],

@@ -1,20 +1,20 @@
 // Child process for the durability test: appends hooks through group commit without end and prints
 // "ack <key>" for each append whose promise resolved, until the parent kills it with SIGKILL.
-import { createGroupCommit } from '../../../src/store/group-commit';
+import { createHookPersister } from '../../../src/server/routes/amojo-webhook/create-hook-persister';
 import { migrateToLatest } from '../../../src/store/migrations/migrate-to-latest';
 import { openDatabase } from '../../../src/store/open-database';
-import { writeIngressBatch } from '../../../src/store/write-ingress-batch';
 
 const url = process.argv[2];
 if (!url) throw new Error('usage: crash-writer <database url>');
 const opened = openDatabase(url);
 await migrateToLatest(opened.db, { schema: opened.schema });
-const ingress = createGroupCommit(opened.db, writeIngressBatch());
+// The backend's own writer: raw prepared statements on SQLite, the query builder on PostgreSQL.
+const ingress = createHookPersister(opened);
 
 let n = 0;
 const appendOne = async (): Promise<void> => {
   const key = `hook-${n++}`;
-  await ingress.append({
+  await ingress.persist({
     event: { dedupeKey: key, linkId: null, kind: 'message', payload: `{"n":"${key}"}`, receivedAt: Date.now() },
     job: { idempotencyKey: `job-${key}`, kind: 'bridge.deliver', payload: '{}' },
   });

@@ -14,6 +14,8 @@ const pgUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 export interface TestDatabase {
   readonly db: Kysely<Database>;
   readonly dialect: 'sqlite' | 'postgres';
+  /** The raw SQLite handle for statements inside a transaction of `db` (OpenedDatabase.sqliteIn); SQLite only. */
+  readonly sqliteIn: OpenedDatabase['sqliteIn'];
   /** Opens another connection (pool) to the same database; absent for in-memory SQLite. */
   readonly openAnother: (() => Promise<OpenedDatabase>) | undefined;
   /** URL of a new, empty database of the same kind (cleaned up after the suite); absent for in-memory SQLite. */
@@ -108,6 +110,9 @@ export function describeEachDatabase(title: string, body: (t: TestDatabase) => v
         },
         get dialect() {
           return main?.dialect ?? 'sqlite';
+        },
+        get sqliteIn() {
+          return main?.sqliteIn;
         },
         openAnother: target.shared
           ? async () => {
