@@ -182,8 +182,15 @@ export function minifyVendorSegments(code: string, entry = 'widget/index.ts'): s
   const own = [head, ...segments.filter((segment) => !segment.vendor)];
   // one marker, the entry's, opens our code: everything after it is the entry and what it imports, as written; a
   // marker per module would cost about 0.3 KB gzip, and the function names already say what each part is
-  const entryMarker = `\t// ${entry}`;
-  const ownCode = own.map((segment) => segment.lines.filter((l) => l !== '').join('\n'));
+  const entryMarker = `// ${entry}`;
+  // our code loses the one tab every line of it has inside the iife, and nothing else: each line keeps its nesting
+  // relative to the others (about 0.1 KB gzip)
+  const ownCode = own.map((segment) =>
+    segment.lines
+      .filter((l) => l !== '')
+      .map((l) => l.replace(/^\t/, ''))
+      .join('\n'),
+  );
   const vendorCode = vendor.map((segment) => segment.lines.join('\n')).join('\n');
 
   const parsedVendor = parseSync('vendor.js', vendorCode);
@@ -204,7 +211,7 @@ export function minifyVendorSegments(code: string, entry = 'widget/index.ts'): s
   const packages = new Map<string, string>();
   for (const { marker } of vendor) {
     const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(marker)?.[1] ?? marker;
-    if (!packages.has(name)) packages.set(name, marker);
+    if (!packages.has(name)) packages.set(name, marker.replace(/^\t/, ''));
   }
   const [headCode = '', ...rest] = ownCode;
   return [headCode, ...packages.values(), result.code.trimEnd(), entryMarker, ...rest]

@@ -47,7 +47,11 @@ export const linkIssuedView = z.object({ link: linkItemView, credentials: linkCr
 
 export const linkItemResponseView = z.object({ link: linkItemView });
 
-export const linkRemovedView = z.object({ id: z.string(), removed: z.literal(true) });
+/**
+ * The panel reads nothing of this answer but its success; `removed` is still required, as a boolean: `z.literal`
+ * would pull zod's literal schema into the bundle for this one field (about 0.1 KB gzip with the grant message).
+ */
+export const linkRemovedView = z.object({ id: z.string(), removed: z.boolean() });
 
 const pipelineOptionView = z.object({ id: z.number(), name: z.string() });
 

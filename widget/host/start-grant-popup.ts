@@ -21,9 +21,10 @@ export interface GrantPopupOptions {
 
 /**
  * What the backend's redirect page posts to `window.opener` before it closes itself (`code`, when access was refused,
- * is not read: the refreshed status says what the admin needs to know).
+ * is not read: the refreshed status says what the admin needs to know). `type` is a one-value enum rather than
+ * `z.literal`: the same check, without a schema kind the bundle would carry for nothing else.
  */
-const grantMessageSchema = z.object({ type: z.literal('amocrm-channel:grant'), ok: z.boolean() });
+const grantMessageSchema = z.object({ type: z.enum(['amocrm-channel:grant']), ok: z.boolean() });
 
 /** How often a popup closed without a message is noticed; a closed popup fires no event its opener can hear. */
 const closedPollMs = 500;

@@ -25,6 +25,11 @@ describe('the built script.js', () => {
     expect(script).not.toMatch(/\/api\/widget\/link["/]/);
   });
 
+  it('carries no zod schema kind the panel could do without: a literal is a one-value enum', () => {
+    expect(script).not.toContain('$ZodLiteral');
+    expect(script).toContain('$ZodEnum');
+  });
+
   it('hands the vendor block only the names our code reads, not those it declares itself', () => {
     const names = /^var \{([^}]*)\} = vendorExports;$/m.exec(script)?.[1]?.split(',') ?? [];
     expect(names).toContain('safeParse');
