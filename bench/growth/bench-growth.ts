@@ -1,8 +1,9 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { createPruner } from '../../src/relay/create-pruner';
+import { findHooksStillNeeded } from '../../src/store/find-hooks-still-needed';
 import { insertInboxEvents, pruneInboxExcept } from '../../src/store/inbox-repo';
 import { findLinkByKeyHash } from '../../src/store/links-repo';
-import { claimDue, countJobs, findUnfinishedJobs } from '../../src/store/outbox-repo';
+import { claimDue, countJobs } from '../../src/store/outbox-repo';
 import { pruneExpired } from '../../src/store/prune-expired';
 import type { Database } from '../../src/store/schema';
 import type { Check } from '../check';
@@ -10,7 +11,8 @@ import { type GrowthDatabase, openGrowthDatabase, type Statement } from './open-
 import { growthShape, seedGrowth } from './seed-growth';
 
 const DAY = 86_400_000;
-const RUNS = 5;
+/** Timed runs per operation, after one warm-up (GROWTH_RUNS). */
+const RUNS = Math.max(1, Number(process.env.GROWTH_RUNS) || 5);
 /** Largest over smallest size a flat operation may cost (issue 15, item 7). */
 const FLAT_BUDGET = 2;
 
@@ -21,13 +23,21 @@ interface Operation {
   /** Calls per run; the figure is per call. */
   calls?: number;
   /** Runs inside a transaction that is rolled back, after `prepare` (untimed), when the operation writes. */
-  rollback?: { prepare?: (db: Kysely<Database>, now: number) => Promise<unknown> };
-  run(db: Kysely<Database>, now: number, call: number): Promise<unknown>;
+  rollback?: { prepare?: (db: Kysely<Database>, now: number, size: number) => Promise<unknown> };
+  /** `size`: the outbox rows seeded, which `hookKeys` spreads its keys over. */
+  run(db: Kysely<Database>, now: number, call: number, size: number): Promise<unknown>;
 }
 
 class Rollback extends Error {}
 
-const operations: Operation[] = [
+/**
+ * `n` seeded hook keys spread evenly over a store of `size` rows, each shifted by j % 100 so that they meet every
+ * status the seed gives by i % 100 (hooks of done, pending and dead jobs alike, as the pruner meets them).
+ */
+const hookKeys = (n: number, size: number) =>
+  Array.from({ length: n }, (_, j) => `hook-${Math.min(size - 1, Math.floor((j * size) / n) + (j % 100))}`);
+
+const allOperations: Operation[] = [
   {
     name: 'claim, healthy (64 of the due)',
     flat: true,
@@ -62,21 +72,31 @@ const operations: Operation[] = [
     run: (db, now) => pruneExpired(db, { before: now - 90 * DAY }),
   },
   {
-    name: '  of it: hooks still needed',
+    // What the pruner asks per page of old hooks (it pages 500 at a time); the seed's hooks are all recent, so the
+    // pass above asks nothing.
+    name: '  of it: hooks still needed, 500',
     flat: true,
-    run: async (db) => {
-      // create-pruner.ts's walk: every bridge.deliver job not done, a page at a time.
-      for (let afterId = 0; ; ) {
-        const rows = await findUnfinishedJobs(db, 'bridge.deliver', { afterId, limit: 1000 });
-        if (rows.length < 1000) return;
-        afterId = rows[rows.length - 1]?.id ?? afterId;
-      }
-    },
+    run: async (db, _now, _call, size) => [...(await findHooksStillNeeded(db, hookKeys(500, size)))],
   },
   {
     name: '  of it: inbox paging',
     flat: true,
     run: (db, now) => pruneInboxExcept(db, now - 30 * DAY, new Set()),
+  },
+  {
+    // An hour's worth of hooks passing the 30-day retention, spread over the table: the pass reads and probes them,
+    // deletes the ones no job needs and spares the rest.
+    name: 'pruner pass, 1,000 hooks expiring',
+    flat: true,
+    rollback: {
+      prepare: (db, now, size) =>
+        db
+          .updateTable('inbox')
+          .set({ receivedAt: now - 31 * DAY })
+          .where('dedupeKey', 'in', hookKeys(1000, size))
+          .execute(),
+    },
+    run: (db, now) => createPruner({ db, now: () => now }).runOnce(),
   },
   {
     name: 'control: findLinkByKeyHash',
@@ -138,7 +158,7 @@ const pgKeyLines = (plan: string[]) => {
   return [...new Set([strip(plan[0] ?? ''), ...scans])].join('; ');
 };
 
-async function measure(g: GrowthDatabase, op: Operation, now: number): Promise<Figure> {
+async function measure(g: GrowthDatabase, op: Operation, now: number, size: number): Promise<Figure> {
   const calls = op.calls ?? 1;
   const times: number[] = [];
   let plan: string[] = [];
@@ -151,7 +171,7 @@ async function measure(g: GrowthDatabase, op: Operation, now: number): Promise<F
       g.recording = last;
       const start = process.hrtime.bigint();
       let result: unknown;
-      for (let call = 0; call < calls; call++) result = await op.run(db, now, call);
+      for (let call = 0; call < calls; call++) result = await op.run(db, now, call, size);
       const ms = Number(process.hrtime.bigint() - start) / 1e6 / calls;
       g.recording = false;
       if (run > 0) times.push(ms);
@@ -164,7 +184,7 @@ async function measure(g: GrowthDatabase, op: Operation, now: number): Promise<F
       await g.db
         .transaction()
         .execute(async (trx) => {
-          await op.rollback?.prepare?.(trx, now);
+          await op.rollback?.prepare?.(trx, now, size);
           await once(trx);
           throw new Rollback();
         })
@@ -190,10 +210,15 @@ export async function benchGrowth(): Promise<{ lines: string[]; checks: Check[] 
     .map(Number)
     .filter((n) => n > 0);
   const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  const kinds: Array<'sqlite' | 'postgres'> = ['sqlite'];
+  // GROWTH_DATABASES=postgres (or sqlite) and GROWTH_OPS=<part of a name> narrow a run to the figures looked into.
+  const only = (process.env.GROWTH_DATABASES ?? 'sqlite,postgres').split(',');
+  const opFilter = process.env.GROWTH_OPS;
+  const operations = allOperations.filter((op) => opFilter === undefined || op.name.includes(opFilter));
+  const kinds: Array<'sqlite' | 'postgres'> = only.includes('sqlite') ? ['sqlite'] : [];
   const lines: string[] = [];
   const checks: Check[] = [];
-  if (pgUrl && (await reachable(pgUrl))) kinds.push('postgres');
+  if (!only.includes('postgres')) lines.push('PostgreSQL: skipped (GROWTH_DATABASES)');
+  else if (pgUrl && (await reachable(pgUrl))) kinds.push('postgres');
   else lines.push('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a reachable server)');
 
   for (const kind of kinds) {
@@ -210,7 +235,7 @@ export async function benchGrowth(): Promise<{ lines: string[]; checks: Check[] 
             ` (${shape.pending} pending over ${shape.keys} keys, ${shape.conversations} conversations)`,
         );
         const row: Figure[] = [];
-        for (const op of operations) row.push(await measure(g, op, now));
+        for (const op of operations) row.push(await measure(g, op, now, size));
         figures.set(size, row);
       } finally {
         await g.close();

@@ -65,12 +65,14 @@ export async function seedGrowth(db: Kysely<Database>, dialect: 'sqlite' | 'post
       from (select i, (i / 100) * 2 + (i % 100) - 97 as s,
         case when i % 100 < 97 then 'done' when i % 100 = 99 then 'dead' else 'pending' end as st
         from ${gen(rows)}) r) j`;
-    // Even conversations deliver hooks to the messenger (bridge.deliver, which keep their hook), odd ones send to amojo.
+    // Even conversations deliver hooks to the messenger (bridge.deliver, which keep their hook; keyed as
+    // bridgeDeliverJob keys them, which the pruner's probe relies on), odd ones send to amojo.
     const even = sql`j.conv % 2 = 0`;
     await sql`${withGen(rows)}
       insert into outbox (id, idempotency_key, kind, link_id, ordering_key, payload, status, attempts, available_at,
         lease_owner, last_error, created_at, updated_at, completed_at, is_head)
-      select j.i + 1, ${cat(sql`'job-'`, text(sql`j.i`))},
+      select j.i + 1,
+        case when ${even} then ${cat(sql`'bridge.deliver:hook-'`, text(sql`j.i`))} else ${cat(sql`'job-'`, text(sql`j.i`))} end,
         case when ${even} then 'bridge.deliver' else 'message' end,
         ${link(sql`j.conv`)},
         case when ${even} then ${cat(sql`'deliver:L'`, text(sql`j.conv % ${sql.lit(GROWTH_LINKS)}`), sql`':chat'`, text(sql`j.conv`))}

@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { MediaStore } from '../media/create-media-store';
 import { MEDIA_LINK_TTL_MS } from '../media/media-link';
 import type { Logger } from '../observability/create-logger';
+import { findHooksStillNeeded } from '../store/find-hooks-still-needed';
 import { pruneInboxExcept } from '../store/inbox-repo';
-import { findUnfinishedJobs, pruneCompleted } from '../store/outbox-repo';
-import { payloadString } from '../store/payload-string';
+import { pruneCompleted } from '../store/outbox-repo';
 import { type ExpiredCounts, pruneExpired } from '../store/prune-expired';
 import type { Database } from '../store/schema';
 import { pruneTokenIds } from '../store/token-ids-repo';
@@ -72,7 +72,9 @@ export function createPruner(options: PrunerOptions): Pruner {
     const jobs = await pruneCompleted(db, at - doneRetentionMs);
     // Before the hooks: a dead bridge.deliver job past the retention no longer keeps its hook.
     const expired = await pruneExpired(db, { before: at - retentionMs, batchSize: options.batchSize });
-    const inbox = await pruneInboxExcept(db, at - inboxRetentionMs, await hooksStillNeeded(db));
+    // Asked per page of old hooks rather than collected up front: the pass then costs the old hooks it reads, not the
+    // delivery backlog and dead letters as well.
+    const inbox = await pruneInboxExcept(db, at - inboxRetentionMs, (keys) => findHooksStillNeeded(db, keys));
     const media = (await options.media?.prune(at - MEDIA_LINK_TTL_MS - DAY_MS)) ?? 0;
     const tokens = await pruneTokenIds(db, at);
     const pruned = { jobs, inbox, media, tokens, ...expired };
@@ -104,22 +106,4 @@ export function createPruner(options: PrunerOptions): Pruner {
     },
     runOnce,
   };
-}
-
-// Rows per page while collecting the keys; the set itself is as big as the delivery backlog plus dead letters.
-const PAGE = 1000;
-
-/** Dedupe keys of hooks that bridge.deliver jobs not yet done point at (read from the job payloads). */
-async function hooksStillNeeded(db: Kysely<Database>): Promise<Set<string>> {
-  const keys = new Set<string>();
-  let afterId = 0;
-  for (;;) {
-    const rows = await findUnfinishedJobs(db, 'bridge.deliver', { afterId, limit: PAGE });
-    for (const row of rows) {
-      const key = payloadString(row.payload, 'dedupeKey');
-      if (key !== undefined) keys.add(key);
-    }
-    if (rows.length < PAGE) return keys;
-    afterId = rows[rows.length - 1]?.id ?? afterId;
-  }
 }

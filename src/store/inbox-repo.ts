@@ -42,20 +42,24 @@ export async function pruneInbox(db: Kysely<Database>, before: number): Promise<
   return Number(result.numDeletedRows);
 }
 
-// Keys per page: one bound parameter each in the DELETE, and a page of rows in memory at a time.
+// Keys per page: one bound parameter each in the DELETE (and in a probe `keep` makes), and a page of rows in memory at
+// a time.
 const PRUNE_PAGE = 500;
+const NONE: ReadonlySet<string> = new Set();
 
 /**
- * pruneInbox, sparing the rows in `keepKeys` (hooks that work still in the outbox needs). Pages through the old rows
+ * Which hooks to spare: a set known up front, or a probe asked once per page with that page's old keys (for the ones
+ * to keep), so its cost follows the pages rather than whatever it would otherwise have to collect in advance.
+ */
+export type KeepHooks = ReadonlySet<string> | ((dedupeKeys: readonly string[]) => Promise<ReadonlySet<string>>);
+
+/**
+ * pruneInbox, sparing the rows `keep` names (hooks that work still in the outbox needs). Pages through the old rows
  * in (received_at, dedupe_key) order, the order of their index, each page starting where the last one stopped: a page
  * costs its own rows, however many recent hooks the table holds, and spared rows are passed over rather than read
  * again.
  */
-export async function pruneInboxExcept(
-  db: Kysely<Database>,
-  before: number,
-  keepKeys: ReadonlySet<string>,
-): Promise<number> {
+export async function pruneInboxExcept(db: Kysely<Database>, before: number, keep: KeepHooks): Promise<number> {
   let deleted = 0;
   let after: { receivedAt: number; dedupeKey: string } | undefined;
   for (;;) {
@@ -65,7 +69,10 @@ export async function pruneInboxExcept(
     const { rows: page } = await sql<{ receivedAt: number; dedupeKey: string }>`
       select received_at, dedupe_key from inbox where received_at < ${before} ${from}
         order by received_at, dedupe_key limit ${PRUNE_PAGE}`.execute(db);
-    const doomed = page.map((row) => row.dedupeKey).filter((key) => !keepKeys.has(key));
+    const keys = page.map((row) => row.dedupeKey);
+    let kept: ReadonlySet<string> = typeof keep === 'function' ? NONE : keep;
+    if (typeof keep === 'function' && keys.length > 0) kept = await keep(keys);
+    const doomed = keys.filter((key) => !kept.has(key));
     if (doomed.length > 0) {
       const result = await db
         .deleteFrom('inbox')

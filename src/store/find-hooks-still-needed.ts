@@ -1,0 +1,30 @@
+import { type Kysely, sql } from 'kysely';
+import { bridgeDeliverJob } from '../jobs/bridge-deliver-job';
+import type { Database, OutboxStatus } from './schema';
+
+/**
+ * Which of these inbox dedupe keys a bridge.deliver job not yet done (pending, leased, parked, or dead awaiting a
+ * replay) still reads its hook by. One probe of the outbox's unique idempotency-key index per key, so the answer
+ * costs the keys asked about, however many jobs the outbox holds.
+ *
+ * This rests on every bridge.deliver job carrying the idempotency key that bridgeDeliverJob derives from its payload's
+ * dedupeKey: that function is the only producer (webhook ingress and history recovery both call it), and nothing
+ * rewrites a job's key or payload afterwards (park, unpark, replay and the breaker change its status and times only).
+ * The key is taken from bridgeDeliverJob itself rather than spelled again here, so the two cannot drift apart.
+ * Callers keep the list within SQLite's bound-parameter limit (a page of a few hundred keys).
+ */
+export async function findHooksStillNeeded(db: Kysely<Database>, dedupeKeys: readonly string[]): Promise<Set<string>> {
+  const needed = new Set<string>();
+  if (dedupeKeys.length === 0) return needed;
+  const byJobKey = new Map(dedupeKeys.map((key) => [bridgeDeliverJob('', key, '').idempotencyKey, key]));
+  // Kind and status are checked here rather than in the WHERE clause: there they would match the partial index of
+  // jobs not done by kind, which a planner may prefer, and that one is as big as the delivery backlog.
+  const { rows } = await sql<{ idempotencyKey: string; kind: string; status: OutboxStatus }>`
+    select idempotency_key, kind, status from outbox
+    where idempotency_key in (${sql.join([...byJobKey.keys()])})`.execute(db);
+  for (const row of rows) {
+    const key = byJobKey.get(row.idempotencyKey);
+    if (key !== undefined && row.kind === 'bridge.deliver' && row.status !== 'done') needed.add(key);
+  }
+  return needed;
+}
