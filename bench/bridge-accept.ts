@@ -4,10 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
+import type { BridgeDeps } from '../src/bridge/bridge-deps';
 import { bridgeRoutes } from '../src/bridge/bridge-routes';
+import { createBridgeMessages } from '../src/bridge/create-bridge-messages';
 import { createLogger } from '../src/observability/create-logger';
 import { createMetrics } from '../src/observability/create-metrics';
 import { createApp } from '../src/server/create-app';
+import { createBridgeNodeHandler } from '../src/server/routes/bridge-node-handler';
 import { hashApiKey } from '../src/store/api-key-hash';
 import { createMemoryRateLimits } from '../src/store/create-memory-rate-limits';
 import { upsertLink } from '../src/store/links-repo';
@@ -78,29 +81,33 @@ async function runFloor(tag: string): Promise<Run> {
 }
 
 /**
- * The bridge accept as start-backend serves it on SQLite (the app on node:http, the in-memory rate limiter counting
- * every request against a limit it never reaches, no relay worker): MESSAGES posts over CONVERSATIONS chats. The
- * rate is timed from the first request the server sees to the last answer, so the load generator's start-up and
- * exit do not count; the CPU is this process's over the whole run, divided by the messages.
+ * The bridge accept as start-backend serves it on SQLite (the message route on node:http ahead of the app, its
+ * statements on the raw handle, the in-memory rate limiter counting every request against a limit it never reaches,
+ * no relay worker): MESSAGES posts over CONVERSATIONS chats. The rate is timed from the first request the server sees
+ * to the last answer, so the load generator's start-up and exit do not count; the CPU is this process's over the
+ * whole run, divided by the messages.
  */
 async function runAccept(tag: string): Promise<Run & { rows: number }> {
   const { dir, opened } = await seedDatabase();
   const logger = createLogger({ level: 'silent' });
+  const bridge: BridgeDeps = {
+    db: opened.db,
+    sqliteIn: opened.sqliteIn,
+    now: Date.now,
+    logger,
+    signingSecretOf: () => 'unused',
+    rateLimiter: createMemoryRateLimits(),
+    limits: { requestsPerSecond: 1_000_000_000 },
+  };
+  const messages = createBridgeMessages(bridge);
   const app = createApp({
     logger,
     metrics: createMetrics(),
     readiness: async () => ({ ok: true, checks: {} }),
-    routes: [
-      bridgeRoutes({
-        db: opened.db,
-        now: Date.now,
-        logger,
-        signingSecretOf: () => 'unused',
-        rateLimiter: createMemoryRateLimits(),
-        limits: { requestsPerSecond: 1_000_000_000 },
-      }),
-    ],
+    routes: [bridgeRoutes(bridge, messages)],
   });
+  // Exactly how start-backend serves: the message route on node:http, everything else through the app.
+  const bridgeMessages = createBridgeNodeHandler(messages, logger);
   const rest = getRequestListener(app.fetch);
   const seen = { first: 0, last: 0 };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -108,7 +115,7 @@ async function runAccept(tag: string): Promise<Run & { rows: number }> {
     res.once('finish', () => {
       seen.last = performance.now();
     });
-    void rest(req, res);
+    if (!bridgeMessages(req, res)) void rest(req, res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bridge/v1/messages`;

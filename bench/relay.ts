@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { type AmojoClient, createAmojoClient } from '../src/amojo/create-amojo-client';
 import { createHttpFetch } from '../src/egress/create-http-fetch';
 import { createLogger } from '../src/observability/create-logger';
@@ -81,11 +80,10 @@ interface RelayBackend {
 
 /** The bridge and the relay worker in this process, as start-backend composes them (SQLite). */
 async function startInProcess(store: BenchStore, amojoBaseUrl: string): Promise<RelayBackend> {
-  const db = store.opened.db;
   const metrics = createMetrics();
   const logger = createLogger({ level: 'silent' });
-  const { worker, app } = composeRelayBackend({
-    db,
+  const { worker, listener } = composeRelayBackend({
+    opened: store.opened,
     channel: { id: CHANNEL, secret: SECRET },
     amojoBaseUrl,
     metrics,
@@ -95,14 +93,15 @@ async function startInProcess(store: BenchStore, amojoBaseUrl: string): Promise<
   // the first request the bridge sees, not from spawning it, or that start-up would count as relay time.
   const seen = { count: 0, firstAt: 0, lastAt: 0 };
   const now = () => performance.timeOrigin + performance.now();
-  const fetch: typeof app.fetch = async (...args) => {
+  const server = createServer((req, res) => {
     if (seen.count === 0 && seen.firstAt === 0) seen.firstAt = now();
-    const response = await app.fetch(...args);
-    seen.lastAt = now();
-    seen.count += 1;
-    return response;
-  };
-  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    res.once('finish', () => {
+      seen.lastAt = now();
+      seen.count += 1;
+    });
+    listener(req, res);
+  });
+  server.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   let running = false;
   return {

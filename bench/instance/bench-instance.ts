@@ -37,7 +37,7 @@ let stopRole: () => Promise<void>;
 let startWorker = () => {};
 
 if (input.role === 'ingress') {
-  const commit = createHookPersister({ db });
+  const commit = createHookPersister(opened);
   const webhook: AmojoWebhookDeps = {
     channelId: input.channelId,
     secrets: [input.secret],
@@ -57,15 +57,14 @@ if (input.role === 'ingress') {
   };
   stopRole = () => commit.close();
 } else {
-  const { worker, app } = composeRelayBackend({
-    db,
+  const { worker, listener } = composeRelayBackend({
+    opened,
     channel: { id: input.channelId, secret: input.secret },
     amojoBaseUrl: input.amojoBaseUrl,
     metrics,
     logger,
   });
   let running = false;
-  const rest = getRequestListener(app.fetch);
   handle = (req, res) => {
     const at = now();
     if (seen.count === 0) seen.firstAt = at;
@@ -73,7 +72,7 @@ if (input.role === 'ingress') {
       seen.count += 1;
       seen.lastAt = now();
     });
-    void rest(req, res);
+    listener(req, res);
   };
   startWorker = () => {
     if (running) return;

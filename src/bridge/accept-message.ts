@@ -1,19 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AmojoMessageRef } from '../contracts/amojo/amojo-message-ref';
 import type { BridgeAccepted, BridgeMessageRequest } from '../contracts/bridge';
 import { bridgeJobKeys } from '../jobs/bridge-job-keys';
 import { conversationOrderingKey } from '../jobs/ordering-keys';
 import { insertInboundMessage } from '../store/insert-inbound-message';
+import type { BridgeAcceptSqlite } from '../store/prepare-bridge-accept-sqlite';
 import type { Database } from '../store/schema';
+import { timeOrderedId } from '../store/time-ordered-id';
 import { touchInboundAt } from '../store/touch-inbound-at';
 import type { BridgeLink } from './authenticate-bridge';
 import { bodyFingerprint } from './body-fingerprint';
 import type { BridgeDeps } from './bridge-deps';
-import { alreadyAccepted, enqueueBridgeJob } from './bridge-job';
+import { alreadyAccepted, type BridgeJob, enqueueBridgeJob } from './bridge-job';
 import { bridgeMsgid } from './bridge-msgid';
 import { ensureBridgeConversation } from './ensure-bridge-conversation';
 import { keepContactHint } from './keep-contact-hint';
+import { needsRelayCheck } from './needs-relay-check';
 import { queueContactBindFirst } from './queue-contact-bind-first';
 import { amojoRefOf, findReferencedMessage } from './resolve-message-ref';
 import { toAmojoMessage } from './to-amojo-message';
@@ -29,15 +31,21 @@ export interface MessageAccept {
 /**
  * The writes for one message, inside the caller's transaction; false when the message was accepted before (the same
  * body: a duplicate). A different body under the same id throws the 409, and a job amojo would refuse the 400.
+ *
+ * `sqlite` (SQLite only, prepareBridgeAcceptSqlite on the transaction's handle) runs the statements every message
+ * takes on the raw handle, synchronously; the rare ones (a write-first binding, a duplicate, references, a contact
+ * hint) still go through `trx`, on the same connection and in the same transaction.
  */
 export async function writeAcceptedMessage(
   trx: Kysely<Database>,
   deps: Pick<BridgeDeps, 'ids'>,
   { link, body, now }: MessageAccept,
+  sqlite?: BridgeAcceptSqlite,
 ): Promise<boolean> {
   const fingerprint = bodyFingerprint(body);
   const key = bridgeJobKeys.message(link.id, body.id);
-  const newId = deps.ids ?? randomUUID;
+  // Time-ordered by default: the rows' id indexes then grow at one end (time-ordered-id.ts).
+  const newId = deps.ids ?? (() => timeOrderedId(now));
   // No look-up of the key first: a retry finds its message row already recorded below, and only then is the job
   // compared (the savepoint around this write undoes anything a 409 wrote before it).
 
@@ -53,34 +61,39 @@ export async function writeAcceptedMessage(
     },
     now,
     newId,
+    sqlite,
   );
   const messageRowId = newId();
-  const fresh = await insertInboundMessage(
-    trx,
-    { id: messageRowId, linkId: link.id, conversationRowId: conversation.id, ourMsgid: bridgeMsgid(link.id, body.id) },
-    now,
-  );
+  const message = {
+    id: messageRowId,
+    linkId: link.id,
+    conversationRowId: conversation.id,
+    ourMsgid: bridgeMsgid(link.id, body.id),
+  };
+  const fresh = sqlite ? sqlite.insertInboundMessage(message, now) : await insertInboundMessage(trx, message, now);
   if (!fresh) {
     // A concurrent twin won the race (same body: duplicate; other body: 409), or a history import carried it.
     await alreadyAccepted(trx, key, fingerprint);
     return false;
   }
-  const refs = await resolveRefs(trx, link, body, conversation.id);
-  const request = toAmojoMessage(body, { linkId: link.id, now, ...definedRefs(refs) });
+  const refs =
+    body.reply_to === undefined && body.forward === undefined
+      ? {}
+      : definedRefs(await resolveRefs(trx, link, body, conversation.id));
+  const request = toAmojoMessage(body, { linkId: link.id, now, ...refs });
   const hinted = body.contact !== undefined && (await keepContactHint(trx, conversation, body.contact, now));
   // Queued before the message's job, on its key: the message waits for the binding.
   if (hinted && created) await queueContactBindFirst(trx, link.id, conversation.id, request, now);
-  const queued = await enqueueBridgeJob(
-    trx,
-    {
-      idempotencyKey: key,
-      job: { kind: 'amojo.new_message', linkId: link.id, messageRowId, request },
-      orderingKey: conversationOrderingKey(link.id, conversation.id),
-      fingerprint,
-    },
-    now,
-  );
-  await touchInboundAt(trx, conversation.id, now);
+  const job: BridgeJob = {
+    idempotencyKey: key,
+    job: { kind: 'amojo.new_message', linkId: link.id, messageRowId, request },
+    orderingKey: conversationOrderingKey(link.id, conversation.id),
+    fingerprint,
+    conforms: !needsRelayCheck(request),
+  };
+  const queued = await enqueueBridgeJob(trx, job, now, sqlite);
+  if (sqlite) sqlite.touchInboundAt(conversation.id, now);
+  else await touchInboundAt(trx, conversation.id, now);
   return queued;
 }
 

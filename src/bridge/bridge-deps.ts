@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../observability/create-logger';
 import type { RateLimiter } from '../store/create-memory-rate-limits';
+import type { OpenedDatabase } from '../store/open-database';
 import type { Database } from '../store/schema';
 import type { BridgeLink } from './authenticate-bridge';
 import type { ChannelBot } from './to-amojo-history-message';
@@ -24,7 +25,12 @@ export interface BridgeDeps {
   /** Unix ms. */
   now: () => number;
   logger: Logger;
-  /** Row ids (default randomUUID). */
+  /**
+   * OpenedDatabase.sqliteIn of `db` when it is SQLite: the message committer then runs each message's statements on
+   * the raw handle inside its transaction (prepare-bridge-accept-sqlite.ts). Absent, everything goes through `db`.
+   */
+  sqliteIn?: OpenedDatabase['sqliteIn'];
+  /** Row ids (default randomUUID; a client message's rows timeOrderedId). */
   ids?: () => string;
   /** The channel bot (AMOJO_BOT_ID, AMOJO_BOT_NAME): authors imported business messages with no manager named. */
   bot?: ChannelBot | undefined;

@@ -4,6 +4,7 @@ import type { GroupCommitOptions, GroupCommitStats } from '../store/group-commit
 import { inSavepoint } from '../store/in-savepoint';
 import { isBridgeKeyLive } from '../store/is-bridge-key-live';
 import { isTransactionConflict } from '../store/is-transaction-conflict';
+import { prepareBridgeAcceptSqlite } from '../store/prepare-bridge-accept-sqlite';
 import type { Database } from '../store/schema';
 import { type MessageAccept, writeAcceptedMessage } from './accept-message';
 import type { BridgeDeps } from './bridge-deps';
@@ -58,7 +59,7 @@ class RowFailed extends Error {
  */
 export function createMessageCommitter(
   db: Kysely<Database>,
-  deps: Pick<BridgeDeps, 'ids'>,
+  deps: Pick<BridgeDeps, 'ids' | 'sqliteIn'>,
   options: GroupCommitOptions = {},
 ): MessageCommitter {
   // Requests arriving in the same turn of the event loop share a batch; a busy one fills while the last commits.
@@ -71,10 +72,13 @@ export function createMessageCommitter(
   /** Writes the messages in order in one transaction; `guarded` puts each in a savepoint and returns its failure. */
   const writeBatch = (waiters: Waiter[], guarded: boolean) =>
     db.transaction().execute(async (trx) => {
+      const sqlite = deps.sqliteIn === undefined ? undefined : prepareBridgeAcceptSqlite(deps.sqliteIn(trx));
       const live = new Map<string, boolean>();
       for (const { accept } of waiters) {
         const key = `${accept.link.id} ${accept.link.bridgeKeyHash}`;
-        if (!live.has(key)) live.set(key, await isBridgeKeyLive(trx, accept.link.id, accept.link.bridgeKeyHash ?? ''));
+        if (live.has(key)) continue;
+        const [linkId, hash] = [accept.link.id, accept.link.bridgeKeyHash ?? ''];
+        live.set(key, sqlite ? sqlite.isBridgeKeyLive(linkId, hash) : await isBridgeKeyLive(trx, linkId, hash));
       }
       const outcomes: Outcome[] = [];
       for (const [index, waiter] of waiters.entries()) {
@@ -84,12 +88,12 @@ export function createMessageCommitter(
           continue;
         }
         if (guarded) {
-          const outcome = await inSavepoint(trx, () => writeAcceptedMessage(trx, deps, waiter.accept));
+          const outcome = await inSavepoint(trx, () => writeAcceptedMessage(trx, deps, waiter.accept, sqlite));
           outcomes.push(outcome.ok ? { ok: true, created: outcome.value } : outcome);
           continue;
         }
         try {
-          outcomes.push({ ok: true, created: await writeAcceptedMessage(trx, deps, waiter.accept) });
+          outcomes.push({ ok: true, created: await writeAcceptedMessage(trx, deps, waiter.accept, sqlite) });
         } catch (error) {
           throw new RowFailed(index, error);
         }

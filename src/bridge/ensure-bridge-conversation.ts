@@ -9,6 +9,7 @@ import {
   findUnboundByPhone,
 } from '../store/conversations-repo';
 import { bindParticipant, ensureParticipant } from '../store/participants-repo';
+import type { BridgeAcceptSqlite } from '../store/prepare-bridge-accept-sqlite';
 import type { Database } from '../store/schema';
 import { selectConversation } from '../store/select-conversation';
 
@@ -60,19 +61,25 @@ const conversationIdTaken = () =>
  * call made the conversation (a contact hint then binds it before its first message, queue-contact-bind-first.ts).
  * A conversation id new to this link that another link of the account holds is a 409 conversation_id_taken,
  * checked only here, where a conversation would get the id, in the caller's transaction (so nothing is written).
+ * `sqlite` runs the statements a new conversation takes on the raw handle (prepare-bridge-accept-sqlite.ts); the
+ * write-first binding, rare, stays with the query builder.
  */
 export async function ensureBridgeConversation(
   trx: Kysely<Database>,
   party: ConversationParty,
   now: number,
   newId: () => string,
+  sqlite?: BridgeAcceptSqlite,
 ): Promise<{ conversation: Conversation; created: boolean }> {
-  const known = await selectConversation(trx, party.linkId, party.conversationId);
+  const known = sqlite
+    ? sqlite.selectConversation(party.linkId, party.conversationId)
+    : await selectConversation(trx, party.linkId, party.conversationId);
   if (known) return { conversation: known, created: false };
   // Before the write-first binding too: it gives an existing chat the id, which amojo then ties to that chat.
-  if ((await findConversationIdHolder(trx, party.accountId, party.conversationId, party.linkId)) !== undefined) {
-    throw conversationIdTaken();
-  }
+  const holder = sqlite
+    ? sqlite.findConversationIdHolder(party.accountId, party.conversationId, party.linkId)
+    : await findConversationIdHolder(trx, party.accountId, party.conversationId, party.linkId);
+  if (holder !== undefined) throw conversationIdTaken();
   const pending = await findWriteFirst(trx, party);
   if (pending) {
     const bound = await bindConversation(trx, pending.id, { conversationId: party.conversationId }, now);
@@ -84,16 +91,13 @@ export async function ensureBridgeConversation(
       if (conversation) return { conversation, created: false };
     }
   }
-  const { participant } = await ensureParticipant(
-    trx,
-    { linkId: party.linkId, clientId: party.client.id, name: party.client.name, phone: party.client.phone ?? null },
-    now,
-    newId,
-  );
-  return ensureConversation(
-    trx,
-    { linkId: party.linkId, conversationId: party.conversationId, participantId: participant.id },
-    now,
-    newId,
-  );
+  const participant = { linkId: party.linkId, clientId: party.client.id, name: party.client.name };
+  const phone = party.client.phone ?? null;
+  const participantId = sqlite
+    ? sqlite.ensureParticipant({ ...participant, id: newId(), phone }, now)
+    : (await ensureParticipant(trx, { ...participant, phone }, now, newId)).participant.id;
+  const conversation = { linkId: party.linkId, conversationId: party.conversationId, participantId };
+  return sqlite
+    ? sqlite.ensureConversation({ ...conversation, id: newId() }, now)
+    : ensureConversation(trx, conversation, now, newId);
 }

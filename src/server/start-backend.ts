@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { createAmojoClientPool } from '../amojo/create-amojo-client-pool';
+import type { BridgeDeps } from '../bridge/bridge-deps';
 import { bridgeRoutes } from '../bridge/bridge-routes';
+import { createBridgeMessages } from '../bridge/create-bridge-messages';
 import { createHttpFetch } from '../egress/create-http-fetch';
 import { createStreamFetch } from '../egress/create-stream-fetch';
 import { egressPolicies } from '../egress/egress-settings';
@@ -38,6 +40,7 @@ import { createHookPersister } from './routes/amojo-webhook/create-hook-persiste
 import { createScopeLookup } from './routes/amojo-webhook/create-scope-lookup';
 import { createAmojoWebhookNodeHandler } from './routes/amojo-webhook-node-handler';
 import { type AmojoWebhookDeps, amojoWebhookRoutes } from './routes/amojo-webhook-routes';
+import { createBridgeNodeHandler } from './routes/bridge-node-handler';
 import { mediaRoutes } from './routes/media-routes';
 import { openLinkSecrets } from './routes/widget-link/link-secrets';
 import { widgetLinkRoutes } from './routes/widget-link-routes';
@@ -173,6 +176,23 @@ export async function startBackend(config: Config, options: StartBackendOptions 
     logger,
   };
 
+  const bridge: BridgeDeps = {
+    db,
+    sqliteIn: opened.sqliteIn,
+    now: Date.now,
+    logger,
+    bot: config.channel.botId ? { id: config.channel.botId, name: config.channel.botName ?? 'Bot' } : undefined,
+    // A keyed link always has its secret beside the key ('' fails to open: a 500, never an unsigned answer).
+    signingSecretOf: (link) =>
+      openLinkSecrets(secretBox, { accountId: link.accountId, signingSecretEnc: link.signingSecretEnc ?? '' })
+        .signingSecret,
+    onAccepted: () => worker.notify(),
+    // SQLite has one owning process, so the count stays in memory instead of costing an fsync per request.
+    ...(opened.dialect === 'sqlite' ? { rateLimiter: createMemoryRateLimits() } : {}),
+  };
+  // One message core for the app's route and the node:http binding ahead of it: one group commit, one rate count.
+  const bridgeMessages = createBridgeMessages(bridge);
+
   const app = createApp({
     logger,
     metrics,
@@ -213,19 +233,7 @@ export async function startBackend(config: Config, options: StartBackendOptions 
       }),
       amojoWebhookRoutes(webhook),
       mediaRoutes({ store: mediaStore, key: mediaKey, previousKey: previousMediaKey }),
-      bridgeRoutes({
-        db,
-        now: Date.now,
-        logger,
-        bot: config.channel.botId ? { id: config.channel.botId, name: config.channel.botName ?? 'Bot' } : undefined,
-        // A keyed link always has its secret beside the key ('' fails to open: a 500, never an unsigned answer).
-        signingSecretOf: (link) =>
-          openLinkSecrets(secretBox, { accountId: link.accountId, signingSecretEnc: link.signingSecretEnc ?? '' })
-            .signingSecret,
-        onAccepted: () => worker.notify(),
-        // SQLite has one owning process, so the count stays in memory instead of costing an fsync per request.
-        ...(opened.dialect === 'sqlite' ? { rateLimiter: createMemoryRateLimits() } : {}),
-      }),
+      bridgeRoutes(bridge, bridgeMessages),
     ],
   });
 
@@ -251,10 +259,11 @@ export async function startBackend(config: Config, options: StartBackendOptions 
   });
   recoverySweep.start();
   const hooks = createAmojoWebhookNodeHandler(webhook);
+  const messages = createBridgeNodeHandler(bridgeMessages, logger);
   const rest = getRequestListener(app.fetch);
   const server = createBackendServer(
     (req, res) => {
-      if (!hooks(req, res)) void rest(req, res);
+      if (!hooks(req, res) && !messages(req, res)) void rest(req, res);
     },
     { ...SERVER_LIMITS, ...options.serverLimits },
   );

@@ -12,6 +12,8 @@ import { messageBody, seedBridgeLink } from './helpers/bridge-harness';
 
 const NOW = 1_767_225_600_000;
 
+// On SQLite the committer writes with the raw handle, as the backend composes it (t.sqliteIn); PostgreSQL runs the
+// query-builder path, which accept-message-sqlite.test.ts holds the raw one to, row for row.
 describeEachDatabase('createMessageCommitter', (t) => {
   let link: BridgeLink;
 
@@ -31,7 +33,7 @@ describeEachDatabase('createMessageCommitter', (t) => {
 
   it('writes concurrent messages in shared transactions, each answered with its own result', async () => {
     let counter = 0;
-    const committer = createMessageCommitter(t.db, { ids: () => `row-${++counter}` });
+    const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn, ids: () => `row-${++counter}` });
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         committer.commit(accept({ id: `m-${i}`, conversation: { id: `c-${i % 4}` } })),
@@ -44,7 +46,7 @@ describeEachDatabase('createMessageCommitter', (t) => {
   });
 
   it('tells twins in one batch apart exactly: new, duplicate, and a 409 for another body', async () => {
-    const committer = createMessageCommitter(t.db, {});
+    const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn });
     const settled = await Promise.allSettled([
       committer.commit(accept({ id: 'm-1' })),
       committer.commit(accept({ id: 'm-1' })),
@@ -68,7 +70,7 @@ describeEachDatabase('createMessageCommitter', (t) => {
   });
 
   it('writes a batch without failures once, with no restart', async () => {
-    const committer = createMessageCommitter(t.db, {});
+    const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn });
     await Promise.all([committer.commit(accept({ id: 'm-1' })), committer.commit(accept({ id: 'm-2' }))]);
     expect(committer.stats()).toMatchObject({ batches: 1, restarts: 0, fallbacks: 0 });
   });
@@ -82,7 +84,7 @@ describeEachDatabase('createMessageCommitter', (t) => {
       { bridgeKeyHash: hashApiKey('rotated'), signingSecretEnc: 'x' },
       NOW,
     );
-    const committer = createMessageCommitter(t.db, {});
+    const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn });
     const settled = await Promise.allSettled([
       committer.commit(accept({ id: 'm-1', conversation: { id: 'c-new' } })),
       committer.commit({ ...accept({ id: 'm-2' }), link: otherLink }),
@@ -102,7 +104,7 @@ describeEachDatabase('createMessageCommitter', (t) => {
       if (calls === 5) throw new Error('id source failed');
       return `row-${calls}`;
     };
-    const committer = createMessageCommitter(t.db, { ids });
+    const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn, ids });
     const settled = await Promise.allSettled([
       committer.commit(accept({ id: 'm-1', conversation: { id: 'c-1' }, sender: { id: 'u-1', name: 'A' } })),
       committer.commit(accept({ id: 'm-2', conversation: { id: 'c-2' }, sender: { id: 'u-2', name: 'B' } })),
@@ -124,7 +126,7 @@ describeEachDatabase('createMessageCommitter', (t) => {
       if (calls === 5) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
       return `row-${calls}`;
     };
-    const committer = createMessageCommitter(t.db, { ids });
+    const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn, ids });
     const settled = await Promise.allSettled([
       committer.commit(accept({ id: 'm-1', conversation: { id: 'c-1' }, sender: { id: 'u-1', name: 'A' } })),
       committer.commit(accept({ id: 'm-2', conversation: { id: 'c-2' }, sender: { id: 'u-2', name: 'B' } })),
@@ -136,7 +138,7 @@ describeEachDatabase('createMessageCommitter', (t) => {
   });
 
   it('commits what was handed in before close and refuses more after', async () => {
-    const committer = createMessageCommitter(t.db, {}, { maxDelayMs: 50 });
+    const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn }, { maxDelayMs: 50 });
     const pending = committer.commit(accept({ id: 'm-1' }));
     await committer.close();
     expect(await pending).toBe(true);

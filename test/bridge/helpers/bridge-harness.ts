@@ -77,6 +77,7 @@ export async function startBridgeHarness(overrides: Partial<BridgeDeps> = {}): P
   let counter = 0;
   const deps: BridgeDeps = {
     db: opened.db,
+    sqliteIn: opened.sqliteIn,
     now: () => clock.now,
     logger,
     ids: () => `row-${++counter}`,
