@@ -31,6 +31,12 @@ export function createAmojoWebhookNodeHandler(deps: AmojoWebhookDeps) {
         // The rest of an oversized body is never read: the connection closes after the answer instead.
         const close = out.status === 413 ? { connection: 'close' } : {};
         res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers, ...close }).end(text);
+      })
+      .catch((error: unknown) => {
+        // Writing the answer itself failed: nothing is left to answer (amojo sends the hook again), and a rejection
+        // left unheard would end the process.
+        deps.logger?.error({ err: error, scope: scopeId }, 'could not write the hook answer');
+        res.destroy();
       });
     return true;
   };

@@ -46,6 +46,12 @@ export function createBridgeNodeHandler(messages: BridgeMessages, logger: Logger
             ...close,
           })
           .end(text);
+      })
+      .catch((error: unknown) => {
+        // Writing the answer itself failed (a socket torn down under us): nothing is left to answer, and a rejection
+        // left unheard would end the process.
+        logger.error({ err: error, path: bridgePaths.messages }, 'could not write the answer');
+        res.destroy();
       });
     return true;
   };
