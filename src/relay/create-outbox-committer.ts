@@ -1,9 +1,12 @@
 import type { Kysely } from 'kysely';
 import { holdHeldJob } from '../store/delivery-breaker-repo';
+import { finishHeldJobs, type HeldJobEnd } from '../store/finish-held-jobs';
 import { createGroupCommit, type GroupCommit } from '../store/group-commit';
 import { lockJobKeys } from '../store/lock-job-keys';
-import { claimDue, completeHeld, deadLetter, fail, type Lease, type OutboxJob, parkHeld } from '../store/outbox-repo';
+import { claimDue, type Lease, type OutboxJob, parkHeld } from '../store/outbox-repo';
 import type { Database } from '../store/schema';
+import { type JobEffectWrites, writeJobEffects } from '../store/write-job-effects';
+import type { BatchedEffects } from './batched-effects';
 import type { JobEffect } from './job-effect';
 import { renewLeases } from './renew-leases';
 
@@ -28,6 +31,20 @@ export type CommitResult =
   /** The ids renewed, and the expiry now stored for each of them. */
   | { type: 'renew'; renewed: Set<number>; until: number };
 
+/** Outcomes that take a job out of the live set, so change its key's head. */
+const LEAVES_LIVE = new Set(['complete', 'dead', 'park']);
+
+/** How a finish ends its job in finishHeldJobs; parked and held jobs go their own ways. */
+function endOf(request: Extract<CommitRequest, { type: 'finish' }>): HeldJobEnd[] {
+  const { lease, decision } = request;
+  if (decision.type === 'complete') return [{ lease, status: 'done' }];
+  if (decision.type === 'retry') {
+    return [{ lease, status: 'pending', nextAttemptAt: decision.nextAttemptAt, errorCode: decision.errorCode }];
+  }
+  if (decision.type === 'dead') return [{ lease, status: 'dead', errorCode: decision.errorCode }];
+  return [];
+}
+
 /**
  * The worker's writes to the outbox, group-committed: jobs that finished and the next claim share one transaction,
  * so one fsync (SQLite) or one commit round trip (PostgreSQL) serves a whole turn of the worker. A finished job first
@@ -40,10 +57,13 @@ export type CommitResult =
  * renewal goes first in its batch (one UPDATE, before any effect), and a batch takes every request waiting
  * (`maxBatch` is unbounded: the runner never has more than its concurrency's outcomes, one claim and a few renewals
  * queued), so a renewal waits at most for the transaction already running, never behind a queue of them.
+ *
+ * On PostgreSQL every statement here is a round trip, and the transactions run one at a time, so the statements of a
+ * batch do not grow with its jobs: one takes the keys' locks, one ends every completed, retried or dead-lettered job
+ * and one recomputes their keys' heads (finishHeldJobs), one writes the batched effects of all of them
+ * (writeJobEffects), then the claim. Only parked and held jobs, and effects that are not batched, cost a statement
+ * or more each.
  */
-/** Outcomes that take a job out of the live set, so change its key's head. */
-const LEAVES_LIVE = new Set(['complete', 'dead', 'park']);
-
 export function createOutboxCommitter(
   db: Kysely<Database>,
   options: { workerId: string; now: () => number },
@@ -65,26 +85,38 @@ export function createOutboxCommitter(
         const renewed = await renewLeases(trx, request.leases, { workerId, leaseMs: request.leaseMs, now: at });
         results[i] = { type: 'renew', renewed, until };
       }
-      const completing = requests.flatMap((r) =>
-        r.type === 'finish' && r.decision.type === 'complete' ? [r.lease] : [],
-      );
-      const completed = await completeHeld(trx, completing, workerId, at);
+      // Completed, retried and dead-lettered jobs end in one statement (and one recompute of their keys' heads).
+      const ends = requests.flatMap((r) => (r.type === 'finish' ? endOf(r) : []));
+      const ended = await finishHeldJobs(trx, ends, { workerId, now: at, keysLocked: true });
+      const writes: JobEffectWrites[] = [];
+      // One outcome per attempt: a second finish of the same attempt in a batch is not held, so its effects are never
+      // written twice (the runner sends one per attempt; this keeps that true whatever a caller sends).
+      const finished = new Set<string>();
       for (const [i, request] of requests.entries()) {
         if (request.type !== 'finish') continue;
         const { lease, decision, effects } = request;
+        const attempt = `${lease.id}:${lease.attempts}`;
+        if (finished.has(attempt)) {
+          results[i] = { type: 'finish', held: false };
+          continue;
+        }
+        finished.add(attempt);
         let held: boolean;
-        if (decision.type === 'complete') held = completed.has(lease.id);
-        else if (decision.type === 'park') held = await parkHeld(trx, lease, workerId, at);
+        if (decision.type === 'park') held = await parkHeld(trx, lease, workerId, at);
         else if (decision.type === 'hold') {
           const hold = { workerId, until: decision.until, errorCode: decision.errorCode, now: at };
           held = await holdHeldJob(trx, lease, hold);
-        } else if (decision.type === 'retry') {
-          const retry = { workerId, nextAttemptAt: decision.nextAttemptAt, errorCode: decision.errorCode, now: at };
-          held = await fail(trx, lease, retry);
-        } else held = await deadLetter(trx, lease, { workerId, errorCode: decision.errorCode, now: at });
-        if (held && effects && (decision.type === 'complete' || decision.type === 'dead')) await effects(trx, at);
+        } else held = ended.get(lease.id) === lease.attempts;
+        if (held && effects && (decision.type === 'complete' || decision.type === 'dead')) {
+          // Batched effects are merged with the batch's others and written once, after every job's own effects: the
+          // jobs of one batch ran side by side, so any order of their effects is one they could have committed in.
+          const batched = (effects as Partial<BatchedEffects>).writes;
+          if (batched) writes.push(batched);
+          else await effects(trx, at);
+        }
         results[i] = { type: 'finish', held };
       }
+      await writeJobEffects(trx, writes, at);
       for (const [i, request] of requests.entries()) {
         if (request.type !== 'claim') continue;
         const { limit, leaseMs, linkCap } = request;

@@ -1,25 +1,12 @@
-import { chatOpeningOf } from '../bridge/chat-opening-of';
 import type { Participant as AmojoParticipant, NewMessageRequest } from '../contracts/amojo';
-import { contactBindJob } from '../jobs/amocrm-jobs';
 import type { RelayJob } from '../jobs/relay-jobs';
-import {
-  clearRefPending,
-  findConversationById,
-  setConversationContact,
-  touchInbound,
-} from '../store/conversations-repo';
-import { type ConversationToBind, findMessageToSend, setAmojoMsgId } from '../store/messages-repo';
-import { enqueue } from '../store/outbox-repo';
-import {
-  bindParticipant,
-  findParticipantByClientId,
-  findParticipantById,
-  type Participant,
-} from '../store/participants-repo';
-import type { JobEffect } from './job-effect';
+import { type ConversationToRelay, findMessageToRelay } from '../store/find-message-to-relay';
+import type { ConversationToBind } from '../store/messages-repo';
+import { findParticipantById, type Participant } from '../store/participants-repo';
 import type { JobResult } from './job-handler';
 import { liveLink } from './live-link';
 import { messageSendError } from './message-send-error';
+import { newMessageEffects } from './new-message-effects';
 import type { RelayDeps } from './relay-deps';
 import { RelayJobError } from './relay-job-error';
 
@@ -39,7 +26,7 @@ type NewMessageJob = Extract<RelayJob, { kind: 'amojo.new_message' }>;
  */
 export async function handleNewMessage(deps: RelayDeps, job: NewMessageJob): Promise<JobResult> {
   const link = await liveLink(deps.links, job.linkId);
-  const found = await findMessageToSend(deps.db, job.messageRowId);
+  const found = await findMessageToRelay(deps.db, job.messageRowId);
   if (!found) throw new RelayJobError('message_row_missing', { retryable: false });
   const { message, conversation } = found;
   // A manager message must never travel back to amojo as if the client wrote it. An imported business message
@@ -50,7 +37,7 @@ export async function handleNewMessage(deps: RelayDeps, job: NewMessageJob): Pro
 
   const binding = conversation ? await writeFirstBinding(deps, conversation, job.request) : undefined;
   const request = binding?.request ?? job.request;
-  const bindAfter = conversation && !binding ? await hintToBind(deps, conversation.id) : false;
+  const bindAfter = conversation !== undefined && !binding && hintToBind(conversation);
 
   let sent: Awaited<ReturnType<ReturnType<RelayDeps['amojo']>['sendMessage']>>;
   try {
@@ -59,26 +46,16 @@ export async function handleNewMessage(deps: RelayDeps, job: NewMessageJob): Pro
     throw await messageSendError(deps.db, link.id, error);
   }
 
-  const effects: JobEffect = async (trx, now) => {
-    if (!sent.duplicate) await setAmojoMsgId(trx, message.id, sent.amojoMsgId, now);
-    if (!conversation) return;
-    // The client's reply window runs from the client's own messages only.
-    if (!outgoing) await touchInbound(trx, conversation.id, request.payload.msec_timestamp);
-    if (bindAfter) {
-      await setConversationContact(trx, conversation.id, { contactId: null, state: 'pending' }, now);
-      await enqueue(trx, contactBindJob(link.id, conversation.id, { chat: chatOpeningOf(request) }), now);
-    }
-    if (!binding) return;
-    // The chat sits on the contact the manager started it from: amoCRM's binding stands, whatever the hint says.
-    if (await clearRefPending(trx, conversation.id, now)) {
-      await setConversationContact(trx, conversation.id, { contactId: null, state: 'crm' }, now);
-    }
-    const clientId = (request.payload.receiver ?? request.payload.sender).id;
-    // Checked first: a unique violation would abort the whole batch's transaction on PostgreSQL.
-    if (binding.participant?.clientId === null && !(await findParticipantByClientId(trx, link.id, clientId))) {
-      await bindParticipant(trx, binding.participant.id, { clientId }, now);
-    }
-  };
+  const effects = newMessageEffects({
+    linkId: link.id,
+    messageRowId: message.id,
+    conversation,
+    request,
+    outgoing,
+    sent,
+    bindAfter,
+    writeFirst: binding && { participant: binding.participant },
+  });
   return { outcome: sent.duplicate ? 'duplicate' : 'sent', effects };
 }
 
@@ -118,9 +95,9 @@ async function writeFirstBinding(
 
 /**
  * Whether this conversation's contact hint is still to be bound, after this message: a hint kept, no state yet (a
- * binding queued or done, or a chat amoCRM's own, has one), and no write-first binding pending.
+ * binding queued or done, or a chat amoCRM's own, has one), and no write-first binding pending. Read with the
+ * message, in the same query (findMessageToRelay).
  */
-async function hintToBind(deps: RelayDeps, conversationRowId: string): Promise<boolean> {
-  const row = await findConversationById(deps.db, conversationRowId);
-  return row !== undefined && row.contactHint !== null && row.contactState === null && row.refPending !== 1;
+function hintToBind(conversation: ConversationToRelay): boolean {
+  return conversation.contactHint !== null && conversation.contactState === null && conversation.refPending !== 1;
 }

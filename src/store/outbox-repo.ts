@@ -157,23 +157,82 @@ const live = (alias = '') => sql.raw(`${alias === '' ? '' : `${alias}.`}status i
  */
 export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<OutboxJob[]> {
   const window = options.window ?? Math.max(64, 4 * options.limit);
-  const walked = await walkLinks(db, options.now);
-  const linkJobs = walked.jobs.filter((r) => r.depth <= LINK_DEPTH).map((r) => r.id);
-  const first = await leaseAmong(db, options, windowCandidates(options.now, window, linkJobs));
+  const pass =
+    dialectOf(db) === 'postgres' ? await firstPassInOne(db, options, window) : await firstPass(db, options, window);
+  const { first, walked } = pass;
   if (first.length >= options.limit) return first;
   // A window that held every due job already offered each key's head and every keyless job: the second pass could
   // only find what the first one just leased. Under a shallow backlog (the steady state) this halves the claim.
-  // The jobs just leased were due a moment ago and count towards what the window held.
-  if ((await countDue(db, options.now, window)) + first.length < window) return first;
+  if ((await pass.dueBefore()) < window) return first;
   // Nor can it find more when every link with due jobs beyond its walk is at its cap (one link's flood, the case
   // the cap is for): its key heads would be walked on every claim to hand out nothing.
   if (!(await roomBeyondWalk(db, options, walked))) return first;
   const rest = await leaseAmong(
     db,
     { ...options, limit: options.limit - first.length },
-    headCandidates(options.now, Math.max(window, KEYLESS_WINDOW), linkJobs),
+    headCandidates(options.now, Math.max(window, KEYLESS_WINDOW), walked.linkJobs),
   );
   return [...first, ...rest].sort((a, b) => a.id - b.id);
+}
+
+interface FirstPass {
+  /** The jobs leased, by id. */
+  first: OutboxJob[];
+  /** How many live jobs were due before the first pass leased any, counted up to the window. */
+  dueBefore(): Promise<number>;
+  walked: Walk;
+}
+
+/** The first pass in steps: the walk, the lease, and the due count only when the second pass may be needed. */
+async function firstPass(db: Kysely<Database>, options: ClaimOptions, window: number): Promise<FirstPass> {
+  const walked = await walkLinks(db, options.now);
+  const first = await leaseAmong(db, options, windowCandidates(options.now, window, walked.linkJobs));
+  // The jobs just leased were due a moment ago and count towards what the window held.
+  return { first, walked, dueBefore: async () => (await countDue(db, options.now, window)) + first.length };
+}
+
+/**
+ * The first pass as one statement (PostgreSQL): the walk of the links, the lease, and the due count and the walk's
+ * summary for the second pass, each a round trip of its own otherwise, in the committer's one transaction at a time.
+ * Its CTEs read the snapshot from before its UPDATE, so the due count already includes the jobs it leases.
+ */
+async function firstPassInOne(db: Kysely<Database>, options: ClaimOptions, window: number): Promise<FirstPass> {
+  const { now } = options;
+  // As an array the walked ids are looked up by primary key; joined to the walk, the planner's guess at its size
+  // (hundreds of rows) could make it hash the whole table instead.
+  const linkJobs = sql`
+    select id, ordering_key from outbox where id = any(array(select id from walk where depth <= ${LINK_DEPTH}))`;
+  const leased = await leaseAmong(db, options, unblocked(now, sql`${oldestDue(now, window)} union all ${linkJobs}`), {
+    ctes: walkCtes(now, true),
+    select: sql`select
+      -- Only when the claim fell short (an InitPlan in a CASE branch runs only when that branch is taken).
+      case when (select count(*) from leased) < ${options.limit}
+        then (select count(*) from (${oldestDue(now, window)}) d) end as due_before,
+      (select array_agg(distinct l) from walk where depth > ${LINK_DEPTH}) as cut_links,
+      exists (select 1 from links where links.depth = ${MAX_WALKED_LINKS} and links.l is not null) as walk_truncated,
+      (select array_agg(id) from walk where depth <= ${LINK_DEPTH}) as link_jobs`,
+  });
+  const rows = leased as (OutboxJob & WalkSummaryRow)[];
+  const summary = rows[0];
+  // Every row carries the summary's columns; without a job (id null), it is only the summary.
+  const first = rows.flatMap(
+    ({ dueBefore: _due, cutLinks: _cut, walkTruncated: _truncated, linkJobs: _jobs, ...job }) =>
+      job.id === null ? [] : [job],
+  );
+  const walked: Walk = {
+    linkJobs: (summary?.linkJobs ?? []).map(Number),
+    cut: new Set(summary?.cutLinks ?? []),
+    truncated: summary?.walkTruncated === true,
+  };
+  const dueBefore = Number(summary?.dueBefore ?? 0);
+  return { first: first.sort((a, b) => a.id - b.id), walked, dueBefore: async () => dueBefore };
+}
+
+interface WalkSummaryRow {
+  dueBefore: number | null;
+  cutLinks: string[] | null;
+  walkTruncated: boolean;
+  linkJobs: (number | string)[] | null;
 }
 
 /** How many live jobs are due, counted up to `window` (a bounded walk of the due index). */
@@ -186,44 +245,63 @@ async function countDue(db: Kysely<Database>, now: number, window: number): Prom
 }
 
 interface Walk {
-  jobs: { linkId: string; id: number; depth: number }[];
+  /** The LINK_DEPTH oldest due jobs of each link walked. */
+  linkJobs: number[];
+  /** Links with more due jobs than that: the walk saw one past LINK_DEPTH. */
+  cut: Set<string>;
   /** More links have live jobs than one claim walks (MAX_WALKED_LINKS). */
   truncated: boolean;
 }
 
 /**
- * The LINK_DEPTH + 1 oldest due jobs of each link with live jobs (the last only tells that the walk was cut short):
- * a skip-scan over the link index for the links, then per link a chain of probes each starting after the previous
- * job. Jobs without a link are left to the window and the key heads (every relay job has a link).
+ * The walk's CTEs, `links(l, depth)` and `walk(l, id, at, depth)`, for a `with recursive`: the LINK_DEPTH + 1 oldest
+ * due jobs of each link with live jobs (the last only tells that the walk was cut short), a skip-scan over the link
+ * index for the links, then per link a chain of probes each starting after the previous job. Jobs without a link
+ * are left to the window and the key heads (every relay job has a link).
  */
-async function walkLinks(db: Kysely<Database>, now: number): Promise<Walk> {
-  const next = (link: ReturnType<typeof sql>, after: ReturnType<typeof sql> | undefined) => sql`
-    select n.id from outbox n where ${live('n')} and n.link_id = ${link} and n.available_at <= ${now}
+function walkCtes(now: number, postgres: boolean) {
+  const next = (link: ReturnType<typeof sql>, after: ReturnType<typeof sql> | undefined, columns = sql`n.id`) => sql`
+    select ${columns} from outbox n where ${live('n')} and n.link_id = ${link} and n.available_at <= ${now}
       ${after === undefined ? sql`` : sql`and (n.available_at, n.id) > ${after}`}
       order by n.available_at, n.id limit 1`;
-  const { rows } = await sql<{ linkId: string; id: number | null; depth: number }>`
-    with recursive links(l, depth) as (
+  // Each probe's job. PostgreSQL takes it from a LATERAL probe, one index scan that stops at the first row; joined to
+  // outbox by id instead, a table it has no statistics for yet may be hashed whole for every step of the walk.
+  // SQLite has no LATERAL, and looks the id up by rowid.
+  const step = (link: ReturnType<typeof sql>, after: ReturnType<typeof sql> | undefined) =>
+    postgres
+      ? sql`cross join lateral (${next(link, after, sql`n.id, n.available_at`)}) h`
+      : sql`join outbox h on h.id = (${next(link, after)})`;
+  return sql`
+    links(l, depth) as (
       select min(link_id), 1 from outbox where ${live()} and link_id is not null
       union all
       select (select min(link_id) from outbox where ${live()} and link_id > links.l), links.depth + 1
         from links where links.l is not null and links.depth < ${MAX_WALKED_LINKS}
     ),
     walk(l, id, at, depth) as (
-      select links.l, h.id, h.available_at, 1 from links
-        join outbox h on h.id = (${next(sql`links.l`, undefined)})
+      -- The skip-scan's last step finds no link (null): probing for it could walk a whole index to find nothing.
+      select links.l, h.id, h.available_at, 1 from links ${step(sql`links.l`, undefined)} where links.l is not null
       union all
-      select walk.l, h.id, h.available_at, walk.depth + 1 from walk
-        join outbox h on h.id = (${next(sql`walk.l`, sql`(walk.at, walk.id)`)})
+      select walk.l, h.id, h.available_at, walk.depth + 1 from walk ${step(sql`walk.l`, sql`(walk.at, walk.id)`)}
         where walk.depth <= ${LINK_DEPTH}
-    )
+    )`;
+}
+
+/** The walk (walkCtes) as a statement of its own. */
+async function walkLinks(db: Kysely<Database>, now: number): Promise<Walk> {
+  const { rows } = await sql<{ linkId: string; id: number | null; depth: number }>`
+    with recursive ${walkCtes(now, dialectOf(db) === 'postgres')}
     select l as link_id, id, depth from walk
     union all
     -- A row without a job: the skip-scan stopped at MAX_WALKED_LINKS, so links past it went unseen.
     select l, null, 0 from links where links.depth = ${MAX_WALKED_LINKS} and links.l is not null`.execute(db);
-  const jobs = rows.flatMap((r) =>
-    r.id === null ? [] : [{ linkId: r.linkId, id: Number(r.id), depth: Number(r.depth) }],
-  );
-  return { jobs, truncated: jobs.length < rows.length };
+  const walked: Walk = { linkJobs: [], cut: new Set(), truncated: false };
+  for (const row of rows) {
+    if (row.id === null) walked.truncated = true;
+    else if (Number(row.depth) <= LINK_DEPTH) walked.linkJobs.push(Number(row.id));
+    else walked.cut.add(row.linkId);
+  }
+  return walked;
 }
 
 /**
@@ -232,7 +310,7 @@ async function walkLinks(db: Kysely<Database>, now: number): Promise<Walk> {
  */
 async function roomBeyondWalk(db: Kysely<Database>, options: ClaimOptions, walked: Walk): Promise<boolean> {
   if (walked.truncated) return true;
-  const cut = new Set(walked.jobs.filter((r) => r.depth > LINK_DEPTH).map((r) => r.linkId));
+  const { cut } = walked;
   const cap = options.linkCap ?? DEFAULT_LINK_CAP;
   if (cut.size > 0) {
     // Every leased row, grouped: bounded by the jobs in flight across all workers, not by the backlog.
@@ -303,7 +381,16 @@ function headCandidates(now: number, window: number, linkJobs: readonly number[]
  * in flight are counted from the leased rows only (their own index), which the workers' slots bound. PostgreSQL
  * skips rows other claimers lock; it allows no row lock on a query with a window function, hence the lock on `o`.
  */
-async function leaseAmong(db: Kysely<Database>, options: ClaimOptions, candidates: ReturnType<typeof sql>) {
+async function leaseAmong(
+  db: Kysely<Database>,
+  options: ClaimOptions,
+  candidates: ReturnType<typeof sql>,
+  /**
+   * PostgreSQL only: more CTEs ahead of the candidates (recursive ones allowed), and a one-row select over them
+   * whose columns are returned beside the leased rows' (one row with no job when none was leased).
+   */
+  summary?: { ctes: ReturnType<typeof sql>; select: ReturnType<typeof sql> },
+) {
   const { now, limit, leaseMs, workerId } = options;
   const cap = options.linkCap ?? DEFAULT_LINK_CAP;
   const postgres = dialectOf(db) === 'postgres';
@@ -314,8 +401,16 @@ async function leaseAmong(db: Kysely<Database>, options: ClaimOptions, candidate
   // Candidates, counts in flight and levels are each computed once (MATERIALIZED): inlined, PostgreSQL may re-run
   // the candidate search or the ranking for every row it looks at while the table has no statistics yet (seconds
   // per claim on a fresh table of 300 jobs; as fast as before the fairness rule with them materialized).
+  const lease = sql`
+    update outbox
+      set status = 'leased', lease_owner = ${workerId}, available_at = ${now + leaseMs},
+          attempts = attempts + 1, lost_leases = lost_leases + case when status = 'leased' then 1 else 0 end,
+          updated_at = ${now}
+      where id in (select id from picked)
+      returning *`;
   const { rows } = await sql<OutboxJob>`
-    with cand as materialized (
+    ${summary === undefined ? sql`with` : sql`with recursive ${summary.ctes},`}
+    cand as materialized (
       select distinct c0.id from (${candidates}) c0
     ),
     busy as materialized (
@@ -340,12 +435,12 @@ async function leaseAmong(db: Kysely<Database>, options: ClaimOptions, candidate
     )
     -- A job still leased here is one whose lease ran out (its worker died or stalled): the takeover counts as a lost
     -- lease, which the retry budget (attempts - lost_leases) leaves out, so a dead worker wastes no attempt.
-    update outbox
-      set status = 'leased', lease_owner = ${workerId}, available_at = ${now + leaseMs},
-          attempts = attempts + 1, lost_leases = lost_leases + case when status = 'leased' then 1 else 0 end,
-          updated_at = ${now}
-      where id in (select id from picked)
-      returning *`.execute(db);
+    ${
+      summary === undefined
+        ? lease
+        : sql`, leased as (${lease}) select leased.*, s.* from (${summary.select}) s left join leased on true`
+    }`.execute(db);
+  if (summary !== undefined) return [...rows];
   return [...rows].sort((a, b) => a.id - b.id);
 }
 
@@ -662,23 +757,6 @@ export async function findJobsByKeyPrefix(
     .where('linkId', '=', linkId)
     .where(sql<boolean>`idempotency_key like ${pattern} escape '\\'`)
     .orderBy('id')
-    .execute();
-}
-
-/** A page of `kind` jobs not done (pending, leased, or dead awaiting a replay), by id after `afterId`. */
-export async function findUnfinishedJobs(
-  db: Kysely<Database>,
-  kind: string,
-  page: { afterId: number; limit: number },
-): Promise<Pick<OutboxJob, 'id' | 'payload'>[]> {
-  return db
-    .selectFrom('outbox')
-    .select(['id', 'payload'])
-    .where('kind', '=', kind)
-    .where(sql<boolean>`status <> 'done'`)
-    .where('id', '>', page.afterId)
-    .orderBy('id')
-    .limit(page.limit)
     .execute();
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { insertInboxEvents, pruneInboxExcept } from '../../src/store/inbox-repo';
-import { countJobs, enqueueMany, findUnfinishedJobs } from '../../src/store/outbox-repo';
+import { countJobs, enqueueMany } from '../../src/store/outbox-repo';
 import { findHeldOrderingKeys } from '../../src/store/retention-repo';
 import type { OutboxStatus } from '../../src/store/schema';
 import { seedLink } from './helpers/seed-link';
@@ -50,22 +50,6 @@ describeEachDatabase('queries that must not grow with stored data', (t) => {
     ]);
     expect(await countJobs(t.db)).toEqual({ pending: 2, leased: 1, done: 3, dead: 1, parked: 1 });
     expect(await countJobs(t.db, { done: false })).toEqual({ pending: 2, leased: 1, dead: 1, parked: 1 });
-  });
-
-  it('pages through the jobs of one kind not done, in id order', async () => {
-    const ids = await jobs([
-      { status: 'pending', kind: 'bridge.deliver' },
-      { status: 'done', kind: 'bridge.deliver' },
-      { status: 'pending', kind: 'message' },
-      { status: 'dead', kind: 'bridge.deliver' },
-      { status: 'leased', kind: 'bridge.deliver' },
-      { status: 'parked', kind: 'bridge.deliver' },
-    ]);
-    const page = async (afterId: number) =>
-      (await findUnfinishedJobs(t.db, 'bridge.deliver', { afterId, limit: 2 })).map((r) => r.id);
-    expect(await page(0)).toEqual([ids[0], ids[3]]);
-    expect(await page(ids[3] ?? 0)).toEqual([ids[4], ids[5]]);
-    expect(await page(ids[5] ?? 0)).toEqual([]);
   });
 
   it('pages through the ordering keys of the jobs not done, in id order', async () => {
@@ -124,12 +108,6 @@ describeEachDatabase('queries that must not grow with stored data', (t) => {
     expect(await plan(sql`select status, count(*) as n from outbox where status <> 'done' group by status`)).toMatch(
       /COVERING INDEX outbox_undone_index/,
     );
-    expect(
-      await plan(
-        sql`select id, payload from outbox where kind = ${'bridge.deliver'} and status <> 'done' and id > ${0}
-          order by id limit ${10}`,
-      ),
-    ).toMatch(/outbox_undone_kind_index/);
     expect(
       await plan(
         sql`select id, ordering_key from outbox where status <> 'done' and ordering_key is not null and id > ${0}
