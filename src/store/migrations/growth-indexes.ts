@@ -7,7 +7,8 @@ import { type Kysely, type Migration, sql } from 'kysely';
  * - Jobs not done, by id, with their status and ordering key: the queue gauge counts them per status (covering), and
  *   the pruner collects the ordering keys they hold (outbox-repo.ts countJobs, retention-repo.ts
  *   findHeldOrderingKeys).
- * - Jobs not done by kind: the pruner's "hooks still needed" walk of bridge.deliver jobs (findUnfinishedJobs).
+ * - Jobs not done by kind: the pruner's "hooks still needed" walk of bridge.deliver jobs (dropped again by 0015, when
+ *   the pruner came to probe per page of old hooks instead).
  * - Hooks by (received_at, dedupe_key): the inbox pruner's keyset pages (pruneInboxExcept). It replaces the index on
  *   received_at alone, its prefix, so ingress maintains no more indexes than before.
  */

@@ -3,6 +3,7 @@ import { dialectOf } from '../dialect-of';
 import { isUniqueViolation } from '../is-unique-violation';
 import type { Database } from '../schema';
 import { deliveryBreaker } from './delivery-breaker';
+import { dropUndoneKindIndex } from './drop-undone-kind-index';
 import { fairClaimIndexes } from './fair-claim-indexes';
 import { growthIndexes } from './growth-indexes';
 import { initialSchema } from './initial-schema';
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0012_lost_leases': lostLeases,
   '0013_media_files': mediaFiles,
   '0014_key_heads': keyHeads,
+  '0015_drop_undone_kind_index': dropUndoneKindIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

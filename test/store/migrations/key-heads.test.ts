@@ -87,7 +87,7 @@ describeEachDatabase('migration 0014: key heads', (t) => {
       }
       const ids = (await db.selectFrom('outbox').select('id').orderBy('id').execute()).map((r) => r.id);
 
-      expect(await migrateToLatest(db, { schema })).toEqual(['0014_key_heads']);
+      expect(await migrateToLatest(db, { schema })).toEqual(['0014_key_heads', '0015_drop_undone_kind_index']);
 
       const marked = await db.selectFrom('outbox').select('id').where('isHead', '=', 1).orderBy('id').execute();
       // a: its first pending job (index 2); b: its pending job (8); d: its leased job (3).

@@ -67,6 +67,7 @@ describeEachDatabase('migrateToLatest', (t) => {
         '0012_lost_leases',
         '0013_media_files',
         '0014_key_heads',
+        '0015_drop_undone_kind_index',
       ]);
       const check = openDatabase(url);
       try {
@@ -92,7 +93,7 @@ describeEachDatabase('migrateToLatest', (t) => {
       const applied = runs.flat();
       expect(applied).toEqual([...new Set(applied)]);
       expect(runs.filter((run) => run.length > 0)).toHaveLength(1);
-      expect(applied.at(-1)).toBe('0014_key_heads');
+      expect(applied.at(-1)).toBe('0015_drop_undone_kind_index');
       const first = instances[0];
       if (!first) throw new Error('no database');
       await first.db.insertInto('tokenIds').values({ jti: 'after-race', expiresAt: 1 }).execute();

@@ -162,6 +162,7 @@ describeEachDatabase('migration 0010: several links per account, each with a sou
         '0012_lost_leases',
         '0013_media_files',
         '0014_key_heads',
+        '0015_drop_undone_kind_index',
       ]);
 
       // Every old column reads back the same; the new ones are null, the source waits for the startup sweep.
