@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { NewOutboxJob } from '../jobs/new-outbox-job';
 import type { Conversation } from './conversations-repo';
 import { MessageStatus } from './messages-repo';
+import { type EnqueueJobSqlite, prepareEnqueueJobSqlite } from './prepare-enqueue-job-sqlite';
 
 /**
  * The bridge accept's hot statements on the raw SQLite handle (OpenedDatabase.sqliteIn), for use only inside a
@@ -29,8 +29,8 @@ export interface BridgeAcceptSqlite {
     message: { id: string; linkId: string; conversationRowId: string; ourMsgid: string },
     now: number,
   ): boolean;
-  /** False when a job with this idempotency key exists (left untouched). */
-  enqueueJob(job: NewOutboxJob, now: number): boolean;
+  /** prepareEnqueueJobSqlite: false when a job with this idempotency key exists (left untouched). */
+  enqueueJob: EnqueueJobSqlite;
   touchInboundAt(conversationRowId: string, at: number): void;
 }
 
@@ -84,18 +84,7 @@ export function prepareBridgeAcceptSqlite(sqlite: BetterSqlite3.Database): Bridg
        created_at, updated_at)
      values (?, ?, ?, 'in', ?, null, ?, null, ?, ?) on conflict do nothing`,
   );
-  // The head mark (outbox `is_head`, 0014) goes in with the job instead of an update after it: SQLite has one
-  // writer, and every live job of the key is older than this one, so "no live job of its key yet" is exact here.
-  // The ordering key comes twice, last for the head check: a job without one heads nothing.
-  const job = sqlite.prepare<
-    [string, string, string, string | null, string | null, number, number, number, string | null]
-  >(
-    `insert into outbox (idempotency_key, kind, payload, link_id, ordering_key, status, attempts, available_at,
-       created_at, updated_at, is_head)
-     values (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, (select k is not null and not exists (
-       select 1 from outbox o where o.ordering_key = k and o.status in ('pending', 'leased')) from (select ? as k)))
-     on conflict (idempotency_key) do nothing`,
-  );
+  const enqueueJob = prepareEnqueueJobSqlite(sqlite);
   const touch = sqlite.prepare<[number, number, string, number]>(
     `update conversations set last_inbound_at = ?, updated_at = ?
      where id = ? and (last_inbound_at is null or last_inbound_at < ?)`,
@@ -121,13 +110,7 @@ export function prepareBridgeAcceptSqlite(sqlite: BetterSqlite3.Database): Bridg
     },
     insertInboundMessage: (m, now) =>
       message.run(m.id, m.linkId, m.conversationRowId, m.ourMsgid, MessageStatus.sent, now, now).changes > 0,
-    enqueueJob: (j, now) => {
-      const key = j.orderingKey ?? null;
-      return (
-        job.run(j.idempotencyKey, j.kind, j.payload, j.linkId ?? null, key, j.availableAt ?? now, now, now, key)
-          .changes > 0
-      );
-    },
+    enqueueJob,
     touchInboundAt: (id, at) => void touch.run(at, at, id, at),
   };
   prepared.set(sqlite, statements);
