@@ -1,3 +1,4 @@
+import { bridgeDeliverJobKey } from './bridge-deliver-job-key';
 import type { NewOutboxJob } from './new-outbox-job';
 import { deliveryOrderingKey } from './ordering-keys';
 import type { RelayJob } from './relay-jobs';
@@ -6,7 +7,7 @@ import type { RelayJob } from './relay-jobs';
 export function bridgeDeliverJob(linkId: string, dedupeKey: string, amojoChatId: string): NewOutboxJob {
   const payload: RelayJob = { kind: 'bridge.deliver', linkId, dedupeKey };
   return {
-    idempotencyKey: `bridge.deliver:${dedupeKey}`,
+    idempotencyKey: bridgeDeliverJobKey(dedupeKey),
     kind: payload.kind,
     payload: JSON.stringify(payload),
     linkId,
