@@ -18,6 +18,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** The longest `Retry-After` honoured (default DEFAULT_MAX_RETRY_AFTER_MS); a longer one is cut to it. */
   maxRetryAfterMs?: number;
+  /**
+   * `full` (the default) waits anywhere below the step's ceiling; `equal` waits at least half of it, so the attempts
+   * span a known minimum time: what a queued job needs to outlast an upstream's outage (JOB_RETRY_POLICY).
+   */
+  jitter?: 'full' | 'equal';
 }
 
 /**
@@ -40,10 +45,11 @@ export interface RetryRuntime {
   random: () => number;
 }
 
-/** Full-jitter exponential backoff; a `Retry-After` is a floor, never shortened below policy.maxRetryAfterMs. */
+/** Jittered exponential backoff; a `Retry-After` is a floor, never shortened below policy.maxRetryAfterMs. */
 export function retryDelayMs(policy: RetryPolicy, attempt: number, random: number, retryAfterMs?: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = Math.floor(random * ceiling);
+  const least = policy.jitter === 'equal' ? ceiling / 2 : 0;
+  const jittered = Math.floor(least + random * (ceiling - least));
   if (retryAfterMs === undefined) return jittered;
   return Math.max(Math.min(retryAfterMs, policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS), jittered);
 }

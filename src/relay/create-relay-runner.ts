@@ -13,6 +13,7 @@ import { createOutboxCommitter } from './create-outbox-committer';
 import { createWaker } from './create-waker';
 import type { JobEffect } from './job-effect';
 import type { JobHandler } from './job-handler';
+import { JOB_RETRY_POLICY } from './job-retry-policy';
 import { RelayJobError } from './relay-job-error';
 import { LEASE_LOST, runClaimedJob } from './run-claimed-job';
 
@@ -77,21 +78,6 @@ export interface RelayRunner {
    */
   lastTurnAt(): number | undefined;
 }
-
-/**
- * Durable retries of relay jobs (retryDelayMs: full jitter, Retry-After as a floor up to maxRetryAfterMs). Almost
- * every job holds an ordering key (a chat's deliveries, a conversation's messages, a message's statuses), and while
- * it waits for a retry no later job of that key runs. So the whole backoff is capped: at worst (top of the jitter,
- * a Retry-After on every answer) 4.2 minutes over 9 attempts, on average about a minute and a half. After that the
- * job is a dead letter, its chat moves on, and `npm run replay` sends it once the cause is fixed. A Retry-After
- * longer than 20 s is cut to it: the next attempt simply asks again.
- */
-const JOB_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 9,
-  baseDelayMs: 1000,
-  maxDelayMs: 60_000,
-  maxRetryAfterMs: 20_000,
-};
 
 /**
  * One attempt of a job, everything included: longer than any single call it makes (amojo 10 s, a delivery 5 s, a

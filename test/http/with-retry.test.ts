@@ -22,6 +22,13 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(policy, 3, 0)).toBe(0);
   });
 
+  it('waits at least half of each step with equal jitter', () => {
+    const equal = { ...policy, jitter: 'equal' as const };
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(equal, n, 0))).toEqual([50, 100, 200, 400, 500]);
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(equal, n, 0.999))).toEqual([99, 199, 399, 799, 999]);
+    expect(retryDelayMs(equal, 1, 0.5, 5000)).toBe(5000);
+  });
+
   it('never waits less than Retry-After', () => {
     expect(retryDelayMs(policy, 1, 0.5, 5000)).toBe(5000);
     expect(retryDelayMs(policy, 4, 0.999, 10)).toBe(799);
