@@ -5,7 +5,7 @@ import type { Database } from './schema';
 /** Writes one batch inside a transaction and returns one result per row, in order. */
 export type BatchWriter<Row, Result> = (trx: Kysely<Database>, rows: readonly Row[]) => Promise<Result[]>;
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<Row = never, Result = never> {
   /** Flush as soon as this many rows wait (default 128). */
   maxBatch?: number;
   /**
@@ -13,6 +13,11 @@ export interface GroupCommitOptions {
    * the event loop, which still gathers every request that arrived in the same poll.
    */
   maxDelayMs?: number;
+  /**
+   * Writes a whole batch in a transaction of its own, synchronously, without the query builder, or answers undefined
+   * having written nothing when it cannot just now (OpenedDatabase.sqliteNow); `write` then takes the batch.
+   */
+  writeNow?: ((rows: readonly Row[]) => Result[] | undefined) | undefined;
 }
 
 export interface GroupCommitStats {
@@ -44,7 +49,7 @@ interface Waiter<Row, Result> {
 export function createGroupCommit<Row, Result>(
   db: Kysely<Database>,
   write: BatchWriter<Row, Result>,
-  options: GroupCommitOptions = {},
+  options: GroupCommitOptions<Row, Result> = {},
 ): GroupCommit<Row, Result> {
   const maxBatch = options.maxBatch ?? 128;
   const maxDelayMs = options.maxDelayMs ?? 1;
@@ -77,7 +82,7 @@ export function createGroupCommit<Row, Result>(
   }
 
   async function writeInTransaction(rows: Row[]): Promise<Result[]> {
-    const results = await db.transaction().execute((trx) => write(trx, rows));
+    const results = options.writeNow?.(rows) ?? (await db.transaction().execute((trx) => write(trx, rows)));
     if (results.length !== rows.length) throw new Error(`batch writer returned ${results.length} of ${rows.length}`);
     return results;
   }

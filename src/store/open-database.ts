@@ -21,6 +21,15 @@ export interface OpenedDatabase {
    * a promise per statement.
    */
   sqliteIn?: (trx: Kysely<Database>) => BetterSqlite3.Database;
+  /**
+   * SQLite only: runs `work` on the raw handle in a transaction of its own (BEGIN IMMEDIATE, committed when it
+   * returns, rolled back when it throws), synchronously, and answers `{ value }`; or answers undefined, having run
+   * nothing, while a transaction of `db` is open. better-sqlite3 runs every statement to its end before returning,
+   * so the one state of the connection that lasts across turns of the event loop is an open transaction (a Kysely
+   * one awaiting between its statements): with none open, nothing can run between this BEGIN and its COMMIT. It saves
+   * the hot path (the webhook's batch) the Kysely transaction's connection lock and a promise per step.
+   */
+  sqliteNow?: <T>(work: (sqlite: BetterSqlite3.Database) => T) => { value: T } | undefined;
   close(): Promise<void>;
 }
 
@@ -38,6 +47,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
     const sqlite = openSqlite(target.path, target.synchronous, options);
     const dialect = new ImmediateSqliteDialect({ database: cacheStatements(sqlite) });
     const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
+    const inOwnTransaction = sqlite.transaction((work: (handle: BetterSqlite3.Database) => unknown) => work(sqlite));
     return {
       db,
       dialect: 'sqlite',
@@ -45,6 +55,10 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Op
       sqliteIn: (trx) => {
         if (!trx.isTransaction) throw new Error('the raw SQLite handle is only for statements inside a transaction');
         return sqlite;
+      },
+      sqliteNow: (work) => {
+        if (sqlite.inTransaction) return undefined;
+        return { value: inOwnTransaction.immediate(work) as ReturnType<typeof work> };
       },
       close: () => db.destroy(),
     };

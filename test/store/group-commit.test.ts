@@ -168,4 +168,31 @@ describeEachDatabase('group commit', (t) => {
     expect(await countRows(t.db)).toEqual({ inbox: 5, outbox: 5 });
     await expect(ingress.append(hook('late'))).rejects.toThrow(/closed/);
   });
+
+  it('writes a batch through writeNow when it can, through write when it answers undefined, row by row when it fails', async () => {
+    const seen: string[][] = [];
+    let mode: 'now' | 'later' | 'throw' = 'now';
+    const writeNow = (rows: readonly IngressRow[]) => {
+      seen.push(rows.map((r) => r.event.dedupeKey));
+      if (mode === 'later') return undefined;
+      if (mode === 'throw' && rows.length > 1) throw new Error('batch refused');
+      return rows.map(() => 'new' as const);
+    };
+    const ingress = createGroupCommit(
+      t.db,
+      writeIngressBatch(() => T0),
+      { maxDelayMs: 0, writeNow },
+    );
+    expect(await Promise.all([ingress.append(hook('n1')), ingress.append(hook('n2'))])).toEqual(['new', 'new']);
+    // writeNow answered: the Kysely writer never ran, so nothing reached the tables.
+    expect(await countRows(t.db)).toEqual({ inbox: 0, outbox: 0 });
+    mode = 'later';
+    expect(await Promise.all([ingress.append(hook('w1')), ingress.append(hook('w1'))])).toEqual(['new', 'duplicate']);
+    expect(await countRows(t.db)).toEqual({ inbox: 1, outbox: 1 });
+    mode = 'throw';
+    expect(await Promise.all([ingress.append(hook('t1')), ingress.append(hook('t2'))])).toEqual(['new', 'new']);
+    expect(seen).toEqual([['n1', 'n2'], ['w1', 'w1'], ['t1', 't2'], ['t1'], ['t2']]);
+    expect(ingress.stats()).toEqual({ batches: 3, rows: 6, fallbacks: 1 });
+    await ingress.close();
+  });
 });

@@ -17,6 +17,7 @@ import {
 } from '../../src/store/outbox-repo';
 import { writeIngressBatch } from '../../src/store/write-ingress-batch';
 import { writeIngressBatchSqlite } from '../../src/store/write-ingress-batch-sqlite';
+import { writeIngressNowSqlite } from '../../src/store/write-ingress-now-sqlite';
 import { checkHeads } from './helpers/check-heads';
 import { seedLink } from './helpers/seed-link';
 import { clearTables, describeEachDatabase } from './helpers/test-databases';
@@ -28,7 +29,7 @@ type Step =
   | { op: 'enqueue'; key: string | null; link: number; delay: number }
   | { op: 'enqueueMany'; keys: (string | null)[]; link: number }
   /** The webhook's batch: hooks (some repeated) with their jobs, through the writer the backend uses. */
-  | { op: 'ingress'; hooks: { hook: number; key: string | null }[]; link: number }
+  | { op: 'ingress'; hooks: { hook: number; key: string | null }[]; link: number; own: boolean }
   | { op: 'claim'; limit: number }
   | { op: 'complete'; pick: number }
   | { op: 'fail'; pick: number; delay: number }
@@ -56,6 +57,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       op: fc.constant('ingress' as const),
       hooks: fc.array(fc.record({ hook: fc.nat(6), key }), { maxLength: 5 }),
       link,
+      // SQLite: in a raw transaction of its own (writeIngressNowSqlite) rather than inside a Kysely one.
+      own: fc.boolean(),
     }),
     weight: 2,
   },
@@ -113,7 +116,8 @@ describeEachDatabase('outbox key heads', (t) => {
               },
               job: { ...job(h.key, s.link), idempotencyKey: `deliver:h${h.hook}` },
             }));
-            await t.db.transaction().execute((trx) => write(trx, rows));
+            const own = s.own && t.sqliteNow ? writeIngressNowSqlite(t.sqliteNow, () => now)(rows) : undefined;
+            if (own === undefined) await t.db.transaction().execute((trx) => write(trx, rows));
           } else if (s.op === 'claim') {
             const before = await checkHeads(t.db);
             const claimed = await claimDue(t.db, { now, limit: s.limit, leaseMs: LEASE_MS, workerId: 'w' });

@@ -79,9 +79,45 @@ describe('openDatabase with SQLite', () => {
     }
   });
 
+  it('runs work in a raw transaction of its own only while no transaction of db is open', async () => {
+    const opened = openDatabase(`sqlite:${join(dir, 'now.db')}`);
+    try {
+      await migrateToLatest(opened.db);
+      const sqliteNow = opened.sqliteNow;
+      if (!sqliteNow) throw new Error('SQLite opens with sqliteNow');
+      const insert = (jti: string) => (sqlite: Parameters<Parameters<typeof sqliteNow>[0]>[0]) => {
+        expect(sqlite.inTransaction).toBe(true);
+        return sqlite.prepare('insert into token_ids (jti, expires_at) values (?, 1)').run(jti).changes;
+      };
+      expect(sqliteNow(insert('committed'))).toEqual({ value: 1 });
+      expect(() =>
+        sqliteNow((sqlite) => {
+          insert('rolled-back')(sqlite);
+          throw new Error('abort');
+        }),
+      ).toThrow('abort');
+      // A Kysely transaction awaiting between its statements holds the connection: nothing runs inside it.
+      let inside: unknown = 'not asked';
+      await expect(
+        opened.db.transaction().execute(async (trx) => {
+          await trx.insertInto('tokenIds').values({ jti: 'theirs', expiresAt: 1 }).execute();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inside = sqliteNow(insert('inside'));
+          throw new Error('their rollback');
+        }),
+      ).rejects.toThrow('their rollback');
+      expect(inside).toBeUndefined();
+      const rows = await opened.db.selectFrom('tokenIds').select('jti').execute();
+      expect(rows.map((r) => r.jti)).toEqual(['committed']);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('has no raw handle on PostgreSQL', () => {
     const opened = openDatabase('postgres://u:p@127.0.0.1:1/none');
     expect(opened.sqliteIn).toBeUndefined();
+    expect(opened.sqliteNow).toBeUndefined();
     return opened.close();
   });
 

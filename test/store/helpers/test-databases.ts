@@ -16,6 +16,8 @@ export interface TestDatabase {
   readonly dialect: 'sqlite' | 'postgres';
   /** The raw SQLite handle for statements inside a transaction of `db` (OpenedDatabase.sqliteIn); SQLite only. */
   readonly sqliteIn: OpenedDatabase['sqliteIn'];
+  /** A raw SQLite transaction of its own while none of `db` is open (OpenedDatabase.sqliteNow); SQLite only. */
+  readonly sqliteNow: OpenedDatabase['sqliteNow'];
   /** Opens another connection (pool) to the same database; absent for in-memory SQLite. */
   readonly openAnother: (() => Promise<OpenedDatabase>) | undefined;
   /** URL of a new, empty database of the same kind (cleaned up after the suite); absent for in-memory SQLite. */
@@ -113,6 +115,9 @@ export function describeEachDatabase(title: string, body: (t: TestDatabase) => v
         },
         get sqliteIn() {
           return main?.sqliteIn;
+        },
+        get sqliteNow() {
+          return main?.sqliteNow;
         },
         openAnother: target.shared
           ? async () => {
