@@ -3,6 +3,7 @@ import { createBatchQueue } from '../store/create-batch-queue';
 import type { GroupCommitOptions, GroupCommitStats } from '../store/group-commit';
 import { inSavepoint } from '../store/in-savepoint';
 import { isBridgeKeyLive } from '../store/is-bridge-key-live';
+import { isDatabaseWideFailure } from '../store/is-database-wide-failure';
 import { isTransactionConflict } from '../store/is-transaction-conflict';
 import { prepareBridgeAcceptSqlite } from '../store/prepare-bridge-accept-sqlite';
 import type { Database } from '../store/schema';
@@ -60,7 +61,7 @@ class RowFailed extends Error {
 export function createMessageCommitter(
   db: Kysely<Database>,
   deps: Pick<BridgeDeps, 'ids' | 'sqliteIn'>,
-  options: GroupCommitOptions = {},
+  options: Pick<GroupCommitOptions, 'maxBatch' | 'maxDelayMs'> = {},
 ): MessageCommitter {
   // Requests arriving in the same turn of the event loop share a batch; a busy one fills while the last commits.
   const maxBatch = options.maxBatch ?? 256;
@@ -128,11 +129,15 @@ export function createMessageCommitter(
         try {
           settle(rest, await writeBatch(rest, true));
           return;
-        } catch {
+        } catch (again) {
+          if (isDatabaseWideFailure(again)) {
+            for (const waiter of rest) waiter.reject(again);
+            return;
+          }
           batch = rest;
         }
-      } else if (batch.length === 1 && !(failure instanceof RowFailed)) {
-        batch[0]?.reject(failure);
+      } else if (!(failure instanceof RowFailed) && (batch.length === 1 || isDatabaseWideFailure(failure))) {
+        for (const waiter of batch) waiter.reject(failure);
         return;
       }
     }

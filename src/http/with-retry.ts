@@ -48,7 +48,7 @@ export interface RetryRuntime {
 /** Jittered exponential backoff; a `Retry-After` is a floor, never shortened below policy.maxRetryAfterMs. */
 export function retryDelayMs(policy: RetryPolicy, attempt: number, random: number, retryAfterMs?: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const least = policy.jitter === 'equal' ? ceiling / 2 : 0;
+  const least = policy.jitter === 'equal' ? Math.ceil(ceiling / 2) : 0;
   const jittered = Math.floor(least + random * (ceiling - least));
   if (retryAfterMs === undefined) return jittered;
   return Math.max(Math.min(retryAfterMs, policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS), jittered);

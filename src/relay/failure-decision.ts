@@ -4,7 +4,8 @@ import type { JobDecision } from './create-outbox-committer';
 
 /**
  * What a failed attempt becomes: a dead letter when the failure is permanent or the attempts are used up, else a
- * retry after full-jitter backoff, never sooner than the upstream's Retry-After (up to an hour, see retryDelayMs).
+ * retry after the policy's jittered backoff, never sooner than the upstream's Retry-After (up to the policy's
+ * maxRetryAfterMs, see retryDelayMs; JOB_RETRY_POLICY: equal jitter, 20 s).
  * A job held back before it reached its target (an open delivery breaker) failed nothing: it goes back untried,
  * whatever attempt it was on, so waiting never spends its budget. Waiting has a budget of its own, though:
  * `holdDeadline` (the job's creation plus HOLD_BUDGET_MS): it is held no later than that, and a job still held back

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { createBatchQueue } from './create-batch-queue';
+import { isDatabaseWideFailure } from './is-database-wide-failure';
 import type { Database } from './schema';
 
 /** Writes one batch inside a transaction and returns one result per row, in order. */
@@ -44,7 +45,8 @@ interface Waiter<Row, Result> {
 /**
  * Group commit: concurrent appends share one transaction, so one fsync (SQLite) or one round trip and WAL flush
  * (PostgreSQL) serves many requests. Batches commit one at a time, in append order. When a batch fails as a
- * whole, each of its rows is retried in a transaction of its own, so one bad row fails only its own caller.
+ * whole, each of its rows is retried in a transaction of its own, so one bad row fails only its own caller; unless
+ * the database itself failed (isDatabaseWideFailure), which every row would meet again.
  */
 export function createGroupCommit<Row, Result>(
   db: Kysely<Database>,
@@ -65,8 +67,8 @@ export function createGroupCommit<Row, Result>(
       for (const [i, waiter] of batch.entries()) waiter.resolve(results[i] as Result);
       return;
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      if (batch.length === 1 || isDatabaseWideFailure(error)) {
+        for (const waiter of batch) waiter.reject(error);
         return;
       }
     }

@@ -25,9 +25,10 @@ export interface OpenedDatabase {
    * SQLite only: runs `work` on the raw handle in a transaction of its own (BEGIN IMMEDIATE, committed when it
    * returns, rolled back when it throws), synchronously, and answers `{ value }`; or answers undefined, having run
    * nothing, while a transaction of `db` is open. better-sqlite3 runs every statement to its end before returning,
-   * so the one state of the connection that lasts across turns of the event loop is an open transaction (a Kysely
-   * one awaiting between its statements): with none open, nothing can run between this BEGIN and its COMMIT. It saves
-   * the hot path (the webhook's batch) the Kysely transaction's connection lock and a promise per step.
+   * so the one state of the connection that lasts across an `await` is an open transaction (a Kysely one awaiting
+   * between its statements): with none open, nothing can run between this BEGIN and its COMMIT. (The SQLite
+   * migration also holds the connection across awaits, with foreign keys off; nothing calls this before it ends.) It
+   * saves the hot path (the webhook's batch) the Kysely transaction's connection lock and a promise per step.
    */
   sqliteNow?: <T>(work: (sqlite: BetterSqlite3.Database) => T) => { value: T } | undefined;
   close(): Promise<void>;

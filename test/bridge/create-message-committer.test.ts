@@ -137,6 +137,25 @@ describeEachDatabase('createMessageCommitter', (t) => {
     expect(await jobKeys()).toEqual(['m-1', 'm-2', 'm-3'].map((id) => `bridge:msg:${link.id}:${id}`));
   });
 
+  it('refuses a whole batch whose transaction met a database-wide failure, without a transaction per message', async () => {
+    let transactions = 0;
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    // BEGIN IMMEDIATE waited out the busy timeout: one transaction per message would wait it out again, each.
+    const lockedDb = {
+      transaction: () => ({
+        execute: async () => {
+          transactions += 1;
+          throw busy;
+        },
+      }),
+    } as unknown as typeof t.db;
+    const committer = createMessageCommitter(lockedDb, { sqliteIn: t.sqliteIn });
+    const settled = await Promise.allSettled(['m-1', 'm-2', 'm-3'].map((id) => committer.commit(accept({ id }))));
+    expect(settled).toEqual(Array(3).fill({ status: 'rejected', reason: busy }));
+    expect(transactions).toBe(1);
+    expect(committer.stats()).toMatchObject({ batches: 1, restarts: 0, fallbacks: 0 });
+  });
+
   it('commits what was handed in before close and refuses more after', async () => {
     const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn }, { maxDelayMs: 50 });
     const pending = committer.commit(accept({ id: 'm-1' }));

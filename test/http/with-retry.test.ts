@@ -27,6 +27,9 @@ describe('retryDelayMs', () => {
     expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(equal, n, 0))).toEqual([50, 100, 200, 400, 500]);
     expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(equal, n, 0.999))).toEqual([99, 199, 399, 799, 999]);
     expect(retryDelayMs(equal, 1, 0.5, 5000)).toBe(5000);
+    // An odd step rounds its half up, so the wait never drops below half of it.
+    expect(retryDelayMs({ ...equal, baseDelayMs: 1 }, 1, 0)).toBe(1);
+    expect(retryDelayMs({ ...equal, baseDelayMs: 3 }, 1, 0)).toBe(2);
   });
 
   it('never waits less than Retry-After', () => {

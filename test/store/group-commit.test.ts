@@ -195,4 +195,19 @@ describeEachDatabase('group commit', (t) => {
     expect(ingress.stats()).toEqual({ batches: 3, rows: 6, fallbacks: 1 });
     await ingress.close();
   });
+
+  it('refuses a whole batch the database itself failed, without retrying it a row at a time', async () => {
+    let calls = 0;
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const write: BatchWriter<IngressRow, 'new'> = async () => {
+      calls += 1;
+      throw full;
+    };
+    const ingress = createGroupCommit(t.db, write, { maxDelayMs: 0 });
+    const settled = await Promise.allSettled([ingress.append(hook('f1')), ingress.append(hook('f2'))]);
+    expect(settled).toEqual(Array(2).fill({ status: 'rejected', reason: full }));
+    expect(calls).toBe(1);
+    expect(ingress.stats()).toEqual({ batches: 1, rows: 2, fallbacks: 0 });
+    await ingress.close();
+  });
 });
