@@ -117,6 +117,11 @@ export function createMessageCommitter(
       settle(batch, await writeBatch(batch, false));
       return;
     } catch (failure) {
+      // The database itself failed under a message (a full disk): every message would meet it again.
+      if (failure instanceof RowFailed && isDatabaseWideFailure(failure.error)) {
+        for (const waiter of batch) waiter.reject(failure.error);
+        return;
+      }
       // A deadlock or serialization failure is the transaction's, not the row's it happened to meet: every message
       // of the batch, that one included, goes again in a transaction of its own below.
       if (failure instanceof RowFailed && !isTransactionConflict(failure.error)) {

@@ -156,6 +156,51 @@ describeEachDatabase('createMessageCommitter', (t) => {
     expect(committer.stats()).toMatchObject({ batches: 1, restarts: 0, fallbacks: 0 });
   });
 
+  it('refuses the whole batch when the database fails under one message, and when it fails the restart', async () => {
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    let calls = 0;
+    // The fifth id is asked for while the second message is written: the disk fills up under it.
+    const ids = () => {
+      calls += 1;
+      if (calls === 5) throw full;
+      return `row-${calls}`;
+    };
+    const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn, ids });
+    const three = ['m-1', 'm-2', 'm-3'].map((id) => accept({ id, conversation: { id: `c-${id}` } }));
+    const settled = await Promise.allSettled(three.map((message) => committer.commit(message)));
+    expect(settled).toEqual(Array(3).fill({ status: 'rejected', reason: full }));
+    expect(committer.stats()).toMatchObject({ batches: 1, restarts: 0, fallbacks: 0 });
+
+    // A message of its own fails first (not the database's doing); the restart's transaction then meets a busy lock.
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    let transactions = 0;
+    const flaky = {
+      transaction: () => ({
+        execute: (work: Parameters<ReturnType<typeof t.db.transaction>['execute']>[0]) => {
+          transactions += 1;
+          return transactions === 2 ? Promise.reject(busy) : t.db.transaction().execute(work);
+        },
+      }),
+    } as unknown as typeof t.db;
+    calls = 100;
+    const failing = () => {
+      calls += 1;
+      if (calls === 105) throw new Error('id source failed');
+      return `row-${calls}`;
+    };
+    const restarted = createMessageCommitter(flaky, { sqliteIn: t.sqliteIn, ids: failing });
+    const again = ['m-4', 'm-5', 'm-6'].map((id) => accept({ id, conversation: { id: `c-${id}` } }));
+    const outcomes = await Promise.allSettled(again.map((message) => restarted.commit(message)));
+    expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : o.status))).toEqual([
+      'database is locked',
+      'id source failed',
+      'database is locked',
+    ]);
+    expect(transactions).toBe(2);
+    expect(restarted.stats()).toMatchObject({ batches: 1, restarts: 1, fallbacks: 0 });
+    expect(await jobKeys()).toEqual([]);
+  });
+
   it('commits what was handed in before close and refuses more after', async () => {
     const committer = createMessageCommitter(t.db, { sqliteIn: t.sqliteIn }, { maxDelayMs: 50 });
     const pending = committer.commit(accept({ id: 'm-1' }));
