@@ -13,10 +13,18 @@ describe('isDatabaseWideFailure', () => {
     'SQLITE_CORRUPT',
   ])('counts %s as the database failing', (code) => expect(isDatabaseWideFailure(failure(code))).toBe(true));
 
-  it.each(['SQLITE_CONSTRAINT_FOREIGNKEY', 'SQLITE_CONSTRAINT_UNIQUE', '23505', '40P01', 42, undefined])(
-    'leaves %s to the row that met it',
-    (code) => expect(isDatabaseWideFailure(failure(code))).toBe(false),
-  );
+  it.each([
+    'SQLITE_CONSTRAINT_FOREIGNKEY',
+    'SQLITE_CONSTRAINT_UNIQUE',
+    'SQLITE_BUSYX',
+    '23505',
+    '40P01',
+    // PostgreSQL's connection failures hit one transaction: the row-by-row retry takes a fresh connection.
+    '57P01',
+    'ECONNRESET',
+    42,
+    undefined,
+  ])('leaves %s to the row that met it', (code) => expect(isDatabaseWideFailure(failure(code))).toBe(false));
 
   it('reads nothing into values that are not errors', () => {
     expect(isDatabaseWideFailure(null)).toBe(false);
