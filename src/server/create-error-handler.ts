@@ -1,7 +1,7 @@
 import type { ErrorHandler } from 'hono';
 import { AppError } from '../http/app-error';
-import { errorResponse } from '../http/error-response';
 import type { Logger } from '../observability/create-logger';
+import { edgeErrorResponse } from './edge-error-response';
 
 /**
  * A client that reset the connection mid-request. @hono/node-server aborts the request's signal once the connection
@@ -22,7 +22,7 @@ function isClientAbort(error: unknown, request: Request): boolean {
  */
 export function createErrorHandler(logger: Logger): ErrorHandler {
   return (error, c) => {
-    const res = errorResponse(error);
+    const res = edgeErrorResponse(error);
     if (!(error instanceof AppError)) {
       if (isClientAbort(error, c.req.raw)) logger.debug({ path: c.req.path }, 'client went away mid-request');
       else logger.error({ err: error, path: c.req.path }, 'unhandled error');

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorResponse } from '../../http/error-response';
 import { readCappedIncoming } from '../../http/read-capped-body';
+import { edgeErrorResponse } from '../edge-error-response';
 import { type AmojoWebhookDeps, createHookAnswerer, DEFAULT_HOOK_MAX_BODY_BYTES } from './amojo-webhook-routes';
+import { clientWentAway } from './client-went-away';
 
 const PATH = /^\/amojo\/webhook\/([^/?#]+)\/?(?:\?.*)?$/;
 
@@ -23,8 +24,8 @@ export function createAmojoWebhookNodeHandler(deps: AmojoWebhookDeps) {
       .then((body) => answer(started, { scopeId, body, signature }))
       .catch((error: unknown) => {
         // A sender that hung up mid-body is not our failure; amojo sends an unanswered hook again.
-        if (!req.destroyed) deps.logger?.error({ err: error, scope: scopeId }, 'amojo hook failed');
-        return errorResponse(error);
+        if (!clientWentAway(req, res, error)) deps.logger?.error({ err: error, scope: scopeId }, 'amojo hook failed');
+        return edgeErrorResponse(error);
       })
       .then((out) => {
         const text = JSON.stringify(out.body);

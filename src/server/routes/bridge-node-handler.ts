@@ -3,8 +3,9 @@ import type { BridgeMessages } from '../../bridge/create-bridge-messages';
 import { readBridgeBody } from '../../bridge/read-bridge-body';
 import { bridgeMessageRequest, bridgePaths } from '../../contracts/bridge';
 import { AppError } from '../../http/app-error';
-import { errorResponse } from '../../http/error-response';
 import type { Logger } from '../../observability/create-logger';
+import { edgeErrorResponse } from '../edge-error-response';
+import { clientWentAway } from './client-went-away';
 
 /** The path exactly, with or without a query; anything else (a trailing slash, an escape) is left to the app. */
 const PATH = /^\/bridge\/v1\/messages(?:\?.*)?$/;
@@ -31,7 +32,7 @@ export function createBridgeNodeHandler(messages: BridgeMessages, logger: Logger
               logger.debug({ path: bridgePaths.messages }, 'client went away mid-request');
             else logger.error({ err: error, path: bridgePaths.messages }, 'unhandled error');
           }
-          return errorResponse(error);
+          return edgeErrorResponse(error);
         },
       )
       .then((out) => {
@@ -55,17 +56,6 @@ export function createBridgeNodeHandler(messages: BridgeMessages, logger: Logger
       });
     return true;
   };
-}
-
-/**
- * What the app's error handler takes for a client that left: @hono/node-server aborts the request once the request
- * stream failed or the connection closed before the answer was written, and node:http's own error for a body cut
- * short is ECONNRESET "aborted".
- */
-function clientWentAway(req: IncomingMessage, res: ServerResponse, error: unknown): boolean {
-  if (req.errored !== null || (res.destroyed && !res.writableFinished)) return true;
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === 'ECONNRESET' && message === 'aborted';
 }
 
 /**

@@ -8,7 +8,7 @@ import { createAmojoWebhookNodeHandler } from '../../../src/server/routes/amojo-
 describe('a node:http binding whose answer cannot be written', () => {
   it('logs the failure and drops the connection instead of leaving the rejection unheard', async () => {
     const errors: string[] = [];
-    const logger = { error: (_: unknown, message: string) => errors.push(message) } as never;
+    const logger = { warn: () => {}, error: (_: unknown, message: string) => errors.push(message) } as never;
     const hooks = createAmojoWebhookNodeHandler({
       channelId: 'c',
       secrets: ['s'],
