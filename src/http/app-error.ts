@@ -29,11 +29,6 @@ export const appErrorStatus = {
   media_link_expired: 410,
   /** 401: METRICS_TOKEN is set and /metrics came without `Authorization: Bearer <it>`. */
   metrics_auth_invalid: 401,
-  /**
-   * 503: the database itself failed (SQLite's write lock held past its busy timeout, a full or failing disk): nothing
-   * of the request was stored, and the same request may be sent again after Retry-After.
-   */
-  storage_unavailable: 503,
 } as const satisfies Record<LinkErrorCode, number> & Record<string, number>;
 
 export type AppErrorCode = keyof typeof appErrorStatus;

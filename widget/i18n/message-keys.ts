@@ -118,6 +118,7 @@ export const messageKeys = [
   'errors.pipeline_not_found',
   'errors.channel_rejected',
   'errors.channel_unavailable',
+  'errors.storage_unavailable',
   'errors.rate_limited',
   'errors.internal_error',
   'errors.network',

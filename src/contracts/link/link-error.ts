@@ -40,6 +40,9 @@ export const linkErrorCodes = [
   'channel_rejected',
   // 503: amojo could not be reached, timed out or answered 5xx; the request may be retried (see Retry-After).
   'channel_unavailable',
+  // 503: our own database is busy or failing (SQLite's write lock held past its busy timeout, a full disk); nothing
+  // was stored, and the request may be sent again after Retry-After.
+  'storage_unavailable',
   // 429: too many requests from this account (test events are throttled); see Retry-After.
   'rate_limited',
   // 500: anything unexpected; the message is generic and never carries internals.
@@ -68,6 +71,7 @@ export const linkErrorStatus: Readonly<Record<LinkErrorCode, number>> = {
   pipeline_not_found: 422,
   channel_rejected: 502,
   channel_unavailable: 503,
+  storage_unavailable: 503,
   rate_limited: 429,
   internal_error: 500,
 };

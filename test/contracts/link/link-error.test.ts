@@ -17,6 +17,7 @@ describe('link API errors', () => {
     ]);
     expect(linkErrorStatus.amojo_id_taken).toBe(409);
     expect(linkErrorStatus.channel_unavailable).toBe(503);
+    expect(linkErrorStatus.storage_unavailable).toBe(503);
   });
 
   it('answer a missing installation with 409 and a non-admin with 403', () => {

@@ -161,6 +161,11 @@ describe('every error the backend can return', () => {
     await session.settle();
     expect(session.alerts().join()).toContain(session.text('errors.channel_unavailable'));
     expect(session.panelText()).toContain(session.text('status.linked'));
+    session.backend.injectError('storage_unavailable');
+    session.button('actions.test').click();
+    await session.settle();
+    expect(session.alerts().join()).toContain(session.text('errors.storage_unavailable'));
+    expect(session.panelText()).toContain(session.text('status.linked'));
   });
 
   it('checks the form before sending and explains each field', async () => {
