@@ -31,6 +31,7 @@ export const bridgeErrorCodes = [
   'conversation_id_taken',
   'account_not_installed',
   'rate_limited',
+  'storage_unavailable',
   'internal_error',
 ] as const;
 

@@ -40,8 +40,8 @@ export const linkErrorCodes = [
   'channel_rejected',
   // 503: amojo could not be reached, timed out or answered 5xx; the request may be retried (see Retry-After).
   'channel_unavailable',
-  // 503: our own database is busy or failing (SQLite's write lock held past its busy timeout, a full disk); nothing
-  // was stored, and the request may be sent again after Retry-After.
+  // 503: our own database is busy (SQLite's write lock held by another process past its busy timeout); the request
+  // may be sent again after Retry-After.
   'storage_unavailable',
   // 429: too many requests from this account (test events are throttled); see Retry-After.
   'rate_limited',

@@ -24,7 +24,8 @@ export function createAmojoWebhookNodeHandler(deps: AmojoWebhookDeps) {
       .then((body) => answer(started, { scopeId, body, signature }))
       .catch((error: unknown) => {
         // A sender that hung up mid-body is not our failure; amojo sends an unanswered hook again.
-        if (!clientWentAway(req, res, error)) deps.logger?.error({ err: error, scope: scopeId }, 'amojo hook failed');
+        if (clientWentAway(req, error)) deps.logger?.debug({ scope: scopeId }, 'sender went away mid-request');
+        else deps.logger?.error({ err: error, scope: scopeId }, 'amojo hook failed');
         return edgeErrorResponse(error);
       })
       .then((out) => {

@@ -28,7 +28,7 @@ export function createBridgeNodeHandler(messages: BridgeMessages, logger: Logger
         (error: unknown) => {
           if (!(error instanceof AppError)) {
             // As the app's error handler: a client that went away is nobody's failure, anything else is logged.
-            if (clientWentAway(req, res, error))
+            if (clientWentAway(req, error))
               logger.debug({ path: bridgePaths.messages }, 'client went away mid-request');
             else logger.error({ err: error, path: bridgePaths.messages }, 'unhandled error');
           }

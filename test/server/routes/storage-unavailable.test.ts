@@ -15,7 +15,7 @@ const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLIT
 const storageUnavailable = {
   error: {
     code: 'storage_unavailable',
-    message: 'Our database is busy or failing; nothing was stored, try again shortly.',
+    message: 'Our database is busy; try again shortly.',
   },
 };
 
@@ -25,9 +25,15 @@ describe('a request whose write the database itself refused', () => {
     for (const close of closers.splice(0)) await close();
   });
 
+  /** Resolves when the server has seen a client's connection close. */
+  let serverSawClose: Promise<void> = Promise.resolve();
+
   async function listen(handler: (req: IncomingMessage, res: ServerResponse) => boolean) {
     const server: Server = createServer((req, res) => {
       if (!handler(req, res)) res.writeHead(418).end();
+    });
+    server.on('connection', (socket) => {
+      serverSawClose = new Promise((resolve) => socket.on('close', () => resolve()));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     closers.push(() => new Promise<void>((r) => server.close(() => r())));
@@ -71,9 +77,9 @@ describe('a request whose write the database itself refused', () => {
     expect(logs.join('')).toContain('database is locked');
   });
 
-  it('logs nothing when the sender hangs up mid-body: that is not our failure', async () => {
+  it('logs a sender that hangs up mid-body at debug, not as our failure', async () => {
     const logs: string[] = [];
-    const logger = createLogger({ level: 'error', destination: { write: (line: string) => void logs.push(line) } });
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
     const harness = await startWebhookHarness();
     closers.push(() => harness.close());
     const base = await listen(
@@ -92,7 +98,48 @@ describe('a request whose write the database itself refused', () => {
     socket.destroy();
     // The server sees the reset within a turn or two; a failure to log would have been written by then.
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(logs).toEqual([]);
+    expect(logs.map((line) => JSON.parse(line).msg)).toEqual(['sender went away mid-request']);
+  });
+
+  it('logs a failure after the whole body as ours, even when the sender has gone since', async () => {
+    const logs: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } });
+    const harness = await startWebhookHarness();
+    closers.push(() => harness.close());
+    let persisted = () => {};
+    const reached = new Promise<void>((resolve) => {
+      persisted = resolve;
+    });
+    let fail = (_: unknown) => {};
+    const base = await listen(
+      createAmojoWebhookNodeHandler({
+        channelId: CHANNEL_ID,
+        secrets: [SECRET],
+        lookupScope: createScopeLookup(harness.db),
+        persist: () =>
+          new Promise((_, reject) => {
+            fail = reject;
+            persisted();
+          }),
+        now: () => harness.clock.now,
+        logger,
+      }),
+    );
+    const body = harness.hook('hook-message-v2-picture');
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+    const path = `/amojo/webhook/${encodeURIComponent(harness.link.scopeId ?? '')}`;
+    const signature = signWebhook(Buffer.from(body), SECRET);
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Signature: ${signature}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await reached;
+    // The sender gives up while the write hangs, and the server sees it go; then the database fails.
+    socket.destroy();
+    await serverSawClose;
+    fail(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(logs.map((line) => JSON.parse(line).msg)).toContain('amojo hook failed');
   });
 
   it('is a 503 storage_unavailable with Retry-After on the bridge', async () => {
@@ -109,10 +156,20 @@ describe('a request whose write the database itself refused', () => {
     expect([res.status, res.headers.get('retry-after'), await res.json()]).toEqual([503, '5', storageUnavailable]);
   });
 
-  it('leaves any other failure a 500', async () => {
-    const harness = await startWebhookHarness({ persist: async () => Promise.reject(new Error('no such table')) });
-    closers.push(() => harness.close());
-    const res = await harness.post(harness.hook('hook-message-v2-picture'));
-    expect([res.status, (await res.json()).error.code]).toEqual([500, 'internal_error']);
+  it('leaves any other failure a 500, a full disk or a corrupt file included: they do not clear by themselves', async () => {
+    for (const failure of [
+      new Error('no such table'),
+      Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }),
+      Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }),
+    ]) {
+      const harness = await startWebhookHarness({ persist: async () => Promise.reject(failure) });
+      closers.push(() => harness.close());
+      const res = await harness.post(harness.hook('hook-message-v2-picture'));
+      expect([res.status, res.headers.get('retry-after'), (await res.json()).error.code]).toEqual([
+        500,
+        null,
+        'internal_error',
+      ]);
+    }
   });
 });
