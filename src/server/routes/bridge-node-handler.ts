@@ -27,7 +27,7 @@ export function createBridgeNodeHandler(messages: BridgeMessages, logger: Logger
         (accepted) => ({ status: 202, headers: {}, body: accepted as object }),
         (error: unknown) => {
           if (!(error instanceof AppError)) {
-            // As the app's error handler: a client that went away is nobody's failure, anything else is logged.
+            // A client that left mid-body is nobody's failure (clientWentAway); anything else is ours and logged.
             if (clientWentAway(req, error))
               logger.debug({ path: bridgePaths.messages }, 'client went away mid-request');
             else logger.error({ err: error, path: bridgePaths.messages }, 'unhandled error');
