@@ -1,6 +1,7 @@
 import type { ErrorHandler } from 'hono';
 import { AppError } from '../http/app-error';
 import type { Logger } from '../observability/create-logger';
+import { isDatabaseWideFailure } from '../store/is-database-wide-failure';
 import { edgeErrorResponse } from './edge-error-response';
 
 /**
@@ -24,7 +25,9 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
   return (error, c) => {
     const res = edgeErrorResponse(error);
     if (!(error instanceof AppError)) {
-      if (isClientAbort(error, c.req.raw)) logger.debug({ path: c.req.path }, 'client went away mid-request');
+      // A database's failure is never the client's, even if the client has left meanwhile.
+      if (isClientAbort(error, c.req.raw) && !isDatabaseWideFailure(error))
+        logger.debug({ path: c.req.path }, 'client went away mid-request');
       else logger.error({ err: error, path: c.req.path }, 'unhandled error');
     }
     const close: Record<string, string> = res.status === 413 ? { connection: 'close' } : {};

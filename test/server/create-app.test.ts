@@ -145,6 +145,29 @@ describe('createApp', () => {
     }
   });
 
+  it('logs a database failure as an error even when the client has left meanwhile', async () => {
+    const { logger, entries } = recordLogs();
+    const gone = new AbortController();
+    const routes = new Hono();
+    routes.post('/save', () => {
+      gone.abort();
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    });
+    const app = createApp({
+      logger,
+      metrics: createMetrics(),
+      readiness: async () => ({ ok: true, checks: {} }),
+      routes: [routes],
+    });
+    const res = await app.request('/save', { method: 'POST', signal: gone.signal });
+    expect([res.status, res.headers.get('retry-after'), (await res.json()).error.code]).toEqual([
+      503,
+      '5',
+      'storage_unavailable',
+    ]);
+    expect(entries.find((e) => e.msg === 'unhandled error')).toMatchObject({ level: 50, path: '/save' });
+  });
+
   it('answers unknown routes with a coded 404', async () => {
     const res = await build().app.request('/nope');
     expect([res.status, (await res.json()).error.code]).toEqual([404, 'not_found']);
