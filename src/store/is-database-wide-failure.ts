@@ -1,3 +1,5 @@
+import { databaseErrorCode } from './database-error-code';
+
 /**
  * A failure of the database itself rather than of a row: every transaction would meet it just now (SQLite's write
  * lock held by another process past the busy timeout, a full or failing disk, a read-only or unreadable file). A
@@ -7,8 +9,7 @@
  * next connection may well succeed.
  */
 export function isDatabaseWideFailure(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && SQLITE.test(code);
+  return SQLITE.test(databaseErrorCode(error) ?? '');
 }
 
 // Extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_FSYNC, ...) share their primary code's prefix.
